@@ -141,7 +141,14 @@ REGIONS: dict[str, Region] = {
     )
 }
 
-REGION_IDS: tuple[RegionId, ...] = ("crimea", "donetsk", "luhansk", "kherson", "zaporizhzhia", "kursk")
+REGION_IDS: tuple[RegionId, ...] = (
+    "crimea",
+    "donetsk",
+    "luhansk",
+    "kherson",
+    "zaporizhzhia",
+    "kursk",
+)
 
 #: Named groups of regions as articles speak of them.
 GROUPS: dict[str, tuple[RegionId, ...]] = {

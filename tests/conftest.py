@@ -65,7 +65,11 @@ class Server:
 
 @contextlib.contextmanager
 def run_server(
-    tmp_path: Path, *, geodata: Path | None = None, args: tuple[str, ...] = (), env: dict | None = None
+    tmp_path: Path,
+    *,
+    geodata: Path | None = None,
+    args: tuple[str, ...] = (),
+    env: dict | None = None,
 ) -> Iterator[Server]:
     """Start ``mapdash serve`` in a subprocess and wait until it answers."""
     port = _free_port()
@@ -92,7 +96,9 @@ def run_server(
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"mapdash serve did not answer:\n{log.read_text()}") from None
+                    raise RuntimeError(
+                        f"mapdash serve did not answer:\n{log.read_text()}"
+                    ) from None
                 time.sleep(0.2)
         yield Server(url=url, process=process, log=log, geodata=geodata or ROOT / "geodata")
     finally:
