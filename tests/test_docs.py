@@ -1,0 +1,48 @@
+"""The README and the command line agree: every command it shows exists, and vice versa."""
+
+import re
+
+import click
+import pytest
+
+from mapdash.cli import main
+
+README = (__import__("pathlib").Path(__file__).resolve().parent.parent / "README.md").read_text()
+# `mapdash COMMAND ...` as written in the README's code blocks and inline code.
+USAGE = re.compile(r"(?:^|[`\s$])mapdash ([a-z][a-z-]*)((?:[ \t]+[^\s`|]+)*)", re.MULTILINE)
+
+
+def _mentions() -> list[tuple[str, list[str]]]:
+    found = []
+    for command, rest in USAGE.findall(README):
+        options = re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", rest)
+        found.append((command, options))
+    return found
+
+
+def test_readme_mentions_commands():
+    assert _mentions(), "README shows no mapdash command"
+
+
+@pytest.mark.parametrize(("command", "options"), _mentions())
+def test_every_command_and_option_in_the_readme_exists(command, options):
+    assert command in main.commands, f"README shows `mapdash {command}`, which does not exist"
+    known = {opt for param in main.commands[command].params for opt in param.opts}
+    known |= {opt for param in main.commands[command].params for opt in param.secondary_opts}
+    known.add("--help")
+    unknown = [opt for opt in options if opt not in known]
+    assert unknown == [], f"README shows `mapdash {command}` with unknown options {unknown}"
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_is_documented(command):
+    assert command in {name for name, _ in _mentions()}, f"`mapdash {command}` is not in README"
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_option_of_every_command_is_documented(command):
+    documented = {opt for name, opts in _mentions() if name == command for opt in opts}
+    params = [p for p in main.commands[command].params if isinstance(p, click.Option)]
+    missing = [p.opts[-1] for p in params if not (set(p.opts) | set(p.secondary_opts)) & documented]
+    missing = [m for m in missing if m not in ("--help",)]
+    assert missing == [], f"README does not show these options of `mapdash {command}`: {missing}"
