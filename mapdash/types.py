@@ -56,6 +56,17 @@ class Article:
     text: str
     url: str | None = None
     defects: tuple[str, ...] = ()
+    #: The text split into sentences with offsets (filled by ``mapdash.corpus``).
+    sentences: tuple[Sentence, ...] = field(default=(), repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article: its text and character offsets into the article text."""
+
+    start: int
+    end: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -114,3 +125,4 @@ class ControlFact:
     share: float | None = None
     bound: Literal["exact", "at_least", "about", "at_most"] = "exact"
     extra: Mapping[str, str] = field(default_factory=dict)
+    date_precision: DatePrecision = "day"
