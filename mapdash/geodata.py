@@ -143,6 +143,66 @@ class GeojsonReport:
         """Number of features in the file."""
         return len(self.features)
 
+    def describe(self) -> list[str]:
+        """Return the report as lines of text, one per feature, then notes and problems."""
+        name = self.path.name
+        lines = [f"{name}: {self.features_read} feature(s), CRS {self.crs}"]
+        for feature in self.features:
+            match = feature.match
+            if match is not None:
+                found = f"{match.region} (by {match.prop}={match.value!r})"
+            else:
+                found = "no region matched"
+            details = [feature.geometry_type or "no geometry"]
+            if feature.winding:
+                details.append(f"{feature.winding} rings")
+            if feature.repaired:
+                details.append("repaired")
+            if not feature.used:
+                details.append("ignored")
+            lines.append(
+                f"  feature {feature.index} ({feature.label}): {found}; {', '.join(details)}"
+            )
+        found_ids = ", ".join(str(rid) for rid in self.regions.index) or "none"
+        lines.append(f"regions found: {found_ids}")
+        if self.missing:
+            lines.append(f"regions not in this file: {', '.join(self.missing)}")
+        lines.extend(f"note: {note}" for note in self.notes)
+        if self.problems:
+            lines.append(f"{len(self.problems)} problem(s):")
+            lines.extend(f"  - {problem}" for problem in self.problems)
+        else:
+            lines.append("no problems")
+        return lines
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data (what ``mapdash validate --format json`` prints)."""
+        return {
+            "file": str(self.path),
+            "usable": True,
+            "crs": self.crs,
+            "features_read": self.features_read,
+            "features": [
+                {
+                    "index": f.index,
+                    "label": f.label,
+                    "geometry_type": f.geometry_type,
+                    "region": f.match.region if f.match else None,
+                    "matched_by": f.match.prop if f.match else None,
+                    "matched_value": f.match.value if f.match else None,
+                    "winding": f.winding,
+                    "repaired": f.repaired,
+                    "used": f.used,
+                    "problems": list(f.problems),
+                }
+                for f in self.features
+            ],
+            "regions": [str(rid) for rid in self.regions.index],
+            "missing": list(self.missing),
+            "notes": list(self.notes),
+            "problems": list(self.problems),
+        }
+
 
 # --- matching ---------------------------------------------------------------------------------
 
