@@ -412,7 +412,7 @@ def read_features(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fe
         where = f"{name} feature {index} ({label})"
         geojson = feature.get("geometry")
         if not isinstance(geojson, dict):
-            parsed.append((index, label, properties, None, None, [f"{where}: has no geometry"]))
+            parsed.append((index, label, properties, None, None, [f"{where}: has no geometry (null or missing); ignored"]))
             continue
         gtype = str(geojson.get("type"))
         if gtype not in (*_POLYGONAL, "GeometryCollection"):
@@ -802,8 +802,8 @@ def validate_file(
         change = area / expected - 1
         if abs(change) > AREA_TOLERANCE:
             hint = (
-                "boundaries that include territorial sea (12 nautical miles) are 15-60% too "
-                "large; use land boundaries"
+                "does the boundary include territorial sea (12 nautical miles adds 15-60%)? "
+                "Use a land-only boundary"
                 if change > 0
                 else "part of the region may be missing"
             )
