@@ -1,0 +1,572 @@
+"""The reviewed claims file (geodata/claims.yaml): load, check against the corpus, merge, save.
+
+The file is the source of truth the dashboard shows. It holds three lists: ``proposals`` (named
+plans), ``claims`` (dated positions with verbatim evidence) and ``control`` (who holds how much of
+a region). Its structure is checked with a JSON schema on load; :func:`check_claims` then checks
+every quote against its article, every region, actor, proposal and date.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import jsonschema
+import yaml
+
+from .config import Paths
+from .errors import ClaimsError
+from .regions import REGION_IDS
+from .text import normalize_quote
+from .types import (
+    ALL_OCCUPIED,
+    DISPOSITIONS,
+    Article,
+    Claim,
+    ControlFact,
+    Disposition,
+    Evidence,
+    Proposal,
+)
+
+CLAIMS_FILE = "claims.yaml"
+#: Parties a claim can belong to.
+ACTORS: tuple[str, ...] = ("russia", "united_states", "ukraine", "europe")
+#: Region key of a control fact about Ukraine as a whole ("a fifth of Ukraine").
+WHOLE_UKRAINE = "ukraine"
+
+_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_EVIDENCE = {
+    "type": "array",
+    "minItems": 1,
+    "items": {
+        "type": "object",
+        "required": ["article", "quote"],
+        "additionalProperties": False,
+        "properties": {
+            "article": {"type": "string", "minLength": 1},
+            "quote": {"type": "string", "minLength": 1},
+            "start": {"type": "integer", "minimum": 0},
+            "end": {"type": "integer", "minimum": 0},
+        },
+    },
+}
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "proposals": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "label", "actor", "date", "summary"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9-]*$"},
+                    "label": {"type": "string", "minLength": 1},
+                    "actor": {"type": "string"},
+                    "date": _DATE,
+                    "summary": {"type": "string"},
+                },
+            },
+        },
+        "claims": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": [
+                    "id",
+                    "date",
+                    "date_precision",
+                    "actor",
+                    "kind",
+                    "regions",
+                    "summary",
+                    "status",
+                    "evidence",
+                ],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]*$"},
+                    "date": _DATE,
+                    "date_precision": {"enum": ["day", "month", "year"]},
+                    "actor": {"type": "string"},
+                    "speaker": {"type": ["string", "null"]},
+                    "kind": {"enum": ["demand", "proposal", "position", "statement"]},
+                    "regions": {
+                        "type": "object",
+                        "minProperties": 1,
+                        "additionalProperties": {"enum": list(DISPOSITIONS)},
+                    },
+                    "summary": {"type": "string", "minLength": 1},
+                    "proposal": {"type": ["string", "null"]},
+                    "status": {"enum": ["reviewed", "extracted"]},
+                    "evidence": _EVIDENCE,
+                },
+            },
+        },
+        "control": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "region", "date", "holder", "summary", "evidence"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]*$"},
+                    "region": {"type": "string"},
+                    "date": _DATE,
+                    "date_precision": {"enum": ["day", "month", "year"]},
+                    "holder": {"enum": ["russia", "ukraine"]},
+                    "area_km2": {"type": ["number", "null"], "minimum": 0},
+                    "share": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+                    "bound": {"enum": ["exact", "at_least", "about", "at_most"]},
+                    "summary": {"type": "string"},
+                    "stated": {"type": "string"},
+                    "evidence": _EVIDENCE,
+                },
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class ClaimSet:
+    """Everything the claims file holds."""
+
+    claims: tuple[Claim, ...] = ()
+    proposals: tuple[Proposal, ...] = ()
+    control: tuple[ControlFact, ...] = ()
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What :func:`merge_claims` did: the merged set and the ids of the claims it added."""
+
+    claim_set: ClaimSet
+    added: tuple[str, ...]
+
+
+def default_path() -> Path:
+    """Return the claims file of the configured geodata folder."""
+    return Paths.default().geodata / CLAIMS_FILE
+
+
+def load_claims(path: Path | None = None) -> ClaimSet:
+    """Read and structurally validate a claims file.
+
+    Parameters
+    ----------
+    path
+        The YAML file; defaults to ``claims.yaml`` in ``Paths.default().geodata``.
+
+    Returns
+    -------
+    ClaimSet
+
+    Raises
+    ------
+    ClaimsError
+        If the file is missing, not YAML, or does not follow the schema; ``problems`` lists
+        every violation with its location (e.g. ``claims[3].regions.donbas``).
+    """
+    path = Path(path) if path is not None else default_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ClaimsError(
+            f"{path}: claims file not found; create it or run 'mapdash extract --merge'"
+        ) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ClaimsError(f"{path}: cannot read the claims file ({err})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise ClaimsError(f"{path}: not valid YAML ({err})") from None
+    if data is None:
+        return ClaimSet()
+    # YAML reads unquoted dates as date objects; the schema speaks of ISO strings.
+    data = _dates_to_strings(data)
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    problems = [
+        f"{_location(error.absolute_path)}: {error.message}"
+        for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    ]
+    if problems:
+        raise ClaimsError(f"{path}: the claims file does not follow its schema", problems)
+    try:
+        return claim_set_from_data(data)
+    except ValueError as err:
+        raise ClaimsError(f"{path}: {err}") from None
+
+
+def _dates_to_strings(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _dates_to_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_to_strings(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _location(path: Iterable[Any]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def claim_set_from_data(data: Mapping[str, Any]) -> ClaimSet:
+    """Build a ClaimSet from schema-valid data (as read from YAML or JSON).
+
+    Raises
+    ------
+    ValueError
+        If a date is not a real calendar date.
+    """
+    return ClaimSet(
+        claims=tuple(_claim(item) for item in data.get("claims", [])),
+        proposals=tuple(
+            Proposal(
+                id=item["id"],
+                label=item["label"],
+                actor=item["actor"],
+                date=_date(item["date"], item["id"]),
+                summary=item["summary"],
+            )
+            for item in data.get("proposals", [])
+        ),
+        control=tuple(_control(item) for item in data.get("control", [])),
+    )
+
+
+def _date(value: str, owner: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{owner}: date {value!r} is not a calendar date (YYYY-MM-DD)") from None
+
+
+def _evidence(items: Sequence[Mapping[str, Any]]) -> tuple[Evidence, ...]:
+    return tuple(
+        Evidence(
+            article=item["article"],
+            quote=item["quote"],
+            start=item.get("start"),
+            end=item.get("end"),
+        )
+        for item in items
+    )
+
+
+def _claim(item: Mapping[str, Any]) -> Claim:
+    return Claim(
+        id=item["id"],
+        date=_date(item["date"], item["id"]),
+        date_precision=item["date_precision"],
+        actor=item["actor"],
+        kind=item["kind"],
+        regions={str(k): cast(Disposition, v) for k, v in item["regions"].items()},
+        summary=item["summary"],
+        evidence=_evidence(item["evidence"]),
+        speaker=item.get("speaker"),
+        proposal=item.get("proposal"),
+        status=item["status"],
+    )
+
+
+def _control(item: Mapping[str, Any]) -> ControlFact:
+    return ControlFact(
+        id=item["id"],
+        region=item["region"],
+        date=_date(item["date"], item["id"]),
+        holder=item["holder"],
+        summary=item["summary"],
+        evidence=_evidence(item["evidence"]),
+        area_km2=item.get("area_km2"),
+        share=item.get("share"),
+        bound=item.get("bound", "exact"),
+        extra={"stated": item["stated"]} if "stated" in item else {},
+        date_precision=item.get("date_precision", "day"),
+    )
+
+
+def evidence_to_data(evidence: Evidence) -> dict[str, Any]:
+    """One evidence entry as plain data (offsets only when known)."""
+    data: dict[str, Any] = {"article": evidence.article, "quote": evidence.quote}
+    if evidence.start is not None and evidence.end is not None:
+        data["start"] = evidence.start
+        data["end"] = evidence.end
+    return data
+
+
+def claim_to_data(claim: Claim) -> dict[str, Any]:
+    """Return a claim as plain data, the shape of the file and of `claims --format json`."""
+    return {
+        "id": claim.id,
+        "date": claim.date.isoformat(),
+        "date_precision": claim.date_precision,
+        "actor": claim.actor,
+        "speaker": claim.speaker,
+        "kind": claim.kind,
+        "regions": dict(claim.regions),
+        "summary": claim.summary,
+        "proposal": claim.proposal,
+        "status": claim.status,
+        "evidence": [evidence_to_data(e) for e in claim.evidence],
+    }
+
+
+def proposal_to_data(proposal: Proposal) -> dict[str, Any]:
+    """Return a proposal as plain data."""
+    return {
+        "id": proposal.id,
+        "label": proposal.label,
+        "actor": proposal.actor,
+        "date": proposal.date.isoformat(),
+        "summary": proposal.summary,
+    }
+
+
+def control_to_data(fact: ControlFact) -> dict[str, Any]:
+    """Return a control fact as plain data."""
+    data: dict[str, Any] = {
+        "id": fact.id,
+        "region": fact.region,
+        "date": fact.date.isoformat(),
+        "date_precision": fact.date_precision,
+        "holder": fact.holder,
+        "area_km2": fact.area_km2,
+        "share": fact.share,
+        "bound": fact.bound,
+        "summary": fact.summary,
+    }
+    if "stated" in fact.extra:
+        data["stated"] = fact.extra["stated"]
+    data["evidence"] = [evidence_to_data(e) for e in fact.evidence]
+    return data
+
+
+def claim_set_to_data(claim_set: ClaimSet) -> dict[str, Any]:
+    """Return the whole claim set as plain data, in file order."""
+    return {
+        "proposals": [proposal_to_data(p) for p in claim_set.proposals],
+        "claims": [claim_to_data(c) for c in claim_set.claims],
+        "control": [control_to_data(f) for f in claim_set.control],
+    }
+
+
+_FILE_HEADER = (
+    "# Territorial claims, proposals and control facts reported in the articles of seeds/.\n"
+    "# status: reviewed = checked by a person against the article; extracted = machine output\n"
+    "# from 'mapdash extract --merge', not yet reviewed. Every quote must appear verbatim in its\n"
+    "# article (typographic quotes and whitespace are normalised); check with\n"
+    "# 'mapdash claims --check'. Region '*' = all occupied territory; control region 'ukraine' =\n"
+    "# Ukraine as a whole.\n"
+)
+
+
+def dump_claims(claim_set: ClaimSet) -> str:
+    """Serialise a claim set to the YAML text of the claims file."""
+    body = yaml.safe_dump(
+        claim_set_to_data(claim_set), sort_keys=False, allow_unicode=True, width=100
+    )
+    return _FILE_HEADER + body
+
+
+def save_claims(claim_set: ClaimSet, path: Path | None = None) -> None:
+    """Write the claims file atomically: a temporary file, fsync, then rename over the old one.
+
+    A crash leaves either the old file or the new one, never a truncated mix, so no reviewed
+    entry can be lost half-way.
+
+    Raises
+    ------
+    ClaimsError
+        If the folder cannot be written.
+    """
+    path = Path(path) if path is not None else default_path()
+    text = dump_claims(claim_set)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-claims-", dir=path.parent)
+    except OSError as err:
+        raise ClaimsError(f"{path}: cannot write the claims file ({err.strerror})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    # The rename itself is durable only once the directory entry is flushed.
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _check_evidence(
+    owner: str, evidence: Sequence[Evidence], corpus: Mapping[str, Article], date: dt.date
+) -> list[str]:
+    problems: list[str] = []
+    for number, item in enumerate(evidence, start=1):
+        article = corpus.get(item.article)
+        if article is None:
+            problems.append(
+                f"{owner} evidence {number}: article {item.article!r} is not in the corpus; "
+                f"expected one of: {', '.join(corpus) or '(none)'}"
+            )
+            continue
+        quote = normalize_quote(item.quote)
+        if quote not in normalize_quote(article.text):
+            problems.append(
+                f"{owner} evidence {number}: quote not found in {item.article}: "
+                f"{_short(item.quote)!r}; copy the sentence exactly from the article"
+            )
+        elif item.start is not None and item.end is not None:
+            span = normalize_quote(article.text[item.start : item.end])
+            if span != quote:
+                problems.append(
+                    f"{owner} evidence {number}: offsets {item.start}-{item.end} of "
+                    f"{item.article} hold {_short(span)!r}, not the quote; fix or drop them"
+                )
+        if date > article.published:
+            problems.append(
+                f"{owner}: dated {date.isoformat()}, after its evidence {item.article} was "
+                f"published ({article.published.isoformat()}); a claim cannot postdate its source"
+            )
+    return problems
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = normalize_quote(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_claims(claim_set: ClaimSet, corpus: Mapping[str, Article]) -> list[str]:
+    """Check a claim set against the corpus; return the problems a person must fix.
+
+    Checks that every quote is found verbatim in its article (after normalising quotes and
+    whitespace), offsets point at the quote, ids are unique, region ids, dispositions, actors and
+    proposal ids are known, and no claim is dated after the article that reports it.
+
+    Parameters
+    ----------
+    claim_set
+        The loaded claims file.
+    corpus
+        Article id -> Article, as from ``mapdash.corpus.load_corpus``.
+
+    Returns
+    -------
+    list of str
+        Empty when everything checks out.
+    """
+    problems: list[str] = []
+    known_regions = set(REGION_IDS)
+    proposal_ids = {p.id for p in claim_set.proposals}
+    seen: set[str] = set()
+    for proposal in claim_set.proposals:
+        owner = f"proposal {proposal.id}"
+        if proposal.id in seen:
+            problems.append(f"{owner}: id used twice; ids must be unique")
+        seen.add(proposal.id)
+        if proposal.actor not in ACTORS:
+            problems.append(
+                f"{owner}: unknown actor {proposal.actor!r}; expected one of {', '.join(ACTORS)}"
+            )
+        if not any(c.proposal == proposal.id for c in claim_set.claims):
+            problems.append(f"{owner}: no claim belongs to it; add claims or remove it")
+    for claim in claim_set.claims:
+        owner = f"claim {claim.id}"
+        if claim.id in seen:
+            problems.append(f"{owner}: id used twice; ids must be unique")
+        seen.add(claim.id)
+        if claim.actor not in ACTORS:
+            problems.append(
+                f"{owner}: unknown actor {claim.actor!r}; expected one of {', '.join(ACTORS)}"
+            )
+        for region, disposition in claim.regions.items():
+            if region != ALL_OCCUPIED and region not in known_regions:
+                problems.append(
+                    f"{owner}: unknown region {region!r}; expected one of "
+                    f"{', '.join(REGION_IDS)} or '*' for all occupied territory"
+                )
+            if disposition not in DISPOSITIONS:
+                problems.append(
+                    f"{owner}: region {region} has unknown disposition {disposition!r}; "
+                    f"expected one of {', '.join(DISPOSITIONS)}"
+                )
+        if claim.proposal is not None and claim.proposal not in proposal_ids:
+            problems.append(
+                f"{owner}: proposal {claim.proposal!r} is not defined under 'proposals'"
+            )
+        if claim.date_precision == "month" and claim.date.day != 1:
+            problems.append(f"{owner}: month precision but the date is not the 1st of a month")
+        problems += _check_evidence(owner, claim.evidence, corpus, claim.date)
+    for fact in claim_set.control:
+        owner = f"control {fact.id}"
+        if fact.id in seen:
+            problems.append(f"{owner}: id used twice; ids must be unique")
+        seen.add(fact.id)
+        if fact.region not in known_regions and fact.region != WHOLE_UKRAINE:
+            problems.append(
+                f"{owner}: unknown region {fact.region!r}; expected one of "
+                f"{', '.join(REGION_IDS)} or '{WHOLE_UKRAINE}' for Ukraine as a whole"
+            )
+        problems += _check_evidence(owner, fact.evidence, corpus, fact.date)
+    return problems
+
+
+def _evidence_keys(claim: Claim) -> set[tuple[str, str]]:
+    return {(e.article, normalize_quote(e.quote)) for e in claim.evidence}
+
+
+def merge_claims(claim_set: ClaimSet, candidates: Iterable[Claim]) -> MergeResult:
+    """Add new candidate claims as ``extracted``, leaving every existing entry untouched.
+
+    A candidate is skipped when a claim with its id exists, or when an existing claim of the same
+    actor already quotes one of its evidence sentences, so merging twice adds nothing twice.
+    """
+    claims = list(claim_set.claims)
+    ids = {c.id for c in claims} | {p.id for p in claim_set.proposals}
+    known: set[tuple[str, str, str]] = {
+        (c.actor, *key) for c in claims for key in _evidence_keys(c)
+    }
+    added: list[str] = []
+    for candidate in candidates:
+        keys = {(candidate.actor, *key) for key in _evidence_keys(candidate)}
+        if candidate.id in ids or keys & known:
+            continue
+        new = Claim(
+            id=candidate.id,
+            date=candidate.date,
+            date_precision=candidate.date_precision,
+            actor=candidate.actor,
+            kind=candidate.kind,
+            regions=dict(candidate.regions),
+            summary=candidate.summary,
+            evidence=candidate.evidence,
+            speaker=candidate.speaker,
+            proposal=candidate.proposal if candidate.proposal in ids else None,
+            status="extracted",
+        )
+        claims.append(new)
+        ids.add(new.id)
+        known |= keys
+        added.append(new.id)
+    merged = ClaimSet(
+        claims=tuple(claims), proposals=claim_set.proposals, control=claim_set.control
+    )
+    return MergeResult(claim_set=merged, added=tuple(added))
