@@ -296,12 +296,7 @@ def load_article(
     text = "\n".join(raw.split("\n")[header.lines :]) if header.lines else raw
     if not text.strip():
         raise CorpusError(f"{path}: the article has header lines but no text after them")
-    date = (
-        (manifest.published if manifest else None)
-        or header.date
-        or published
-        or _dateline(text)
-    )
+    date = (manifest.published if manifest else None) or header.date or published or _dateline(text)
     if date is None:
         raise CorpusError(
             f"{path}: no publication date anywhere (no manifest entry, no 'Date:' header, no "
