@@ -11,7 +11,6 @@ clockwise already; files from elsewhere are re-oriented on reading.
 from __future__ import annotations
 
 import json
-import math
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import geopandas
+import numpy as np
 import pyproj
 import shapely
 from shapely.geometry import shape
@@ -412,7 +412,16 @@ def read_features(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fe
         where = f"{name} feature {index} ({label})"
         geojson = feature.get("geometry")
         if not isinstance(geojson, dict):
-            parsed.append((index, label, properties, None, None, [f"{where}: has no geometry (null or missing); ignored"]))
+            parsed.append(
+                (
+                    index,
+                    label,
+                    properties,
+                    None,
+                    None,
+                    [f"{where}: has no geometry (null or missing); ignored"],
+                )
+            )
             continue
         gtype = str(geojson.get("type"))
         if gtype not in (*_POLYGONAL, "GeometryCollection"):
@@ -528,6 +537,15 @@ def read_features(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fe
                 problems=tuple(feature_problems),
             )
         )
+    if features and crs is not None:
+        xmin, ymin, xmax, ymax = shapely.total_bounds([f.geometry for f in features])
+        if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
+            raise GeodataError(
+                f"{name}: read as {_crs_label(crs)} (the 'crs' member), the coordinates reach "
+                f"longitude {xmin:.6g}..{xmax:.6g}, latitude {ymin:.6g}..{ymax:.6g}, outside "
+                "-180..180 / -90..90; the 'crs' member does not describe these coordinates - "
+                "correct it or remove it"
+            )
     if not features:
         raise GeodataError(
             f"{name}: no usable Polygon or MultiPolygon feature among {len(raw_features)} "
@@ -848,6 +866,11 @@ def dumps_geojson(
     """
     lines = []
     for properties, geometry in features:
+        if not np.isfinite(shapely.get_coordinates(geometry)).all():
+            raise GeodataError(
+                f"refusing to write a geometry with non-finite coordinates (NaN or infinity), "
+                f"properties {dict(properties)!r}"
+            )
         mapping = shapely.geometry.mapping(geometry)
         feature = {
             "type": "Feature",
@@ -857,9 +880,9 @@ def dumps_geojson(
                 "coordinates": _rounded(mapping["coordinates"], decimals),
             },
         }
-        text = json.dumps(feature, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        if any(not math.isfinite(v) for v in shapely.get_coordinates(geometry).ravel()):
-            raise GeodataError("refusing to write a geometry with non-finite coordinates")
+        text = json.dumps(
+            feature, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        )
         lines.append(text)
     body = ",\n".join(lines)
     return f'{{"type":"FeatureCollection","features":[\n{body}\n]}}\n'.encode()

@@ -356,3 +356,109 @@ def test_cli_validate_missing_file_is_usage_error(runner):
     result = runner.invoke(main, ["validate", "no-such-file.geojson"])
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_epsg_crs_member_and_a_crs_that_does_not_fit(tmp_path):
+    projected = json.loads(_fixture("projected_3857.geojson").read_text(encoding="utf-8"))
+    projected["crs"] = {"type": "EPSG", "properties": {"code": 3857}}
+    path = tmp_path / "epsg.geojson"
+    path.write_text(json.dumps(projected))
+    assert geodata.read_geojson(path).crs == "EPSG:3857 (legacy 'crs' member)"
+    projected["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4326"}}
+    path.write_text(json.dumps(projected))
+    with pytest.raises(
+        GeodataError,
+        match=r"^epsg.geojson: read as EPSG:4326 \(the 'crs' member\), the coordinates reach "
+        r"longitude 4.06665e\+06\.\.4.47054e\+06, .* the 'crs' member does not describe these "
+        r"coordinates - correct it or remove it$",
+    ):
+        geodata.read_geojson(path)
+
+
+def test_geometry_collections_and_unrepairable_geometry(tmp_path):
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[37, 47], [37, 48], [38, 48], [38, 47], [37, 47]]],
+    }
+    line = {"type": "LineString", "coordinates": [[37, 47], [38, 48]]}
+    flat = {"type": "Polygon", "coordinates": [[[37, 47], [38, 48], [37, 47], [37, 47]]]}
+    cases = [
+        (
+            {"type": "GeometryCollection", "geometries": [square, line]},
+            "geometry is a GeometryCollection; kept its polygons only",
+            True,
+        ),
+        (
+            {"type": "GeometryCollection", "geometries": [line]},
+            "geometry is a GeometryCollection without polygons; expected Polygon or MultiPolygon",
+            False,
+        ),
+        (
+            flat,
+            "invalid geometry (Too few points in geometry component[37 47]) and nothing "
+            "polygonal is left after repair; ignored",
+            False,
+        ),
+    ]
+    for geometry, message, used in cases:
+        path = tmp_path / "gc.geojson"
+        path.write_text(
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {"type": "Feature", "properties": {"name": "Donetsk"}, "geometry": square},
+                        {
+                            "type": "Feature",
+                            "properties": {"name": "Luhansk"},
+                            "geometry": geometry,
+                        },
+                        "not a feature",
+                    ],
+                }
+            )
+        )
+        report = geodata.read_geojson(path)
+        assert report.features[1].problems == (f"gc.geojson feature 1 (name='Luhansk'): {message}",)
+        assert report.features[1].used is used
+        assert report.features[2].problems == ("gc.geojson feature 2: not a Feature object",)
+
+
+def test_validate_warns_when_a_region_is_much_too_small():
+    report = geodata.validate_file(_fixture("bowtie.geojson"))
+    assert report.problems[-1] == (
+        "bowtie.geojson: region luhansk covers 6,103 km2, 77% less than the reference "
+        "26,310 km2; part of the region may be missing"
+    )
+
+
+def test_load_context_needs_id_and_name(tmp_path):
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[37, 47], [37, 48], [38, 48], [38, 47], [37, 47]]],
+    }
+    (tmp_path / "context_web.geojson").write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"kind": "country", "id": 7},
+                        "geometry": square,
+                    }
+                ],
+            }
+        )
+    )
+    with pytest.raises(GeodataError) as err:
+        geodata.load_context(geodata_dir=tmp_path)
+    assert err.value.problems == [
+        "context_web.geojson feature 0 (id=7): needs string properties 'id' and 'name'"
+    ]
+
+
+def test_writer_refuses_non_finite_coordinates():
+    broken = shapely.Point(30.5, float("nan"))
+    with pytest.raises(GeodataError, match="refusing to write a geometry with non-finite"):
+        geodata.dumps_geojson([({"id": "x"}, broken)], decimals=3)
