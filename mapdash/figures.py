@@ -1,0 +1,406 @@
+"""Plotly figures of the regions under a selection; no Dash here, so exports can reuse them.
+
+The map is one geo subplot with a fixed trace order, so that the web app can update colours,
+hover text, outlines and hatching of an existing figure (``dash.Patch``) without resending any
+geometry:
+
+- ``CONTEXT_TRACE``: the rest of Ukraine and the neighbours, quiet grey, drawn from our geodata;
+- ``REGION_TRACE``: the six regions, one choropleth coloured by disposition;
+- ``HATCH_TRACES``: one line trace per region with its hatching, shown where the legend says so;
+- ``LABEL_TRACE``: region names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import plotly.graph_objects as go
+import shapely
+
+from .regions import REGION_IDS, REGIONS
+from .timeline import RegionState, actor_name, format_date
+from .types import Article, Disposition
+
+LegendKey = Literal[
+    "to_russia",
+    "recognized_russian",
+    "frozen",
+    "demilitarized",
+    "exchange",
+    "to_ukraine",
+    "unresolved",
+    "not_mentioned",
+]
+
+#: Page and map colours; the sea is the map's background, land outside the six is quiet grey.
+SEA = "#d3e1ea"
+UKRAINE_LAND = "#eeece7"
+OTHER_LAND = "#dedcd6"
+CONTEXT_LINE = "#ffffff"
+REGION_LINE = "#3d3d3d"
+HIGHLIGHT_LINE = "#111111"
+HATCH_COLOR = "#3b1530"
+LABEL_COLOR = "#1b1b1b"
+FONT_FAMILY = (
+    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', "
+    "'Liberation Sans', sans-serif"
+)
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """How one disposition is drawn and explained."""
+
+    key: LegendKey
+    label: str
+    description: str
+    fill: str
+    #: Diagonal hatching on top of the fill, for states that differ from another only by hue.
+    hatch: bool = False
+
+
+#: Okabe-Ito colours (safe for the common colour-vision deficiencies); the two "Russian"
+#: outcomes also differ by hatching, and "not mentioned" by being white.
+LEGEND: tuple[LegendEntry, ...] = (
+    LegendEntry(
+        "to_russia",
+        "To Russia, whole region",
+        "Russia gets the whole region up to its administrative border",
+        "#D55E00",
+    ),
+    LegendEntry(
+        "recognized_russian",
+        "Recognised as Russian",
+        "Russian rule recognised, de jure or de facto",
+        "#CC79A7",
+        hatch=True,
+    ),
+    LegendEntry(
+        "frozen",
+        "Frozen at the front line",
+        "Divided at the line of contact; each side keeps what it holds",
+        "#F0E442",
+    ),
+    LegendEntry(
+        "demilitarized",
+        "Demilitarised zone",
+        "A buffer zone without troops",
+        "#56B4E9",
+    ),
+    LegendEntry(
+        "exchange",
+        "Territory exchange",
+        "Part of a swap of territory between the sides",
+        "#009E73",
+    ),
+    LegendEntry(
+        "to_ukraine",
+        "Stays with / returns to Ukraine",
+        "No concession: the region is Ukraine's",
+        "#0072B2",
+    ),
+    LegendEntry(
+        "unresolved",
+        "Unresolved",
+        "Named, but its fate is left open",
+        "#A5A5A5",
+    ),
+    LegendEntry(
+        "not_mentioned",
+        "Not mentioned by the selection",
+        "The selected position or proposal says nothing about this region",
+        "#FFFFFF",
+    ),
+)
+_LEGEND_INDEX: dict[str, int] = {entry.key: i for i, entry in enumerate(LEGEND)}
+
+CONTEXT_TRACE = 0
+REGION_TRACE = 1
+HATCH_TRACES: tuple[int, ...] = tuple(range(2, 2 + len(REGION_IDS)))
+LABEL_TRACE = 2 + len(REGION_IDS)
+
+#: The view: Ukraine with Kursk and the Sea of Azov (plotly's scale 1 shows the whole world).
+MAP_CENTER = (32.4, 48.2)
+MAP_SCALE = 3.3
+_HATCH_SPACING_DEG = 0.22
+_QUOTE_CHARS = 110
+
+
+def legend_entry(disposition: Disposition | None) -> LegendEntry:
+    """Return the legend entry a region with this disposition is drawn with."""
+    return LEGEND[_LEGEND_INDEX[disposition or "not_mentioned"]]
+
+
+@dataclass(frozen=True)
+class RegionPaint:
+    """Everything about the six regions that changes when the date or selection changes.
+
+    Tuples follow ``REGION_IDS`` order.
+    """
+
+    legend_keys: tuple[LegendKey, ...]
+    z: tuple[int, ...]
+    hovertext: tuple[str, ...]
+    line_width: tuple[float, ...]
+    hatch_visible: tuple[bool, ...]
+
+
+def _short(text: str, limit: int = _QUOTE_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def hover_text(state: RegionState, articles: Mapping[str, Article]) -> str:
+    """Hover label of a region: name, disposition, and the claim behind it with its source."""
+    entry = legend_entry(state.disposition)
+    lines = [f"<b>{REGIONS[state.region].name}</b>", entry.label]
+    claim = state.claim
+    if claim is not None:
+        who = actor_name(claim.actor) + (f" ({claim.speaker})" if claim.speaker else "")
+        lines.append(f"{who}, {format_date(claim.date, claim.date_precision)}")
+        if state.via_all_occupied:
+            lines.append("<i>Said of all occupied territory</i>")
+        if claim.evidence:
+            evidence = claim.evidence[0]
+            lines.append(f"“{_short(evidence.quote)}”")
+            article = articles.get(evidence.article)
+            if article is not None:
+                source = f"{_short(article.title, 60)}, {article.outlet}"
+                lines.append(f"<i>{source}, {format_date(article.published)}</i>")
+    return "<br>".join(lines)
+
+
+def paint_regions(
+    states: Sequence[RegionState],
+    *,
+    articles: Mapping[str, Article] | None = None,
+    highlight: Sequence[str] = (),
+) -> RegionPaint:
+    """Colours, hover text and outlines of the six regions under one selection.
+
+    Parameters
+    ----------
+    states
+        One state per region, as ``Timeline.regions`` returns them.
+    articles
+        The corpus, to name the source of each quote in the hover text.
+    highlight
+        Regions drawn with a heavy outline (compare mode: where two selections differ).
+    """
+    by_region = {state.region: state for state in states}
+    ordered = [by_region.get(rid, RegionState(rid, None)) for rid in REGION_IDS]
+    entries = [legend_entry(state.disposition) for state in ordered]
+    return RegionPaint(
+        legend_keys=tuple(entry.key for entry in entries),
+        z=tuple(_LEGEND_INDEX[entry.key] for entry in entries),
+        hovertext=tuple(hover_text(state, articles or {}) for state in ordered),
+        line_width=tuple(3.5 if rid in highlight else 1.0 for rid in REGION_IDS),
+        hatch_visible=tuple(entry.hatch for entry in entries),
+    )
+
+
+def _discrete_colorscale() -> list[list[Any]]:
+    """Build a stepped colour scale so that z == i is drawn in exactly LEGEND[i].fill."""
+    n = len(LEGEND)
+    scale: list[list[Any]] = []
+    for i, entry in enumerate(LEGEND):
+        scale.append([i / n, entry.fill])
+        scale.append([(i + 1) / n, entry.fill])
+    return scale
+
+
+def _geojson(gdf: gpd.GeoDataFrame, ids: Sequence[str]) -> dict[str, Any]:
+    """Build a FeatureCollection whose features carry only the id ``locations`` match."""
+    geometries = shapely.set_precision(gdf.geometry.values, 1e-4)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"id": fid}, "geometry": json.loads(geom)}
+            for fid, geom in zip(ids, shapely.to_geojson(geometries), strict=True)
+        ],
+    }
+
+
+def hatch_lines(geometry: shapely.Geometry) -> tuple[list[float | None], list[float | None]]:
+    """Diagonal hatching clipped to a region, as lon/lat lists with None between segments."""
+    minx, miny, maxx, maxy = geometry.bounds
+    span = (maxx - minx) + (maxy - miny)
+    offsets = np.arange(-span, span, _HATCH_SPACING_DEG)
+    lines = shapely.linestrings(
+        [[(minx + o, miny), (minx + o + span, miny + span)] for o in offsets]
+    )
+    clipped = shapely.intersection(lines, geometry)
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for part in shapely.get_parts(clipped):
+        if part.is_empty or part.geom_type != "LineString":
+            continue
+        coords = shapely.get_coordinates(part)
+        lons.extend([*coords[:, 0].round(4).tolist(), None])
+        lats.extend([*coords[:, 1].round(4).tolist(), None])
+    return lons, lats
+
+
+def map_figure(
+    regions: gpd.GeoDataFrame,
+    context: gpd.GeoDataFrame,
+    paint: RegionPaint,
+    *,
+    height: int | None = None,
+    title: str | None = None,
+    show_legend: bool = False,
+    labels: bool = True,
+) -> go.Figure:
+    """Build the map of the six regions over their context.
+
+    Parameters
+    ----------
+    regions
+        ``geodata.load_regions()``: indexed by region id, geometry oriented for plotly.
+    context
+        ``geodata.load_context()``: the rest of Ukraine and the neighbours, with ``kind``.
+    paint
+        Colours and hover text from :func:`paint_regions`.
+    height
+        Figure height in pixels; None lets the container decide.
+    title
+        Optional title drawn above the map (for exports; the app has its own title bar).
+    show_legend
+        Add a plotly legend of every colour (for exports; the app draws an HTML legend).
+    labels
+        Draw region names.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces in the order given by the module constants.
+    """
+    ordered = regions.loc[list(REGION_IDS)]
+    context_ids = [f"ctx-{i}" for i in range(len(context))]
+    kinds = context["kind"].tolist() if "kind" in context else ["country"] * len(context)
+    traces: list[go.BaseTraceType] = [
+        go.Choropleth(
+            geojson=_geojson(context, context_ids),
+            locations=context_ids,
+            featureidkey="properties.id",
+            z=[1 if kind == "ukraine_oblast" else 0 for kind in kinds],
+            zmin=0,
+            zmax=1,
+            colorscale=[[0, OTHER_LAND], [0.5, OTHER_LAND], [0.5, UKRAINE_LAND], [1, UKRAINE_LAND]],
+            showscale=False,
+            marker={"line": {"color": CONTEXT_LINE, "width": 0.6}},
+            hoverinfo="skip",
+            name="context",
+            showlegend=False,
+        ),
+        go.Choropleth(
+            geojson=_geojson(ordered, list(REGION_IDS)),
+            locations=list(REGION_IDS),
+            featureidkey="properties.id",
+            z=list(paint.z),
+            zmin=0,
+            zmax=len(LEGEND),
+            colorscale=_discrete_colorscale(),
+            showscale=False,
+            marker={"line": {"color": REGION_LINE, "width": list(paint.line_width)}},
+            hovertext=list(paint.hovertext),
+            hovertemplate="%{hovertext}<extra></extra>",
+            hoverlabel={"bgcolor": "white", "font": {"family": FONT_FAMILY, "size": 13}},
+            name="regions",
+            showlegend=False,
+        ),
+    ]
+    for rid, visible in zip(REGION_IDS, paint.hatch_visible, strict=True):
+        lons, lats = hatch_lines(ordered.geometry[rid])
+        traces.append(
+            go.Scattergeo(
+                lon=lons,
+                lat=lats,
+                mode="lines",
+                line={"color": HATCH_COLOR, "width": 1},
+                opacity=0.55,
+                hoverinfo="skip",
+                visible=visible,
+                name=f"hatch-{rid}",
+                showlegend=False,
+            )
+        )
+    points = shapely.point_on_surface(ordered.geometry.values)
+    traces.append(
+        go.Scattergeo(
+            lon=shapely.get_x(points).round(3).tolist(),
+            lat=shapely.get_y(points).round(3).tolist(),
+            text=[REGIONS[rid].name for rid in REGION_IDS],
+            mode="text",
+            textfont={"family": FONT_FAMILY, "size": 13, "color": LABEL_COLOR, "shadow": "auto"},
+            hoverinfo="skip",
+            visible=labels,
+            name="labels",
+            showlegend=False,
+        )
+    )
+    if show_legend:
+        for entry in LEGEND:
+            traces.append(
+                go.Scattergeo(
+                    lon=[None],
+                    lat=[None],
+                    mode="markers",
+                    marker={
+                        "symbol": "square-x" if entry.hatch else "square",
+                        "size": 14,
+                        "color": entry.fill,
+                        "line": {"color": REGION_LINE, "width": 1},
+                    },
+                    name=entry.label,
+                    showlegend=True,
+                )
+            )
+    fig = go.Figure(traces)
+    fig.update_geos(
+        visible=False,
+        showland=False,
+        showcountries=False,
+        showcoastlines=False,
+        showframe=False,
+        showocean=False,
+        showlakes=False,
+        showrivers=False,
+        bgcolor=SEA,
+        projection={
+            "type": "conic conformal",
+            "parallels": [45, 51],
+            "rotation": {"lon": MAP_CENTER[0]},
+            "scale": MAP_SCALE,
+        },
+        center={"lon": MAP_CENTER[0], "lat": MAP_CENTER[1]},
+        # Wider than the view, so that panning does not run into the edge of the drawn world.
+        lonaxis={"range": [5, 60]},
+        lataxis={"range": [35, 65]},
+    )
+    fig.update_layout(
+        height=height,
+        margin={"l": 0, "r": 0, "t": 48 if title else 0, "b": 0},
+        paper_bgcolor=SEA,
+        font={"family": FONT_FAMILY, "color": LABEL_COLOR},
+        title={"text": title, "x": 0.01, "font": {"size": 18}} if title else None,
+        showlegend=show_legend,
+        legend={"x": 0.01, "y": 0.02, "bgcolor": "rgba(255,255,255,0.9)"},
+        dragmode="pan",
+        # Keeps the user's zoom and pan while the app patches colours.
+        uirevision="map",
+    )
+    return fig
+
+
+def as_of_title(selection_label: str, date: dt.date) -> str:
+    """Title line used by exports and the app: "Russia's position, as of 10 Aug 2025"."""
+    return f"{selection_label}, as of {format_date(date)}"

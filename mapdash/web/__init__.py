@@ -1,0 +1,53 @@
+"""The dashboard web app: ``create_app()`` builds a Dash app over the project's data."""
+
+from __future__ import annotations
+
+import dash
+
+from ..config import PROJECT_ROOT, Paths
+from .callbacks import register
+from .data import AppData
+from .layout import page
+from .view import default_view
+
+TITLE = "Territory on the table - mapdash"
+
+
+def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> dash.Dash:
+    """Build the dashboard.
+
+    Parameters
+    ----------
+    paths
+        Data folders; default ``Paths.default()`` (the project's data, or the environment's).
+    data
+        Already loaded data (tests); when given, ``paths`` is not read.
+
+    Returns
+    -------
+    dash.Dash
+        The app, with layout and callbacks; ``app.run()`` serves it.
+
+    Raises
+    ------
+    MapdashError
+        If the claims, articles or geodata cannot be loaded (the message says what to fix).
+    """
+    data = data or AppData.load(paths or Paths.default())
+    app = dash.Dash(
+        __name__,
+        title=TITLE,
+        # Served from the project's assets/: the stylesheet and plotly's topojson, so that
+        # nothing is fetched from a CDN.
+        assets_folder=str(PROJECT_ROOT / "assets"),
+        serve_locally=True,
+        update_title="",
+    )
+    app.layout = page(
+        data, default_view(data.timeline), topojson_url=app.get_asset_url("topojson/")
+    )
+    register(app, data)
+    return app
+
+
+__all__ = ["create_app"]

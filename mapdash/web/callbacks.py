@@ -1,0 +1,197 @@
+"""Callbacks: thin adapters from component properties to the view and render functions.
+
+Two callbacks. ``sync`` turns any control (URL, slider, buttons, play ticks, selectors) into the
+one canonical view and writes it back to the URL and every control; ``show`` draws the URL's view.
+Their bodies are plain functions (``sync_controls``, ``show_view``) tested without a browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import dash
+from dash import Input, Output, State, no_update
+
+from ..errors import MapdashError
+from ..timeline import Selection, format_date
+from . import ids
+from .data import AppData
+from .render import (
+    differences_text,
+    event_note,
+    legend,
+    map_patch,
+    on_the_table,
+    region_rows,
+    screen,
+)
+from .view import View, at_event, is_last, parse_date, read_query, step
+
+
+@dataclass(frozen=True)
+class Controls:
+    """What ``sync`` writes: the URL, every control's value, the play state and a notice."""
+
+    search: str
+    slider: int
+    selection: str
+    compare: str
+    compare_date: str
+    playing: bool
+    notice: str
+
+
+def _apply(view: View, data: AppData, trigger: str | None, value: Any) -> View:
+    """Apply one control's new value to the view."""
+    timeline = data.timeline
+    if trigger == ids.SLIDER:
+        return at_event(view, timeline, int(value))
+    if trigger == ids.SELECTION:
+        return replace(view, selection=timeline.check(Selection.parse(value)))
+    if trigger == ids.COMPARE:
+        compare = timeline.check(Selection.parse(value)) if value else None
+        return replace(view, compare=compare)
+    if trigger == ids.COMPARE_DATE:
+        return replace(view, compare_date=parse_date(value, name="date2") if value else None)
+    if trigger == ids.PREVIOUS:
+        return step(view, timeline, "previous")
+    if trigger in (ids.NEXT, ids.TICKER):
+        return step(view, timeline, "next")
+    return view
+
+
+def sync_controls(
+    data: AppData, search: str | None, trigger: str | None, value: Any, playing: bool
+) -> Controls:
+    """Work out the view after a control changed, and the values every control should show.
+
+    Parameters
+    ----------
+    data
+        The app's data.
+    search
+        The URL's query string before the change.
+    trigger
+        Id of the component that changed (None on page load; ``ids.URL`` on back/forward).
+    value
+        Its new value.
+    playing
+        Whether the play control was running.
+    """
+    view, notice = read_query(search, data.timeline)
+    if trigger == ids.PLAY:
+        playing = not playing
+        if playing and is_last(view, data.timeline):
+            view = at_event(view, data.timeline, 0)
+    else:
+        try:
+            view = _apply(view, data, trigger, value)
+        except MapdashError as err:
+            notice = str(err)
+    if trigger == ids.TICKER and is_last(view, data.timeline):
+        playing = False
+    return Controls(
+        search=view.query(),
+        slider=data.timeline.event_index(view.date),
+        selection=view.selection.token,
+        compare=view.compare.token if view.compare else "",
+        compare_date=view.compare_date.isoformat() if view.compare_date else "",
+        playing=playing,
+        notice=notice or "",
+    )
+
+
+def show_view(data: AppData, search: str | None) -> tuple[Any, ...]:
+    """Everything ``show`` writes for the URL's view, in the order of its outputs."""
+    view, _ = read_query(search, data.timeline)
+    shown = screen(data, view)
+    right = shown.right
+    return (
+        map_patch(shown.left.paint),
+        map_patch(right.paint) if right else no_update,
+        shown.left.title,
+        right.title if right else "",
+        "maps compare" if right else "maps single",
+        differences_text(shown),
+        legend(shown),
+        on_the_table(data, view),
+        region_rows(data, view, shown.left),
+        format_date(view.date),
+        event_note(data, view),
+    )
+
+
+_CONTROL_INPUTS = (
+    ids.SLIDER,
+    ids.SELECTION,
+    ids.COMPARE,
+    ids.COMPARE_DATE,
+    ids.PREVIOUS,
+    ids.NEXT,
+    ids.PLAY,
+    ids.TICKER,
+)
+_CONTROL_PROPS = {
+    ids.SLIDER: "value",
+    ids.SELECTION: "value",
+    ids.COMPARE: "value",
+    ids.COMPARE_DATE: "value",
+    ids.PREVIOUS: "n_clicks",
+    ids.NEXT: "n_clicks",
+    ids.PLAY: "n_clicks",
+    ids.TICKER: "n_intervals",
+}
+
+
+def register(app: dash.Dash, data: AppData) -> None:
+    """Attach the dashboard's callbacks to ``app``."""
+
+    @app.callback(
+        Output(ids.URL, "search"),
+        Output(ids.SLIDER, "value"),
+        Output(ids.SELECTION, "value"),
+        Output(ids.COMPARE, "value"),
+        Output(ids.COMPARE_DATE, "value"),
+        Output(ids.TICKER, "disabled"),
+        Output(ids.PLAY, "children"),
+        Output(ids.PLAY, "aria-pressed"),
+        Output(ids.NOTICE, "children"),
+        Input(ids.URL, "search"),
+        *[Input(cid, _CONTROL_PROPS[cid]) for cid in _CONTROL_INPUTS],
+        State(ids.TICKER, "disabled"),
+    )
+    def sync(search: str | None, *values: Any) -> tuple[Any, ...]:
+        trigger = dash.ctx.triggered_id
+        by_id = dict(zip(_CONTROL_INPUTS, values[:-1], strict=True))
+        c = sync_controls(data, search, trigger, by_id.get(trigger), playing=not values[-1])
+        # Rewriting an unchanged query would push a duplicate history entry.
+        new_search = c.search if c.search != search else no_update
+        play = ("❚❚ Pause", "true") if c.playing else ("▶ Play", "false")
+        return (
+            new_search,
+            c.slider,
+            c.selection,
+            c.compare,
+            c.compare_date,
+            not c.playing,
+            *play,
+            c.notice,
+        )
+
+    @app.callback(
+        Output(ids.MAP_LEFT, "figure"),
+        Output(ids.MAP_RIGHT, "figure"),
+        Output(ids.MAP_LEFT_TITLE, "children"),
+        Output(ids.MAP_RIGHT_TITLE, "children"),
+        Output(ids.MAPS, "className"),
+        Output(ids.DIFFERENCES, "children"),
+        Output(ids.LEGEND, "children"),
+        Output(ids.ON_TABLE, "children"),
+        Output(ids.REGION_TABLE, "children"),
+        Output(ids.AS_OF, "children"),
+        Output(ids.EVENT_NOTE, "children"),
+        Input(ids.URL, "search"),
+    )
+    def show(search: str | None) -> tuple[Any, ...]:
+        return show_view(data, search)

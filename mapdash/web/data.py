@@ -1,0 +1,45 @@
+"""Everything the dashboard reads from disk, loaded once when the app is created."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+
+from ..claims import load_claims
+from ..config import Paths
+from ..corpus import load_corpus
+from ..geodata import load_context, load_regions, region_areas
+from ..timeline import Timeline
+from ..types import Article
+
+
+@dataclass(frozen=True)
+class AppData:
+    """The loaded inputs of one dashboard: timeline, geometry, articles and region areas."""
+
+    timeline: Timeline
+    regions: gpd.GeoDataFrame
+    context: gpd.GeoDataFrame
+    articles: Mapping[str, Article]
+    #: Region areas in km2 from the full-resolution boundaries.
+    areas: Mapping[str, float]
+
+    @classmethod
+    def load(cls, paths: Paths) -> AppData:
+        """Read the claims, the corpus and the geodata of ``paths``.
+
+        Raises
+        ------
+        MapdashError
+            The loaders' errors (ClaimsError, CorpusError, GeodataError) pass through.
+        """
+        claims = load_claims(paths.geodata / "claims.yaml")
+        return cls(
+            timeline=Timeline.from_source(claims),
+            regions=load_regions(resolution="web", geodata_dir=paths.geodata),
+            context=load_context(geodata_dir=paths.geodata),
+            articles=load_corpus(paths.seeds),
+            areas=region_areas(load_regions(resolution="full", geodata_dir=paths.geodata)),
+        )

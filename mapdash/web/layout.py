@@ -1,0 +1,251 @@
+"""The page: title bar, selection and compare controls, timeline, maps and side panel."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from dash import dcc, html
+
+from ..figures import map_figure
+from ..timeline import format_date
+from . import ids
+from .data import AppData
+from .render import attrs, event_note, legend, on_the_table, region_rows, screen
+from .view import View
+
+PLAY_INTERVAL_MS = 1800
+
+
+def graph_config(topojson_url: str) -> dict[str, Any]:
+    """Return the maps' plotly config: local topojson, no logo, wheel zoom, small mode bar."""
+    return {
+        # Plotly's geo subplot would otherwise fetch world topojson from its CDN.
+        "topojsonURL": topojson_url,
+        "displaylogo": False,
+        "scrollZoom": True,
+        "responsive": True,
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
+    }
+
+
+def _selection_control(data: AppData, view: View) -> html.Fieldset:
+    options = data.timeline.options()
+    actors = [o for o in options if o.selection.kind == "actor"]
+    proposals = [o for o in options if o.selection.kind == "proposal"]
+    return html.Fieldset(
+        [
+            html.Legend("Whose map"),
+            html.P("Latest position as of the date", className="hint"),
+            dcc.RadioItems(
+                id=ids.SELECTION,
+                options=[
+                    {"label": o.label.replace(": latest position", ""), "value": o.selection.token}
+                    for o in actors
+                ]
+                + [{"label": o.label, "value": o.selection.token} for o in proposals],
+                value=view.selection.token,
+                className="selection-list",
+            ),
+        ],
+        className="control-group",
+    )
+
+
+def _compare_control(data: AppData, view: View) -> html.Div:
+    selections = [{"label": "No comparison", "value": ""}] + [
+        {"label": o.label, "value": o.selection.token} for o in data.timeline.options()
+    ]
+    dates = [{"label": "Same date", "value": ""}] + [
+        {
+            "label": f"{format_date(e.date)}: {e.title.split(': ', 1)[1]}",
+            "value": e.date.isoformat(),
+        }
+        for e in data.timeline.events
+    ]
+    return html.Div(
+        [
+            html.H2("Compare", className="group-title"),
+            html.Label("Second map shows", htmlFor=ids.COMPARE, id=f"{ids.COMPARE}-label"),
+            dcc.Dropdown(
+                id=ids.COMPARE,
+                options=selections,
+                value=view.compare.token if view.compare else "",
+                clearable=False,
+                searchable=False,
+            ),
+            html.Label("at the date", htmlFor=ids.COMPARE_DATE, id=f"{ids.COMPARE_DATE}-label"),
+            dcc.Dropdown(
+                id=ids.COMPARE_DATE,
+                options=dates,
+                value=view.compare_date.isoformat() if view.compare_date else "",
+                clearable=False,
+                searchable=False,
+            ),
+            html.P(
+                "Pick a second position or proposal, or the same one at another date; regions "
+                "that differ are outlined in bold.",
+                className="hint",
+            ),
+        ],
+        className="control-group",
+    )
+
+
+def _timeline_bar(data: AppData, view: View) -> html.Section:
+    events = data.timeline.events
+    return html.Section(
+        [
+            html.Div(
+                [
+                    html.Button(
+                        "◀ Previous", id=ids.PREVIOUS, className="step", title="Previous event"
+                    ),
+                    html.Button(
+                        "▶ Play",
+                        id=ids.PLAY,
+                        className="play",
+                        title="Step through the events",
+                        **attrs({"aria-pressed": "false"}),
+                    ),
+                    html.Button("Next ▶", id=ids.NEXT, className="step", title="Next event"),
+                ],
+                className="buttons",
+                role="group",
+                **attrs({"aria-label": "Timeline controls"}),
+            ),
+            html.Div(
+                dcc.Slider(
+                    id=ids.SLIDER,
+                    min=0,
+                    max=len(events) - 1,
+                    step=1,
+                    value=data.timeline.event_index(view.date),
+                    marks={i: {"label": e.label} for i, e in enumerate(events)},
+                    allow_direct_input=False,
+                    updatemode="mouseup",
+                ),
+                className="slider",
+                title="Event dates; use the arrow keys to step",
+            ),
+            html.Div(
+                [
+                    html.Span("As of ", className="as-of-prefix"),
+                    html.Strong(format_date(view.date), id=ids.AS_OF),
+                ],
+                className="as-of",
+                **attrs({"aria-live": "polite"}),
+            ),
+            html.P(event_note(data, view), id=ids.EVENT_NOTE, className="event-note"),
+            dcc.Interval(id=ids.TICKER, interval=PLAY_INTERVAL_MS, disabled=True),
+        ],
+        className="timeline",
+        **attrs({"aria-label": "Date"}),
+    )
+
+
+def _map_panel(map_id: str, title_id: str, figure: Any, config: dict[str, Any]) -> html.Div:
+    return html.Div(
+        [
+            html.H2(id=title_id, className="map-title"),
+            html.Div(
+                dcc.Graph(id=map_id, figure=figure, config=cast(Any, config), className="map-graph"),
+                className="map-frame",
+            ),
+        ],
+        className="map-panel",
+        role="figure",
+        **attrs({"aria-labelledby": title_id}),
+    )
+
+
+def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
+    """Build the whole page for the first view; callbacks then patch it.
+
+    Parameters
+    ----------
+    data
+        The loaded claims, geodata and articles.
+    view
+        The view the page opens with (the URL's view replaces it on load).
+    topojson_url
+        Where the browser finds plotly's world topojson (the app's own assets).
+    """
+    first = screen(data, view)
+    figure = map_figure(data.regions, data.context, first.left.paint)
+    config = graph_config(topojson_url)
+    start, end = data.timeline.span
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            html.Header(
+                [
+                    html.Div(
+                        [
+                            html.H1("Territory on the table"),
+                            html.P(
+                                "What Russia, the United States, Ukraine and Europe proposed for "
+                                "Crimea, Donbas, Kherson, Zaporizhzhia and Kursk, "
+                                f"{format_date(start)} to {format_date(end)}",
+                                className="subtitle",
+                            ),
+                        ]
+                    ),
+                    html.P(
+                        "The address bar holds the date, selection and comparison: copy it to "
+                        "share this view.",
+                        className="share-hint",
+                    ),
+                ],
+                className="titlebar",
+            ),
+            html.Div(id=ids.NOTICE, className="notice", role="status"),
+            html.Main(
+                [
+                    html.Nav(
+                        [_selection_control(data, view), _compare_control(data, view)],
+                        className="controls",
+                        **attrs({"aria-label": "Selection"}),
+                    ),
+                    html.Div(
+                        [
+                            _timeline_bar(data, view),
+                            html.Div(
+                                [
+                                    _map_panel(ids.MAP_LEFT, ids.MAP_LEFT_TITLE, figure, config),
+                                    _map_panel(ids.MAP_RIGHT, ids.MAP_RIGHT_TITLE, figure, config),
+                                ],
+                                id=ids.MAPS,
+                                className="maps single",
+                            ),
+                            html.P(id=ids.DIFFERENCES, className="differences"),
+                            html.Section(
+                                [html.H2("Legend"), html.Div(legend(first), id=ids.LEGEND)],
+                                className="legend",
+                                **attrs({"aria-label": "Legend"}),
+                            ),
+                        ],
+                        className="center",
+                    ),
+                    html.Aside(
+                        [
+                            html.H2("On the table"),
+                            html.Div(on_the_table(data, view), id=ids.ON_TABLE),
+                            html.H2("Regions, control and what would change hands"),
+                            html.Div(region_rows(data, view, first.left), id=ids.REGION_TABLE),
+                        ],
+                        className="panel",
+                    ),
+                ],
+                className="layout",
+            ),
+            html.Footer(
+                html.P(
+                    "Sources: claims reviewed from the articles cited on each card; boundaries "
+                    "from Natural Earth 1:10m admin-1 (public domain). Colours: Okabe-Ito "
+                    "palette, safe for colour-vision deficiencies."
+                ),
+                className="footer",
+            ),
+        ],
+        className="app",
+    )

@@ -1,0 +1,280 @@
+"""Turn a view into what the page shows: map paints, titles, legend, cards and region rows.
+
+Pure functions of (AppData, View); the callbacks only route their results to components.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from dash import Patch, html
+
+from ..figures import (
+    HATCH_TRACES,
+    LEGEND,
+    REGION_TRACE,
+    LegendEntry,
+    RegionPaint,
+    legend_entry,
+    paint_regions,
+)
+from ..regions import REGIONS
+from ..timeline import (
+    RegionState,
+    Selection,
+    actor_name,
+    format_date,
+    transfer_beyond_line,
+)
+from ..types import Claim, ControlFact, Evidence
+from .data import AppData
+from .view import View
+
+
+def attrs(attributes: dict[str, str]) -> dict[str, Any]:
+    """Pass ``aria-*`` and ``data-*`` attributes, which are not Python names, to a component."""
+    return dict(attributes)
+
+
+@dataclass(frozen=True)
+class MapSide:
+    """One map of the page: what it shows and how its regions are painted."""
+
+    selection: Selection
+    date: dt.date
+    title: str
+    states: tuple[RegionState, ...]
+    paint: RegionPaint
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Everything a view puts on the page."""
+
+    left: MapSide
+    right: MapSide | None
+    differences: tuple[str, ...]
+
+
+def map_side(
+    data: AppData, selection: Selection, date: dt.date, highlight: Sequence[str]
+) -> MapSide:
+    """Dispositions and paint of one map."""
+    states = data.timeline.regions(selection, date)
+    return MapSide(
+        selection=selection,
+        date=date,
+        title=f"{data.timeline.describe(selection)}, as of {format_date(date)}",
+        states=states,
+        paint=paint_regions(states, articles=data.articles, highlight=highlight),
+    )
+
+
+def screen(data: AppData, view: View) -> Screen:
+    """Work out both maps of a view and the regions where they differ."""
+    left_states = data.timeline.regions(view.selection, view.date)
+    if not view.comparing:
+        return Screen(map_side(data, view.selection, view.date, ()), None, ())
+    right_selection, right_date = view.right
+    right_states = data.timeline.regions(right_selection, right_date)
+    differ = data.timeline.differences(left_states, right_states)
+    return Screen(
+        left=map_side(data, view.selection, view.date, differ),
+        right=map_side(data, right_selection, right_date, differ),
+        differences=differ,
+    )
+
+
+def map_patch(paint: RegionPaint) -> Patch:
+    """Update colours, hover text, outlines and hatching of a map figure; no geometry."""
+    patch = Patch()
+    patch["data"][REGION_TRACE]["z"] = list(paint.z)
+    patch["data"][REGION_TRACE]["hovertext"] = list(paint.hovertext)
+    patch["data"][REGION_TRACE]["marker"]["line"]["width"] = list(paint.line_width)
+    for trace, visible in zip(HATCH_TRACES, paint.hatch_visible, strict=True):
+        patch["data"][trace]["visible"] = visible
+    return patch
+
+
+# -- legend -----------------------------------------------------------------------------------
+
+
+def swatch(entry: LegendEntry) -> html.Span:
+    """Draw a colour chip as the map draws it (hatched where the map hatches)."""
+    return html.Span(
+        className="swatch hatched" if entry.hatch else "swatch",
+        style={"backgroundColor": entry.fill},
+        **attrs({"data-fill": entry.fill, "aria-hidden": "true"}),
+    )
+
+
+def legend(screen_: Screen) -> list[Any]:
+    """Every colour with its meaning; entries on the map(s) now are marked and counted."""
+    shown = list(screen_.left.paint.legend_keys)
+    if screen_.right is not None:
+        shown += screen_.right.paint.legend_keys
+    items = []
+    for entry in LEGEND:
+        count = shown.count(entry.key)
+        items.append(
+            html.Li(
+                [
+                    swatch(entry),
+                    html.Span(
+                        [
+                            html.Span(entry.label, className="legend-label"),
+                            html.Br(),
+                            html.Span(entry.description, className="legend-description"),
+                        ],
+                    ),
+                ],
+                className="legend-item" + (" in-use" if count else ""),
+                title=entry.description,
+                **attrs({"data-key": entry.key}),
+            )
+        )
+    return [html.Ul(items, className="legend-list")]
+
+
+# -- the proposals on the table ----------------------------------------------------------------
+
+
+def quote(data: AppData, evidence: Evidence) -> html.Figure:
+    """Show a quote with its article title, outlet and date."""
+    article = data.articles.get(evidence.article)
+    if article is None:
+        source = evidence.article
+    else:
+        source = f"{article.title}, {article.outlet}, {format_date(article.published)}"
+    return html.Figure(
+        [html.Blockquote(f"“{' '.join(evidence.quote.split())}”"), html.Figcaption(source)],
+        className="quote",
+    )
+
+
+def claim_card(data: AppData, claim: Claim, *, selected: bool) -> html.Article:
+    """Build the card of one position: actor, date, summary, the regions it names and its quotes."""
+    proposal = data.timeline.proposals.get(claim.proposal) if claim.proposal else None
+    regions = [
+        html.Li(
+            [
+                swatch(legend_entry(disposition)),
+                f"{_region_name(key)}: {legend_entry(disposition).label}",
+            ],
+        )
+        for key, disposition in claim.regions.items()
+    ]
+    heading = actor_name(claim.actor) + (f" ({claim.speaker})" if claim.speaker else "")
+    return html.Article(
+        [
+            html.Header(
+                [
+                    html.H3(heading),
+                    html.Time(
+                        format_date(claim.date, claim.date_precision),
+                        dateTime=claim.date.isoformat(),
+                    ),
+                ]
+            ),
+            html.P(proposal.label, className="proposal-label") if proposal else None,
+            html.P(claim.summary, className="summary"),
+            html.Ul(regions, className="claim-regions") if regions else None,
+            *[quote(data, evidence) for evidence in claim.evidence],
+        ],
+        className=f"card actor-{claim.actor}" + (" selected" if selected else ""),
+        **attrs({"data-claim": claim.id}),
+    )
+
+
+def _region_name(key: str) -> str:
+    return REGIONS[key].name if key in REGIONS else "All occupied territory"
+
+
+def on_the_table(data: AppData, view: View) -> list[Any]:
+    """Cards of the positions on the table at the view's date, the selection's first."""
+    state = data.timeline.state(view.date)
+    selected = {s.claim.id for s in data.timeline.regions(view.selection, view.date) if s.claim}
+    if not state.positions:
+        return [html.P(f"Nothing on the table yet on {format_date(view.date)}.", className="empty")]
+    ordered = sorted(state.positions, key=lambda c: c.id not in selected)
+    return [claim_card(data, claim, selected=claim.id in selected) for claim in ordered]
+
+
+# -- per region: disposition, control, transfer -----------------------------------------------
+
+
+def _fact_line(data: AppData, fact: ControlFact) -> html.Li:
+    source = ""
+    if fact.evidence:
+        article = data.articles.get(fact.evidence[0].article)
+        source = f" ({article.outlet}, {format_date(article.published)})" if article else ""
+    return html.Li(f"{fact.summary}{source}")
+
+
+def region_rows(data: AppData, view: View, side: MapSide) -> html.Table:
+    """Per region: disposition under the selection, control known, area beyond the line."""
+    control = data.timeline.control_at(view.date)
+    rows = []
+    for state in side.states:
+        entry = legend_entry(state.disposition)
+        facts = [fact for fact in control if fact.region == state.region]
+        transfer = transfer_beyond_line(
+            state, control, region_area_km2=data.areas.get(state.region, 0.0)
+        )
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(REGIONS[state.region].name, scope="row"),
+                    html.Td([swatch(entry), entry.label], className="disposition"),
+                    html.Td(
+                        [
+                            html.Ul([_fact_line(data, f) for f in facts])
+                            if facts
+                            else html.Span("No control report yet", className="muted"),
+                            html.P(transfer.note, className="transfer") if transfer else None,
+                        ]
+                    ),
+                ],
+                **attrs({"data-region": state.region, "data-disposition": entry.key}),
+            )
+        )
+    return html.Table(
+        [
+            html.Caption(f"Regions under {data.timeline.describe(view.selection)}"),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th("Region", scope="col"),
+                        html.Th("Under the selection", scope="col"),
+                        html.Th("Control known on this date", scope="col"),
+                    ]
+                )
+            ),
+            html.Tbody(rows),
+        ],
+        className="region-table",
+    )
+
+
+def event_note(data: AppData, view: View) -> str:
+    """Describe the event the date sits on, for the line under the slider."""
+    events = data.timeline.events
+    event = events[data.timeline.event_index(view.date)]
+    if event.date > view.date:
+        return "Before the first reported event."
+    said = "; ".join(f"{actor_name(c.actor)}: {c.summary}" for c in event.claims)
+    reported = "; ".join(f.summary for f in event.control)
+    return f"{format_date(event.date)}: " + " | ".join(part for part in (said, reported) if part)
+
+
+def differences_text(screen_: Screen) -> str:
+    """Name the regions where compare mode's two maps differ."""
+    if screen_.right is None:
+        return ""
+    if not screen_.differences:
+        return "The two maps agree on every region."
+    names = ", ".join(REGIONS[r].name for r in screen_.differences)
+    return f"Outlined in bold, where the two differ: {names}."
