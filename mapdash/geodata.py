@@ -347,7 +347,11 @@ def _crs_label(crs: pyproj.CRS) -> str:
 
 
 def _winding(geometry: BaseGeometry) -> Winding | None:
-    exteriors = [poly.exterior for poly in shapely.get_parts(geometry) if not poly.is_empty]
+    exteriors = [
+        poly.exterior
+        for poly in shapely.get_parts(geometry)
+        if poly.geom_type == "Polygon" and not poly.is_empty
+    ]
     if not exteriors:
         return None
     ccw = {bool(shapely.is_ccw(ring)) for ring in exteriors}
@@ -366,6 +370,109 @@ def _polygonal_part(geometry: BaseGeometry) -> BaseGeometry:
 def orient_for_drawing(geometry: BaseGeometry) -> BaseGeometry:
     """Orient polygon exterior rings clockwise, holes counter-clockwise (what d3-geo draws)."""
     return shapely.orient_polygons(geometry, exterior_cw=True)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A feature as parsed, before CRS handling and repair."""
+
+    index: int
+    label: str
+    properties: Mapping[str, Any]
+    geom_type: str | None
+    geometry: BaseGeometry | None
+    problems: tuple[str, ...] = ()
+
+
+def _parse_feature(name: str, index: int, feature: object) -> _Parsed:
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        return _Parsed(
+            index, "no name", {}, None, None, (f"{name} feature {index}: not a Feature object",)
+        )
+    properties = feature.get("properties")
+    properties = properties if isinstance(properties, dict) else {}
+    label = feature_label(properties)
+    where = f"{name} feature {index} ({label})"
+    geojson = feature.get("geometry")
+    if not isinstance(geojson, dict):
+        problem = f"{where}: has no geometry (null or missing); ignored"
+        return _Parsed(index, label, properties, None, None, (problem,))
+    geom_type = str(geojson.get("type"))
+    if geom_type not in (*_POLYGONAL, "GeometryCollection"):
+        problem = f"{where}: geometry is a {geom_type}; expected Polygon or MultiPolygon"
+        return _Parsed(index, label, properties, geom_type, None, (problem,))
+    try:
+        geometry = shape(geojson)
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError) as err:
+        problem = f"{where}: {geom_type} coordinates are malformed ({err})"
+        return _Parsed(index, label, properties, geom_type, None, (problem,))
+    return _Parsed(index, label, properties, geom_type, geometry)
+
+
+def _outside_lonlat(geometries: Sequence[BaseGeometry]) -> tuple[float, ...] | None:
+    """Return the bounds when they leave longitude/latitude range, else None."""
+    if not geometries:
+        return None
+    xmin, ymin, xmax, ymax = (float(v) for v in shapely.total_bounds(list(geometries)))
+    if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
+        return xmin, ymin, xmax, ymax
+    return None
+
+
+def _transformer(name: str, crs: pyproj.CRS | None, parsed: list[_Parsed]) -> Any:
+    """Return the transformer to EPSG:4326 (or None), refusing projected data without a crs."""
+    if crs is None:
+        bounds = _outside_lonlat([p.geometry for p in parsed if p.geometry is not None])
+        if bounds is not None:
+            xmin, ymin, xmax, ymax = bounds
+            raise GeodataError(
+                f"{name}: coordinates reach x {xmin:.6g}..{xmax:.6g}, y {ymin:.6g}..{ymax:.6g}, "
+                "outside longitude -180..180 / latitude -90..90, and the file declares no "
+                "'crs'; it looks projected (metres?). Reproject it to EPSG:4326, or add the "
+                'legacy member "crs": {"type": "name", "properties": {"name": '
+                '"urn:ogc:def:crs:EPSG::3857"}}'
+            )
+        return None
+    if crs.equals(WGS84, ignore_axis_order=True):
+        return None
+    return pyproj.Transformer.from_crs(crs, WGS84, always_xy=True)
+
+
+def _repair(
+    where: str, geom_type: str | None, geometry: BaseGeometry
+) -> tuple[BaseGeometry | None, bool, list[str]]:
+    """Keep a geometry's polygons, repaired if invalid: (geometry or None, repaired, problems)."""
+    problems: list[str] = []
+    if geom_type == "GeometryCollection":
+        polygonal = _polygonal_part(geometry)
+        if polygonal.is_empty:
+            return (
+                None,
+                False,
+                [
+                    f"{where}: geometry is a GeometryCollection without polygons; expected Polygon "
+                    "or MultiPolygon"
+                ],
+            )
+        problems.append(f"{where}: geometry is a GeometryCollection; kept its polygons only")
+        geometry = polygonal
+    if geometry.is_empty:
+        return None, False, [*problems, f"{where}: geometry is empty; ignored"]
+    reason = shapely.is_valid_reason(geometry)
+    if reason == "Valid Geometry":
+        return geometry, False, problems
+    fixed = _polygonal_part(shapely.make_valid(geometry))
+    if fixed.is_empty:
+        problems.append(
+            f"{where}: invalid geometry ({reason}) and nothing polygonal is left after repair; "
+            "ignored"
+        )
+        return None, False, problems
+    problems.append(
+        f"{where}: invalid geometry ({reason}); repaired with shapely.make_valid, kept the "
+        "polygonal parts - check the result"
+    )
+    return fixed, True, problems
 
 
 def read_features(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FeatureSet:
@@ -387,183 +494,89 @@ def read_features(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fe
     ------
     GeodataError
         When the file is unusable: too large, not JSON, not a FeatureCollection or Feature,
-        an unknown 'crs', coordinates outside longitude/latitude range without a 'crs', or no
-        polygon at all.
+        an unknown 'crs', coordinates outside longitude/latitude range, or no polygon at all.
     """
     path = Path(path)
     name = path.name
     data = _load_json(path, max_bytes)
     raw_features = _feature_dicts(name, data)
     crs = _declared_crs(name, data)
-    problems: list[str] = []
+    parsed = [_parse_feature(name, index, feature) for index, feature in enumerate(raw_features)]
+    transformer = _transformer(name, crs, parsed)
     notes: list[str] = []
-
-    parsed: list[tuple[int, str, Mapping[str, Any], str | None, BaseGeometry | None, list[str]]]
-    parsed = []
-    for index, feature in enumerate(raw_features):
-        where = f"{name} feature {index}"
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            parsed.append((index, "no name", {}, None, None, [f"{where}: not a Feature object"]))
-            continue
-        properties = feature.get("properties") or {}
-        if not isinstance(properties, dict):
-            properties = {}
-        label = feature_label(properties)
-        where = f"{name} feature {index} ({label})"
-        geojson = feature.get("geometry")
-        if not isinstance(geojson, dict):
-            parsed.append(
-                (
-                    index,
-                    label,
-                    properties,
-                    None,
-                    None,
-                    [f"{where}: has no geometry (null or missing); ignored"],
-                )
-            )
-            continue
-        gtype = str(geojson.get("type"))
-        if gtype not in (*_POLYGONAL, "GeometryCollection"):
-            parsed.append(
-                (
-                    index,
-                    label,
-                    properties,
-                    gtype,
-                    None,
-                    [f"{where}: geometry is a {gtype}; expected Polygon or MultiPolygon"],
-                )
-            )
-            continue
-        try:
-            geometry = shape(geojson)
-        except (ValueError, TypeError, AttributeError, IndexError, KeyError) as err:
-            parsed.append(
-                (
-                    index,
-                    label,
-                    properties,
-                    gtype,
-                    None,
-                    [f"{where}: {gtype} coordinates are malformed ({err})"],
-                )
-            )
-            continue
-        parsed.append((index, label, properties, gtype, geometry, []))
-
-    geometries = [item[4] for item in parsed if item[4] is not None and not item[4].is_empty]
     if crs is None:
         crs_label = "EPSG:4326 (no 'crs' member; RFC 7946 longitude/latitude)"
-        if geometries:
-            xmin, ymin, xmax, ymax = shapely.total_bounds(geometries)
-            if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
-                raise GeodataError(
-                    f"{name}: coordinates reach x {xmin:.6g}..{xmax:.6g}, "
-                    f"y {ymin:.6g}..{ymax:.6g}, outside longitude -180..180 / latitude -90..90, "
-                    "and the file declares no 'crs'; it looks projected (metres?). Reproject it "
-                    "to EPSG:4326, or add the legacy member "
-                    '"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}'
-                )
-        transformer = None
     else:
         crs_label = f"{_crs_label(crs)} (legacy 'crs' member)"
-        transformer = None
-        if not crs.equals(WGS84, ignore_axis_order=True):
-            transformer = pyproj.Transformer.from_crs(crs, WGS84, always_xy=True)
+        if transformer is not None:
             notes.append(f"{name}: coordinates reprojected from {_crs_label(crs)} to EPSG:4326")
 
+    problems: list[str] = []
     features: list[GeoFeature] = []
     reports: list[FeatureReport] = []
-    types_seen: dict[str, int] = {}
-    for index, label, properties, geom_type, geometry, feature_problems in parsed:
-        where = f"{name} feature {index} ({label})"
-        match, conflicts = match_properties(properties)
-        feature_problems = feature_problems + [f"{where}: {c}" for c in conflicts]
-        repaired = False
-        winding: Winding | None = None
-        usable_geometry: BaseGeometry | None = None
+    for item in parsed:
+        where = f"{name} feature {item.index} ({item.label})"
+        match, conflicts = match_properties(item.properties)
+        item_problems = [*item.problems, *(f"{where}: {c}" for c in conflicts)]
+        geometry, repaired, winding = item.geometry, False, None
         if geometry is not None:
             if transformer is not None:
                 geometry = shapely.transform(geometry, transformer.transform, interleaved=False)
-            if geom_type == "GeometryCollection":
-                polygonal = _polygonal_part(geometry)
-                if polygonal.is_empty:
-                    feature_problems.append(
-                        f"{where}: geometry is a GeometryCollection without polygons; "
-                        "expected Polygon or MultiPolygon"
-                    )
-                    geometry = None
-                else:
-                    feature_problems.append(
-                        f"{where}: geometry is a GeometryCollection; kept its polygons only"
-                    )
-                    geometry = polygonal
-        if geometry is not None and geometry.is_empty:
-            feature_problems.append(f"{where}: geometry is empty; ignored")
-            geometry = None
-        if geometry is not None:
-            types_seen[geometry.geom_type] = types_seen.get(geometry.geom_type, 0) + 1
             winding = _winding(geometry)
-            reason = shapely.is_valid_reason(geometry)
-            if reason != "Valid Geometry":
-                fixed = _polygonal_part(shapely.make_valid(geometry))
-                if fixed.is_empty:
-                    feature_problems.append(
-                        f"{where}: invalid geometry ({reason}) and nothing polygonal is left "
-                        "after repair; ignored"
-                    )
-                    geometry = None
-                else:
-                    repaired = True
-                    feature_problems.append(
-                        f"{where}: invalid geometry ({reason}); repaired with "
-                        "shapely.make_valid, kept the polygonal parts - check the result"
-                    )
-                    geometry = fixed
+            geometry, repaired, repair_problems = _repair(where, item.geom_type, geometry)
+            item_problems.extend(repair_problems)
         if geometry is not None:
-            usable_geometry = orient_for_drawing(geometry)
-            features.append(GeoFeature(index, label, properties, usable_geometry))
-        problems.extend(feature_problems)
+            geometry = orient_for_drawing(geometry)
+            features.append(GeoFeature(item.index, item.label, item.properties, geometry))
+        problems.extend(item_problems)
         reports.append(
             FeatureReport(
-                index=index,
-                label=label,
-                geometry_type=geom_type,
+                index=item.index,
+                label=item.label,
+                geometry_type=item.geom_type,
                 match=match,
                 winding=winding,
                 repaired=repaired,
-                used=usable_geometry is not None,
-                problems=tuple(feature_problems),
+                used=geometry is not None,
+                problems=tuple(item_problems),
             )
         )
-    if features and crs is not None:
-        xmin, ymin, xmax, ymax = shapely.total_bounds([f.geometry for f in features])
-        if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
-            raise GeodataError(
-                f"{name}: read as {_crs_label(crs)} (the 'crs' member), the coordinates reach "
-                f"longitude {xmin:.6g}..{xmax:.6g}, latitude {ymin:.6g}..{ymax:.6g}, outside "
-                "-180..180 / -90..90; the 'crs' member does not describe these coordinates - "
-                "correct it or remove it"
-            )
+    if crs is not None and (bounds := _outside_lonlat([f.geometry for f in features])):
+        xmin, ymin, xmax, ymax = bounds
+        raise GeodataError(
+            f"{name}: read as {_crs_label(crs)} (the 'crs' member), the coordinates reach "
+            f"longitude {xmin:.6g}..{xmax:.6g}, latitude {ymin:.6g}..{ymax:.6g}, outside "
+            "-180..180 / -90..90; the 'crs' member does not describe these coordinates - "
+            "correct it or remove it"
+        )
     if not features:
         raise GeodataError(
             f"{name}: no usable Polygon or MultiPolygon feature among {len(raw_features)} "
             "feature(s)",
             problems,
         )
+    notes.extend(_file_notes(name, features, reports))
+    return FeatureSet(
+        path, crs_label, tuple(features), tuple(reports), tuple(problems), tuple(notes)
+    )
+
+
+def _file_notes(
+    name: str, features: Sequence[GeoFeature], reports: Sequence[FeatureReport]
+) -> list[str]:
+    notes = []
+    types_seen = sorted({f.geometry.geom_type for f in features})
     if len(types_seen) > 1:
-        counts = ", ".join(f"{kind} x{count}" for kind, count in sorted(types_seen.items()))
+        counts = ", ".join(
+            f"{kind} x{sum(f.geometry.geom_type == kind for f in features)}" for kind in types_seen
+        )
         notes.append(f"{name}: geometry types are mixed ({counts}); both are read")
-    windings = {r.winding for r in reports if r.winding}
-    if "counter-clockwise" in windings or "mixed" in windings:
+    if {r.winding for r in reports} & {"counter-clockwise", "mixed"}:
         notes.append(
             f"{name}: some exterior rings are counter-clockwise (RFC 7946 order); "
             "re-oriented clockwise for drawing"
         )
-    return FeatureSet(
-        path, crs_label, tuple(features), tuple(reports), tuple(problems), tuple(notes)
-    )
+    return notes
 
 
 def _region_frame(geometries: Mapping[RegionId, BaseGeometry]) -> geopandas.GeoDataFrame:
