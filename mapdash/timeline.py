@@ -13,7 +13,7 @@ from typing import Literal, Protocol
 
 from .errors import MapdashError
 from .regions import REGION_IDS, REGIONS
-from .types import ALL_OCCUPIED, Claim, ControlFact, Disposition, Proposal, RegionId
+from .types import ALL_OCCUPIED, Claim, ClaimKind, ControlFact, Disposition, Proposal, RegionId
 
 SelectionKind = Literal["actor", "proposal"]
 Bound = Literal["exact", "at_least", "about", "at_most"]
@@ -31,6 +31,8 @@ MAIN_ACTORS: tuple[str, ...] = ("russia", "united_states", "ukraine", "europe")
 OCCUPIED_REGIONS: tuple[RegionId, ...] = tuple(
     region_id for region_id in REGION_IDS if REGIONS[region_id].country == "UA"
 )
+#: Kinds of claim from weakest to strongest: an actor's map shows its most concrete word.
+KIND_PRECEDENCE: tuple[ClaimKind, ...] = ("statement", "position", "demand", "proposal")
 #: Dispositions under which a region passes to Russia beyond the line of contact.
 _CEDED: frozenset[Disposition] = frozenset({"to_russia", "recognized_russian"})
 _INVERTED_BOUND: dict[Bound, Bound] = {
@@ -322,27 +324,45 @@ class Timeline:
     def regions(self, selection: Selection, date: dt.date) -> tuple[RegionState, ...]:
         """Each region's disposition under the selection as of ``date``.
 
-        For every region the latest claim of the actor (or of the proposal) that speaks about
-        it decides; a region no such claim mentions has disposition None.
+        For every region the selection's most concrete word on it decides: the latest
+        proposal that names it, else the latest demand, else position, else statement
+        (``KIND_PRECEDENCE``). A standing demand repeated in a later report therefore does not
+        hide the offer on the table; select the demand's own proposal to map it. A region no
+        claim of the selection mentions has disposition None.
         """
-        latest: dict[RegionId, RegionState] = {}
+        best: dict[RegionId, tuple[tuple[int, dt.date], RegionState]] = {}
         for claim in self._claims_for(selection, date):
+            rank = (KIND_PRECEDENCE.index(claim.kind), claim.date)
             for region_id, (disposition, via_all) in _claim_regions(claim).items():
-                latest[region_id] = RegionState(region_id, disposition, claim, via_all)
+                # ">=" so that on equal rank the later claim in file order wins.
+                if region_id not in best or rank >= best[region_id][0]:
+                    best[region_id] = (rank, RegionState(region_id, disposition, claim, via_all))
         return tuple(
-            latest.get(region_id, RegionState(region_id, None)) for region_id in REGION_IDS
+            best[region_id][1] if region_id in best else RegionState(region_id, None)
+            for region_id in REGION_IDS
         )
 
     def state(self, date: dt.date) -> TimelineState:
-        """Return the positions, proposals and control known on ``date``."""
+        """Return the positions, proposals and control known on ``date``.
+
+        The positions are the claims that decide some region for an actor or a proposal, plus
+        each actor's newest claims, so that what was just said is always on the table.
+        """
         keys = [Selection("actor", a) for a in dict.fromkeys(c.actor for c in self.claims)]
         keys += [Selection("proposal", p) for p in self.proposals]
-        deciding: dict[str, Claim] = {}
+        shown: dict[str, Claim] = {}
         for selection in keys:
             for region_state in self.regions(selection, date):
                 if region_state.claim is not None:
-                    deciding[region_state.claim.id] = region_state.claim
-        positions = tuple(sorted(deciding.values(), key=lambda c: c.date, reverse=True))
+                    shown[region_state.claim.id] = region_state.claim
+        newest: dict[str, dt.date] = {}
+        for claim in self.claims:
+            if claim.date <= date:
+                newest[claim.actor] = claim.date
+        for claim in self.claims:
+            if claim.date <= date and claim.date == newest[claim.actor]:
+                shown[claim.id] = claim
+        positions = tuple(sorted(shown.values(), key=lambda c: c.date, reverse=True))
         proposals = tuple(
             p
             for p in sorted(self.proposals.values(), key=lambda p: p.date, reverse=True)
@@ -398,7 +418,7 @@ def transfer_beyond_line(
     """
     if state.disposition == "frozen":
         return Transfer(
-            state.region, 0.0, "exact", None, "frozen at the line of contact: nothing changes hands"
+            state.region, 0.0, "exact", None, "Frozen at the line of contact: nothing changes hands"
         )
     if state.disposition not in _CEDED:
         return None
@@ -422,8 +442,10 @@ def transfer_beyond_line(
         else:
             return None
         bound = _INVERTED_BOUND[fact.bound]
-    name = REGIONS[state.region].name
-    note = f"{name}: Ukraine holds {_bound_words(bound)}{area:,.0f} km2 beyond the line"
+    if area == 0:
+        note = "Nothing beyond the line: Russia already holds all of it"
+    else:
+        note = f"Would hand over {_bound_words(bound)}{area:,.0f} km2 that Ukraine holds"
     return Transfer(state.region, area, bound, fact, note)
 
 

@@ -200,11 +200,13 @@ def test_transfer_beyond_line():
     transfer = transfer_beyond_line(donetsk, facts, region_area_km2=26_600)
     assert transfer is not None
     assert (transfer.area_km2, transfer.bound) == (5000, "at_least")
-    assert transfer.note == "Donetsk: Ukraine holds at least 5,000 km2 beyond the line"
+    assert transfer.note == "Would hand over at least 5,000 km2 that Ukraine holds"
 
     luhansk = RegionState("luhansk", "to_russia")
     full = [fact("lu", "luhansk", D(2025, 8, 9), "russia", share=1.0)]
-    assert transfer_beyond_line(luhansk, full, region_area_km2=26_300).area_km2 == 0
+    nothing = transfer_beyond_line(luhansk, full, region_area_km2=26_300)
+    assert nothing.area_km2 == 0
+    assert nothing.note == "Nothing beyond the line: Russia already holds all of it"
 
     russia_holds = [fact("lu", "luhansk", D(2025, 8, 9), "russia", area=20_000, bound="at_least")]
     t = transfer_beyond_line(luhansk, russia_holds, region_area_km2=26_300)
@@ -223,3 +225,121 @@ def test_transfer_beyond_line():
 def test_format_date():
     assert format_date(D(2025, 8, 6)) == "6 Aug 2025"
     assert format_date(D(2025, 4, 1), "month") == "Apr 2025"
+
+
+def test_an_offer_outranks_a_later_standing_demand_and_same_date_statement():
+    timeline = Timeline(
+        [
+            claim("offer", D(2025, 8, 6), "russia", {"donetsk": "to_russia"}),
+            Claim(
+                id="demand",
+                date=D(2025, 8, 9),
+                date_precision="day",
+                actor="russia",
+                kind="demand",
+                regions={"donetsk": "recognized_russian"},
+                summary="s",
+                evidence=(),
+            ),
+            Claim(
+                id="said",
+                date=D(2025, 8, 9),
+                date_precision="day",
+                actor="russia",
+                kind="statement",
+                regions={"kherson": "unresolved"},
+                summary="s",
+                evidence=(),
+            ),
+            Claim(
+                id="demand-2",
+                date=D(2025, 8, 9),
+                date_precision="day",
+                actor="russia",
+                kind="demand",
+                regions={"kherson": "to_russia"},
+                summary="s",
+                evidence=(),
+            ),
+        ]
+    )
+    states = {s.region: s for s in timeline.regions(Selection("actor", "russia"), D(2025, 8, 10))}
+    assert states["donetsk"].claim.id == "offer"
+    assert states["kherson"].claim.id == "demand-2"
+    # The newest claims stay on the table even where they decide nothing.
+    assert {c.id for c in timeline.state(D(2025, 8, 10)).positions} == {
+        "offer",
+        "demand",
+        "said",
+        "demand-2",
+    }
+
+
+# -- the project's reviewed claims file ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeds() -> Timeline:
+    from mapdash.claims import load_claims
+
+    return Timeline.from_source(load_claims())
+
+
+RUSSIA = Selection("actor", "russia")
+
+
+def test_seeds_russia_on_10_august_2025(seeds):
+    russia = dispositions(seeds.regions(RUSSIA, D(2025, 8, 10)))
+    assert russia["donetsk"] == "to_russia"
+    assert russia["luhansk"] == "to_russia"
+    assert russia["crimea"] == "recognized_russian"
+    assert russia["kursk"] is None
+    states = {s.region: s for s in seeds.regions(RUSSIA, D(2025, 8, 10))}
+    assert states["donetsk"].claim.id == "ru-2025-08-06-cede-donbas"
+    assert "cede the entire Donbas region" in states["donetsk"].claim.evidence[0].quote
+
+
+def test_seeds_on_20_february_2025_no_august_claim_is_visible(seeds):
+    state = seeds.state(D(2025, 2, 20))
+    assert state.claims, "some claims predate February 2025"
+    assert all(c.date <= D(2025, 2, 20) for c in state.claims + state.positions)
+    assert not [c for c in state.claims if c.date.month == 8 and c.date.year == 2025]
+    assert [p.id for p in state.proposals] == []
+    for option in seeds.options():
+        for region_state in seeds.regions(option.selection, D(2025, 2, 20)):
+            assert region_state.claim is None or region_state.claim.date <= D(2025, 2, 20)
+
+
+def test_seeds_april_2025_us_proposal_freezes_the_line(seeds):
+    plan = dispositions(seeds.regions(Selection("proposal", "us-2025-04"), D(2025, 4, 30)))
+    assert {plan[r] for r in ("donetsk", "luhansk", "kherson", "zaporizhzhia")} == {"frozen"}
+    assert plan["crimea"] == "recognized_russian"
+    before = seeds.regions(Selection("proposal", "us-2025-04"), D(2025, 3, 31))
+    assert all(s.disposition is None for s in before)
+
+
+def test_seeds_alaska_week_russia_and_the_five_regions_demand(seeds):
+    alaska = D(2025, 8, 17)
+    assert dispositions(seeds.regions(RUSSIA, alaska))["donetsk"] == "to_russia"
+    five = dispositions(seeds.regions(Selection("proposal", "ru-five-regions-admin-lines"), alaska))
+    assert all(five[r] == "to_russia" for r in ("crimea", "donetsk", "luhansk", "kherson"))
+    # Before Alaska, Russia's mapped position is the November 2024 "no major concessions".
+    assert dispositions(seeds.regions(RUSSIA, D(2024, 11, 30)))["donetsk"] == "frozen"
+
+
+def test_seeds_control_and_transfer_beyond_the_line(seeds):
+    control = seeds.control_at(D(2025, 12, 3))
+    donetsk = [f for f in control if f.region == "donetsk"]
+    assert [f.id for f in donetsk] == ["ctl-2025-12-03-donetsk-ukraine"]
+    state = {s.region: s for s in seeds.regions(RUSSIA, D(2025, 12, 3))}
+    transfer = transfer_beyond_line(state["donetsk"], control, region_area_km2=26_600)
+    assert (transfer.area_km2, transfer.bound) == (5000.0, "at_least")
+    luhansk = transfer_beyond_line(state["luhansk"], control, region_area_km2=26_300)
+    assert luhansk.area_km2 == 0.0
+
+
+def test_seeds_events_span_and_labels(seeds):
+    events = seeds.events
+    assert events[0].date == D(2022, 10, 1) and events[0].label == "Oct 2022"
+    assert D(2025, 8, 17) in [e.date for e in events]
+    assert seeds.span[1] == D(2025, 12, 3)
