@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point, shape
 
 from mapdash import geodata
@@ -242,3 +244,42 @@ def test_match_properties_prefers_names_and_reports_conflicting_codes():
     assert match == geodata.Match("luhansk", "VARNAME_1", "Lugansk")
     match, _ = geodata.match_properties({"name": "Poltava", "ISO3166-2": "RU-KRS"})
     assert match == geodata.Match("kursk", "ISO3166-2", "RU-KRS")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    boxes=st.lists(
+        st.tuples(
+            st.floats(-179, 170),
+            st.floats(-89, 80),
+            st.floats(0.01, 9),
+            st.floats(0.01, 9),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_written_polygons_read_back_clockwise_and_unchanged(tmp_path_factory, boxes):
+    path = tmp_path_factory.mktemp("roundtrip") / "boxes.geojson"
+    written = [
+        shapely.orient_polygons(shapely.box(x, y, x + w, y + h), exterior_cw=cw)
+        for x, y, w, h, cw in boxes
+    ]
+    geodata.write_geojson(path, [({"id": str(i)}, g) for i, g in enumerate(written)], decimals=6)
+    found = geodata.read_features(path)
+    assert found.problems == ()
+    for original, feature in zip(written, found.features, strict=True):
+        assert not shapely.is_ccw(feature.geometry.exterior)
+        assert shapely.equals_exact(
+            shapely.normalize(original), shapely.normalize(feature.geometry), 1e-6
+        )
+    # Writing what was read gives the same bytes again.
+    again = geodata.dumps_geojson(
+        [
+            (f.properties, shapely.orient_polygons(f.geometry, exterior_cw=cw))
+            for f, (*_, cw) in zip(found.features, boxes, strict=True)
+        ],
+        decimals=6,
+    )
+    assert again == path.read_bytes()
