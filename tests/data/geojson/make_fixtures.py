@@ -238,9 +238,7 @@ def main() -> None:
     )
 
     # A bare geometry instead of a FeatureCollection, and broken JSON.
-    (HERE / "bare_geometry.geojson").write_text(
-        json.dumps(_geometry(box(37, 47, 38, 48))) + "\n"
-    )
+    (HERE / "bare_geometry.geojson").write_text(json.dumps(_geometry(box(37, 47, 38, 48))) + "\n")
     (HERE / "malformed.geojson").write_text(
         '{"type": "FeatureCollection",\n "features": [\n'
         '  {"type": "Feature", "properties": {"name": "Donetsk"} "geometry": null}\n]}\n'
