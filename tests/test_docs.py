@@ -1,20 +1,29 @@
 """The README and the command line agree: every command it shows exists, and vice versa."""
 
 import re
+from pathlib import Path
 
 import click
 import pytest
 
 from mapdash.cli import main
 
-README = (__import__("pathlib").Path(__file__).resolve().parent.parent / "README.md").read_text()
-# `mapdash COMMAND ...` as written in the README's code blocks and inline code.
-USAGE = re.compile(r"(?:^|[`\s$])mapdash ([a-z][a-z-]*)((?:[ \t]+[^\s`|]+)*)", re.MULTILINE)
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+FENCED = re.compile(r"^```[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+INLINE = re.compile(r"`([^`\n]+)`")
+# `mapdash COMMAND ...` inside code: fenced blocks and inline code spans, not prose.
+USAGE = re.compile(r"(?:^|[\s$(])mapdash ([a-z][a-z-]*)((?:[ \t]+[^\s|#]+)*)", re.MULTILINE)
+
+
+def _code() -> str:
+    blocks = FENCED.findall(README)
+    prose = FENCED.sub("", README)
+    return "\n".join([*blocks, *INLINE.findall(prose)])
 
 
 def _mentions() -> list[tuple[str, list[str]]]:
     found = []
-    for command, rest in USAGE.findall(README):
+    for command, rest in USAGE.findall(_code()):
         options = re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", rest)
         found.append((command, options))
     return found
