@@ -126,8 +126,8 @@ HATCH_TRACES: tuple[int, ...] = tuple(range(2, 2 + len(REGION_IDS)))
 LABEL_TRACE = 2 + len(REGION_IDS)
 
 #: The view: Ukraine with Kursk and the Sea of Azov (plotly's scale 1 shows the whole world).
-MAP_CENTER = (32.4, 48.2)
-MAP_SCALE = 3.3
+MAP_CENTER = (33.2, 48.3)
+MAP_SCALE = 3.6
 _HATCH_SPACING_DEG = 0.22
 _QUOTE_CHARS = 110
 

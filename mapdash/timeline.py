@@ -112,9 +112,11 @@ class Event:
     @property
     def label(self) -> str:
         """A short mark label: the day, or the month when every claim is dated to a month."""
-        if self.claims and all(c.date_precision == "month" for c in self.claims):
+        precisions = {c.date_precision for c in self.claims}
+        precisions |= {f.date_precision for f in self.control}
+        if precisions == {"month"}:
             return self.date.strftime("%b %Y")
-        if self.claims and all(c.date_precision == "year" for c in self.claims):
+        if precisions == {"year"}:
             return str(self.date.year)
         return f"{self.date.day} {self.date.strftime('%b')}"
 

@@ -148,7 +148,9 @@ def _map_panel(map_id: str, title_id: str, figure: Any, config: dict[str, Any]) 
         [
             html.H2(id=title_id, className="map-title"),
             html.Div(
-                dcc.Graph(id=map_id, figure=figure, config=cast(Any, config), className="map-graph"),
+                dcc.Graph(
+                    id=map_id, figure=figure, config=cast(Any, config), className="map-graph"
+                ),
                 className="map-frame",
             ),
         ],
@@ -223,6 +225,15 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
                                 className="legend",
                                 **attrs({"aria-label": "Legend"}),
                             ),
+                            html.Section(
+                                [
+                                    html.H2("Regions, control and what would change hands"),
+                                    html.Div(
+                                        region_rows(data, view, first.left), id=ids.REGION_TABLE
+                                    ),
+                                ],
+                                className="regions",
+                            ),
                         ],
                         className="center",
                     ),
@@ -230,8 +241,6 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
                         [
                             html.H2("On the table"),
                             html.Div(on_the_table(data, view), id=ids.ON_TABLE),
-                            html.H2("Regions, control and what would change hands"),
-                            html.Div(region_rows(data, view, first.left), id=ids.REGION_TABLE),
                         ],
                         className="panel",
                     ),

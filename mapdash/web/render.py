@@ -23,13 +23,14 @@ from ..figures import (
 )
 from ..regions import REGIONS
 from ..timeline import (
+    Event,
     RegionState,
     Selection,
     actor_name,
     format_date,
     transfer_beyond_line,
 )
-from ..types import Claim, ControlFact, Evidence
+from ..types import Claim, ControlFact, Disposition, Evidence
 from .data import AppData
 from .view import View
 
@@ -155,37 +156,57 @@ def quote(data: AppData, evidence: Evidence) -> html.Figure:
     )
 
 
-def claim_card(data: AppData, claim: Claim, *, selected: bool) -> html.Article:
-    """Build the card of one position: actor, date, summary, the regions it names and its quotes."""
-    proposal = data.timeline.proposals.get(claim.proposal) if claim.proposal else None
-    regions = [
-        html.Li(
-            [
-                swatch(legend_entry(disposition)),
-                f"{_region_name(key)}: {legend_entry(disposition).label}",
-            ],
-        )
-        for key, disposition in claim.regions.items()
-    ]
-    heading = actor_name(claim.actor) + (f" ({claim.speaker})" if claim.speaker else "")
+def _region_item(key: str, disposition: Disposition) -> html.Li:
+    entry = legend_entry(disposition)
+    return html.Li([swatch(entry), f"{_region_name(key)}: {entry.label}"])
+
+
+def _quotes(data: AppData, claims: Sequence[Claim]) -> list[Any]:
+    """Show the first quote of each claim; fold the rest away under a disclosure."""
+    first: list[Any] = [quote(data, claim.evidence[0]) for claim in claims if claim.evidence]
+    rest = [quote(data, evidence) for claim in claims for evidence in claim.evidence[1:]]
+    if rest:
+        noun = "quote" if len(rest) == 1 else "quotes"
+        first.append(html.Details([html.Summary(f"{len(rest)} more {noun}"), *rest]))
+    return first
+
+
+def position_card(
+    data: AppData, claims: Sequence[Claim], date: dt.date, *, selected: bool
+) -> html.Article:
+    """Build the card of one position on the table: actor, date, summary, regions, quotes.
+
+    ``claims`` are one claim, or the claims of one named proposal known at ``date``.
+    """
+    newest = max(claims, key=lambda c: c.date)
+    proposal = data.timeline.proposals.get(newest.proposal) if newest.proposal else None
+    if proposal is not None:
+        states = data.timeline.regions(Selection("proposal", proposal.id), date)
+        regions = [_region_item(s.region, s.disposition) for s in states if s.disposition]
+        summary = proposal.summary
+    else:
+        regions = [_region_item(k, d) for k, d in newest.regions.items()]
+        summary = newest.summary
+    speakers = ", ".join(dict.fromkeys(c.speaker for c in claims if c.speaker))
+    heading = actor_name(newest.actor) + (f" ({speakers})" if speakers else "")
     return html.Article(
         [
             html.Header(
                 [
                     html.H3(heading),
                     html.Time(
-                        format_date(claim.date, claim.date_precision),
-                        dateTime=claim.date.isoformat(),
+                        format_date(newest.date, newest.date_precision),
+                        dateTime=newest.date.isoformat(),
                     ),
                 ]
             ),
             html.P(proposal.label, className="proposal-label") if proposal else None,
-            html.P(claim.summary, className="summary"),
+            html.P(summary, className="summary"),
             html.Ul(regions, className="claim-regions") if regions else None,
-            *[quote(data, evidence) for evidence in claim.evidence],
+            *_quotes(data, claims),
         ],
-        className=f"card actor-{claim.actor}" + (" selected" if selected else ""),
-        **attrs({"data-claim": claim.id}),
+        className=f"card actor-{newest.actor}" + (" selected" if selected else ""),
+        **attrs({"data-claims": " ".join(c.id for c in claims)}),
     )
 
 
@@ -194,13 +215,22 @@ def _region_name(key: str) -> str:
 
 
 def on_the_table(data: AppData, view: View) -> list[Any]:
-    """Cards of the positions on the table at the view's date, the selection's first."""
+    """Cards of the positions on the table at the view's date, the selection's first.
+
+    Claims of one named proposal share a card; other claims get one each.
+    """
     state = data.timeline.state(view.date)
-    selected = {s.claim.id for s in data.timeline.regions(view.selection, view.date) if s.claim}
     if not state.positions:
         return [html.P(f"Nothing on the table yet on {format_date(view.date)}.", className="empty")]
-    ordered = sorted(state.positions, key=lambda c: c.id not in selected)
-    return [claim_card(data, claim, selected=claim.id in selected) for claim in ordered]
+    selected = {s.claim.id for s in data.timeline.regions(view.selection, view.date) if s.claim}
+    groups: dict[str, list[Claim]] = {}
+    for claim in state.positions:
+        groups.setdefault(claim.proposal or claim.id, []).append(claim)
+    cards = sorted(groups.values(), key=lambda claims: not any(c.id in selected for c in claims))
+    return [
+        position_card(data, claims, view.date, selected=any(c.id in selected for c in claims))
+        for claims in cards
+    ]
 
 
 # -- per region: disposition, control, transfer -----------------------------------------------
@@ -214,7 +244,7 @@ def _fact_line(data: AppData, fact: ControlFact) -> html.Li:
     return html.Li(f"{fact.summary}{source}")
 
 
-def region_rows(data: AppData, view: View, side: MapSide) -> html.Table:
+def region_rows(data: AppData, view: View, side: MapSide) -> html.Table | html.Div:
     """Per region: disposition under the selection, control known, area beyond the line."""
     control = data.timeline.control_at(view.date)
     rows = []
@@ -241,7 +271,8 @@ def region_rows(data: AppData, view: View, side: MapSide) -> html.Table:
                 **attrs({"data-region": state.region, "data-disposition": entry.key}),
             )
         )
-    return html.Table(
+    whole = [fact for fact in control if fact.region not in REGIONS]
+    table = html.Table(
         [
             html.Caption(f"Regions under {data.timeline.describe(view.selection)}"),
             html.Thead(
@@ -257,17 +288,36 @@ def region_rows(data: AppData, view: View, side: MapSide) -> html.Table:
         ],
         className="region-table",
     )
+    if not whole:
+        return table
+    return html.Div([html.Ul([_fact_line(data, f) for f in whole], className="whole"), table])
 
 
 def event_note(data: AppData, view: View) -> str:
     """Describe the event the date sits on, for the line under the slider."""
-    events = data.timeline.events
-    event = events[data.timeline.event_index(view.date)]
+    event = data.timeline.events[data.timeline.event_index(view.date)]
     if event.date > view.date:
         return "Before the first reported event."
-    said = "; ".join(f"{actor_name(c.actor)}: {c.summary}" for c in event.claims)
-    reported = "; ".join(f.summary for f in event.control)
-    return f"{format_date(event.date)}: " + " | ".join(part for part in (said, reported) if part)
+    actors = [actor_name(c.actor) for c in event.claims]
+    said = ", ".join(
+        f"{a} ({actors.count(a)})" if actors.count(a) > 1 else a for a in dict.fromkeys(actors)
+    )
+    parts = [f"{format_date(event.date, _precision(event))}:"]
+    if said:
+        parts.append(f"new from {said}.")
+    if event.control:
+        n = len(event.control)
+        parts.append(f"{n} control report{'s' if n > 1 else ''}.")
+    if event.date != view.date:
+        parts.append(f"Nothing new until {format_date(view.date)}.")
+    return " ".join(parts)
+
+
+def _precision(event: Event) -> str:
+    precisions = {c.date_precision for c in event.claims} | {
+        f.date_precision for f in event.control
+    }
+    return "month" if precisions == {"month"} else "day"
 
 
 def differences_text(screen_: Screen) -> str:
