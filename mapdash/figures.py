@@ -306,8 +306,9 @@ def map_figure(
             locations=list(REGION_IDS),
             featureidkey="properties.id",
             z=list(paint.z),
-            zmin=0,
-            zmax=len(LEGEND),
+            # z == i sits in the middle of colour band i, away from the band edges.
+            zmin=-0.5,
+            zmax=len(LEGEND) - 0.5,
             colorscale=_discrete_colorscale(),
             showscale=False,
             marker={"line": {"color": REGION_LINE, "width": list(paint.line_width)}},
