@@ -1,0 +1,219 @@
+"""The web app without a browser: URL state, the callback bodies, the page skeleton."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from dash import Patch, no_update
+
+from mapdash.config import Paths
+from mapdash.errors import MapdashError
+from mapdash.figures import LEGEND, REGION_TRACE, legend_entry
+from mapdash.regions import REGION_IDS
+from mapdash.timeline import Selection
+from mapdash.web import create_app, ids
+from mapdash.web.callbacks import show_view, sync_controls
+from mapdash.web.data import AppData
+from mapdash.web.view import View, parse_query, read_query, step
+
+D = dt.date
+RUSSIA = Selection("actor", "russia")
+
+
+@pytest.fixture(scope="module")
+def data() -> AppData:
+    return AppData.load(Paths.default())
+
+
+def text_of(component) -> str:
+    """All text under a Dash component, as a person would read it."""
+    if component is None:
+        return ""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(text_of(c) for c in component)
+    return text_of(getattr(component, "children", None))
+
+
+def patch_ops(patch: Patch) -> dict[str, object]:
+    """The operations a Patch sends, keyed by their dotted location."""
+    ops = patch.to_plotly_json()["operations"]
+    return {".".join(str(p) for p in op["location"]): op["params"]["value"] for op in ops}
+
+
+# -- URL state ----------------------------------------------------------------------------------
+
+
+def test_query_round_trip(data):
+    view = View(D(2025, 8, 10), RUSSIA, Selection("proposal", "us-2025-04"), D(2025, 4, 1))
+    query = view.query()
+    assert query == (
+        "?date=2025-08-10&sel=actor:russia&compare=proposal:us-2025-04&date2=2025-04-01"
+    )
+    assert parse_query(query, data.timeline) == view
+
+
+def test_missing_parameters_take_the_default_view(data):
+    view = parse_query("", data.timeline)
+    assert view == View(D(2025, 12, 3), RUSSIA)
+    assert not view.comparing
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?date=10-08-2025", r"URL parameter date='10-08-2025' is not a date; expected YYYY-MM-DD"),
+        ("?sel=russia", r"selection 'russia' not understood; expected 'actor:<actor id>'"),
+        ("?sel=proposal:nope", r"unknown selection 'proposal:nope'; choose one of: actor:europe"),
+        ("?date2=soon", r"URL parameter date2='soon' is not a date"),
+    ],
+)
+def test_bad_urls_are_explained(data, query, message):
+    with pytest.raises(MapdashError, match=message):
+        parse_query(query, data.timeline)
+    view, notice = read_query(query, data.timeline)
+    assert view == View(D(2025, 12, 3), RUSSIA)
+    assert notice.endswith("Showing the default view instead.")
+
+
+def test_step_between_events(data):
+    view = View(D(2025, 8, 10), RUSSIA)
+    assert step(view, data.timeline, "next").date == D(2025, 8, 17)
+    assert step(view, data.timeline, "previous").date == D(2025, 8, 9)
+    last = View(D(2025, 12, 3), RUSSIA)
+    assert step(last, data.timeline, "next") == last
+
+
+# -- the sync callback ----------------------------------------------------------------------------
+
+
+def test_slider_move_writes_the_date_into_the_url(data):
+    index = [e.date for e in data.timeline.events].index(D(2025, 8, 17))
+    controls = sync_controls(data, "?date=2025-02-18&sel=actor:russia", ids.SLIDER, index, False)
+    assert controls.search == "?date=2025-08-17&sel=actor:russia"
+    assert controls.slider == index
+
+
+def test_url_on_load_sets_every_control(data):
+    search = "?date=2025-08-10&sel=proposal:us-2025-04&compare=actor:ukraine&date2=2025-04-01"
+    controls = sync_controls(data, search, None, None, False)
+    assert controls.selection == "proposal:us-2025-04"
+    assert controls.compare == "actor:ukraine"
+    assert controls.compare_date == "2025-04-01"
+    assert data.timeline.events[controls.slider].date == D(2025, 8, 9)
+    assert controls.notice == ""
+
+
+def test_selector_and_compare_controls(data):
+    search = "?date=2025-08-10&sel=actor:russia"
+    picked = sync_controls(data, search, ids.SELECTION, "actor:united_states", False)
+    assert picked.search == "?date=2025-08-10&sel=actor:united_states"
+    compared = sync_controls(data, search, ids.COMPARE, "proposal:us-2025-04", False)
+    assert compared.search.endswith("&compare=proposal:us-2025-04")
+    back = sync_controls(data, compared.search, ids.COMPARE, "", False)
+    assert back.search == search
+
+
+def test_play_steps_through_events_and_stops_at_the_end(data):
+    start = sync_controls(data, "?date=2025-12-03&sel=actor:russia", ids.PLAY, 1, False)
+    # Playing from the last event starts over at the first.
+    assert start.playing and start.search.startswith("?date=2022-10-01")
+    tick = sync_controls(data, start.search, ids.TICKER, 1, True)
+    assert tick.playing and tick.search.startswith("?date=2024-08-01")
+    end = sync_controls(data, "?date=2025-12-02&sel=actor:russia", ids.TICKER, 9, True)
+    assert end.search.startswith("?date=2025-12-03") and not end.playing
+    paused = sync_controls(data, tick.search, ids.PLAY, 2, True)
+    assert not paused.playing and paused.search == tick.search
+
+
+def test_bad_url_gives_a_notice_and_the_default_view(data):
+    controls = sync_controls(data, "?sel=martians", None, None, False)
+    assert controls.search == "?date=2025-12-03&sel=actor:russia"
+    assert "selection 'martians' not understood" in controls.notice
+
+
+# -- the show callback ---------------------------------------------------------------------------
+
+
+def test_show_paints_russia_on_10_august_without_geometry(data):
+    out = show_view(data, "?date=2025-08-10&sel=actor:russia")
+    left, right = out[0], out[1]
+    ops = patch_ops(left)
+    z = dict(zip(REGION_IDS, ops[f"data.{REGION_TRACE}.z"], strict=True))
+    to_russia = [e.key for e in LEGEND].index("to_russia")
+    assert z["donetsk"] == z["luhansk"] == to_russia
+    assert right is no_update
+    # Only colours, hover text, outlines and hatching travel: no geometry.
+    payload = json.dumps(left.to_plotly_json())
+    assert "coordinates" not in payload and "geojson" not in payload
+    assert len(payload) < 10_000
+    assert out[2] == "Russia's position, as of 10 Aug 2025"
+    assert out[4] == "maps single"
+    assert "cede the entire Donbas region" in text_of(out[7])
+    assert out[9] == "10 Aug 2025"
+
+
+def test_show_compare_mode_outlines_the_differences(data):
+    out = show_view(data, "?date=2025-08-10&sel=actor:russia&compare=proposal:us-2025-04")
+    assert out[4] == "maps compare"
+    assert out[3].startswith("United States, Apr 2025: freeze at the front line")
+    assert out[3].endswith(", as of 10 Aug 2025")
+    assert out[5] == "Outlined in bold, where the two differ: Donetsk, Luhansk."
+    widths = dict(
+        zip(REGION_IDS, patch_ops(out[1])[f"data.{REGION_TRACE}.marker.line.width"], strict=True)
+    )
+    assert widths["donetsk"] > widths["kherson"]
+
+
+def test_region_table_and_transfer(data):
+    out = show_view(data, "?date=2025-12-03&sel=actor:russia")
+    table = text_of(out[8])
+    assert "Ukraine still controls at least 5,000 km2" in table
+    assert "Would hand over at least 5,000 km2 that Ukraine holds" in table
+    assert "Nothing beyond the line: Russia already holds all of it" in table
+
+
+def test_legend_marks_the_colours_in_use(data):
+    out = show_view(data, "?date=2025-08-10&sel=actor:russia")
+    items = out[6][0].children
+    in_use = {
+        item.to_plotly_json()["props"]["data-key"] for item in items if "in-use" in item.className
+    }
+    assert in_use == {"to_russia", "recognized_russian", "frozen", "not_mentioned"}
+    assert legend_entry("to_russia").label in text_of(out[6])
+
+
+# -- the app ---------------------------------------------------------------------------------------
+
+
+def test_create_app_serves_local_topojson_and_loads_nothing_at_import(data):
+    app = create_app(data=data)
+    graph = app.layout.children  # the page root
+    config = _find(app.layout, ids.MAP_LEFT).config
+    assert config["topojsonURL"] == "/assets/topojson/"
+    assert app.config.assets_folder.endswith("assets")
+    client = app.server.test_client()
+    assert client.get("/assets/topojson/world_110m.json").status_code == 200
+    assert client.get("/").status_code == 200
+    assert graph
+
+
+def test_create_app_reports_a_broken_claims_file(tmp_path, geodata_copy):
+    (geodata_copy / "claims.yaml").write_text("claims: [", encoding="utf-8")
+    with pytest.raises(MapdashError, match="claims.yaml"):
+        create_app(paths=Paths(geodata=geodata_copy, seeds=Paths.default().seeds))
+
+
+def _find(component, component_id):
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str):
+            found = _find(child, component_id)
+            if found is not None:
+                return found
+    return None
