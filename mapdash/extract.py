@@ -338,7 +338,8 @@ def _cue(name: str, pattern: str, disposition: Disposition | None, territorial: 
 CUES: tuple[Cue, ...] = (
     _cue(
         "no gift / not by force",
-        r"not (?:gift|give|hand) (?:away )?(?:their|our|its) land|should not be changed by force|"
+        r"not (?:gift|give|hand) (?:away )?(?:their|our|its) land|"
+        r"borders? (?:of states )?(?:should not be |must not be |being |be )?changed by force|"
         r"territorial integrity|recogni[sz]e\w* \w+ as (?:part of )?Ukrain|"
         r"conceding unoccupied territory|no appetite (?:from|in|among) (?P<who>Ukraine|Kyiv)",
         "to_ukraine",
@@ -402,8 +403,9 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "cede",
-        r"\b(?:cede[sd]?|ceding|relinquish\w*|give up|giving up|hand(?:ing)? over|"
-        r"surrender\w*|withdraw(?:s|ing)? from|lose some)\b",
+        r"\b(?:cede[sd]?|ceding|relinquish\w*|give (?:up|away)|giving (?:up|away)|"
+        r"hand(?:ing)? over|surrender\w*|withdraw(?:s|ing)?(?: \w+)? from|leave|lose some|"
+        r"pull\w*(?: \w+){0,2} out of)\b",
         None,
         False,
     ),
@@ -488,6 +490,9 @@ _SHARE_OF_UKRAINE = re.compile(
     r"^\s*of (?:its|Ukraine['\u2019]s) (?:sovereign )?(?:territory|land)",
     re.IGNORECASE,
 )
+_SHARE_OF_REGION = re.compile(
+    r"\s*of (?:the )?(?P<place>[A-Z][\w'\u2019-]+(?: (?:Oblast|region|Region|oblast))?)"
+)
 _PASSIVE_HOLDER = re.compile(
     r"(?:controlled|held|occupied) by (?P<h1>Russian|Ukrainian|Russia|Ukraine)|"
     r"under (?P<h2>Russian|Ukrainian) (?:control|occupation)",
@@ -559,6 +564,11 @@ _BOILERPLATE = re.compile(
 )
 _ATTRIBUTION = re.compile(
     r"\b(?:he|she|they) (?:said|added|noted|stated|told|declared|explained|concluded)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|won['\u2019]t|cannot|can['\u2019]t|refus\w* to|does not allow \w+ to)"
+    r"(?: \w+)?\s*$",
     re.IGNORECASE,
 )
 _REFERS_BACK = re.compile(
@@ -800,11 +810,15 @@ def _disposition(
             m
             for m in reversed(actors)
             if m.end <= match.start()
-            and match.start() - m.end <= 22
+            and match.start() - m.end <= 30
             and not re.search(r"\b(?:that|with|and|but)\b", text[m.end : match.start()])
         ),
         None,
     )
+    refused = _NEGATION.search(text[max(0, match.start() - 30) : match.start()])
+    if refused and (giver is None or giver.actor != "russia"):
+        rules.append(f"refused ({refused.group()!r}) -> to_ukraine")
+        return "to_ukraine"
     if giver is not None and giver.actor == "russia":
         hedged = bool(_HEDGE.search(text[: match.start()]))
         result = "frozen" if hedged else "to_ukraine"
@@ -875,7 +889,13 @@ def _control_in(
     sentence = sentences[index]
     text = sentence.text
     facts: list[ControlCandidate] = []
-    when = date or DateRef(article.published, "day", "")
+    # A control figure is stated as of publication unless an absolute date goes with it ("In
+    # August 2024, Ukraine captured ..."); "last week" dates the remark, not the front line.
+    when = (
+        date
+        if date is not None and re.search(r"\d{4}", date.expression)
+        else DateRef(article.published, "day", "")
+    )
     for match in _AREA_RE.finditer(text):
         value = _number(match.group("num"))
         if value is None:
@@ -906,7 +926,12 @@ def _control_in(
             )
         )
     for match in _SHARE_RE.finditer(text):
-        if not _SHARE_OF_UKRAINE.search(text[match.end() :]):
+        of_region = _SHARE_OF_REGION.match(text[match.end() :])
+        named = find_regions(of_region.group("place")) if of_region else []
+        target: str = "ukraine"
+        if named and len(named[0].regions) == 1:
+            target = named[0].regions[0]
+        elif not _SHARE_OF_UKRAINE.search(text[match.end() :]):
             continue
         share = (
             float(match.group("pct")) / 100
@@ -927,7 +952,7 @@ def _control_in(
                 article,
                 sentence,
                 f"s{match.start()}",
-                "ukraine",
+                target,
                 when,
                 holder,
                 share_rules,
