@@ -9,13 +9,16 @@ every quote against its article, every region, actor, proposal and date.
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
+import io
+import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import jsonschema
 import yaml
@@ -570,3 +573,60 @@ def merge_claims(claim_set: ClaimSet, candidates: Iterable[Claim]) -> MergeResul
         claims=tuple(claims), proposals=claim_set.proposals, control=claim_set.control
     )
     return MergeResult(claim_set=merged, added=tuple(added))
+
+
+ClaimsFormat = Literal["json", "csv", "table"]
+_CSV_COLUMNS = (
+    "id",
+    "date",
+    "date_precision",
+    "actor",
+    "speaker",
+    "kind",
+    "regions",
+    "summary",
+    "proposal",
+    "status",
+    "evidence",
+)
+
+
+def render_claims(claims: Sequence[Claim], *, fmt: ClaimsFormat = "table") -> str:
+    """Render claims as JSON (a list of objects), CSV or a plain-text table.
+
+    In CSV, ``regions`` is written ``donetsk=to_russia;luhansk=to_russia`` and ``evidence`` as
+    ``article: quote`` entries joined by `` | ``.
+    """
+    if fmt == "json":
+        return json.dumps([claim_to_data(c) for c in claims], indent=2, ensure_ascii=False)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(_CSV_COLUMNS)
+        for claim in claims:
+            writer.writerow(
+                [
+                    claim.id,
+                    claim.date.isoformat(),
+                    claim.date_precision,
+                    claim.actor,
+                    claim.speaker or "",
+                    claim.kind,
+                    ";".join(f"{k}={v}" for k, v in claim.regions.items()),
+                    claim.summary,
+                    claim.proposal or "",
+                    claim.status,
+                    " | ".join(f"{e.article}: {normalize_quote(e.quote)}" for e in claim.evidence),
+                ]
+            )
+        return buffer.getvalue().rstrip("\n")
+    lines = [f"{'date':<11}{'actor':<14}{'kind':<10}{'status':<10}regions -> disposition"]
+    for claim in claims:
+        regions = ", ".join(f"{k}={v}" for k, v in claim.regions.items())
+        date = (
+            claim.date.isoformat() if claim.date_precision == "day" else claim.date.isoformat()[:7]
+        )
+        lines.append(f"{date:<11}{claim.actor:<14}{claim.kind:<10}{claim.status:<10}{regions}")
+        lines.append(f"{'':<11}{claim.id}: {claim.summary}")
+    lines.append(f"{len(claims)} claims")
+    return "\n".join(lines)

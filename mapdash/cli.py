@@ -113,3 +113,136 @@ def validate(file: Path, fmt: str, max_bytes: int | None) -> None:
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(report.describe()))
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output as a table, a JSON list of claims, or CSV.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Verify every quote, region, actor, proposal and date against the articles; "
+    "exit 1 listing what is wrong.",
+)
+@click.option(
+    "--file",
+    "claims_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The claims file (default: claims.yaml in the geodata folder).",
+)
+def claims(fmt: str, check: bool, claims_file: Path | None) -> None:
+    """Print the reviewed claims file, or check it against the articles."""
+    from .claims import check_claims, load_claims, render_claims
+    from .corpus import corpus_warnings, load_corpus
+    from .errors import ClaimsError
+
+    claim_set = load_claims(claims_file)
+    if not check:
+        click.echo(render_claims(claim_set.claims, fmt=fmt))  # type: ignore[arg-type]
+        return
+    corpus = load_corpus()
+    for warning in corpus_warnings(corpus):
+        click.echo(f"warning: {warning}", err=True)
+    problems = check_claims(claim_set, corpus)
+    if problems:
+        raise ClaimsError(f"the claims file has {len(problems)} problem(s)", problems)
+    click.echo(
+        f"claims file OK: {len(claim_set.claims)} claims, {len(claim_set.proposals)} proposals, "
+        f"{len(claim_set.control)} control facts; every quote found in its article "
+        f"({len(corpus)} articles)"
+    )
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output as a table (with the rules that fired) or a JSON list of candidate claims.",
+)
+@click.option(
+    "--published",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Publication date (YYYY-MM-DD) for files with no manifest entry, header or dateline.",
+)
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="Add new candidates to the claims file as 'extracted', leaving reviewed entries alone.",
+)
+@click.option(
+    "--claims-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The claims file --merge writes to (default: claims.yaml in the geodata folder).",
+)
+def extract(
+    files: tuple[Path, ...],
+    fmt: str,
+    published: object,
+    merge: bool,
+    claims_file: Path | None,
+) -> None:
+    """Print candidate claims found in article files (rule-based; explains each one)."""
+    import datetime as dt
+
+    from .claims import load_claims, merge_claims, render_claims, save_claims
+    from .config import Paths
+    from .corpus import MANIFEST_NAME, article_warnings, load_article, read_manifest
+    from .extract import extract_article
+
+    seeds = Paths.default().seeds
+    manifest = read_manifest(seeds / MANIFEST_NAME)
+    date = published.date() if isinstance(published, dt.datetime) else None
+    extractions = []
+    for path in files:
+        in_seeds = path.resolve().parent == seeds.resolve()
+        entry = manifest.get(path.stem) if in_seeds else None
+        article = load_article(path, manifest=entry, published=date)
+        for warning in article_warnings(article):
+            click.echo(f"warning: {warning}", err=True)
+        if merge and not in_seeds:
+            click.echo(
+                f"note: {path} is not in the seeds folder ({seeds}); copy it there so that "
+                "'mapdash claims --check' can verify its quotes",
+                err=True,
+            )
+        extractions.append(extract_article(article))
+    candidates = [c for e in extractions for c in e.claims]
+    if merge:
+        result = merge_claims(load_claims(claims_file), (c.claim for c in candidates))
+        if result.added:
+            save_claims(result.claim_set, claims_file)
+        click.echo(
+            f"added {len(result.added)} new candidate claim(s) as 'extracted'; "
+            f"{len(candidates) - len(result.added)} already in the claims file",
+            err=True,
+        )
+        return
+    if fmt == "json":
+        records = []
+        for candidate in candidates:
+            record = json.loads(render_claims([candidate.claim], fmt="json"))[0]
+            records.append({**record, "rules": list(candidate.rules)})
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    click.echo(render_claims([c.claim for c in candidates], fmt="table"))
+    for extraction in extractions:
+        for fact in extraction.control:
+            f = fact.fact
+            amount = f"{f.area_km2:,.1f} km2" if f.area_km2 is not None else f"share {f.share}"
+            click.echo(
+                f"control  {f.date.isoformat()} {f.region}: {f.holder} holds {amount} "
+                f"({f.bound}) - {'; '.join(fact.rules)}"
+            )
