@@ -59,8 +59,26 @@ def serve(host: str, port: int, debug: bool) -> None:
     default=None,
     help="A GeoJSON file of region boundaries (default: the committed full-resolution data).",
 )
-def areas(fmt: str, regions_file: Path | None) -> None:
+@click.option(
+    "--control",
+    "control_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A control layer: adds occupied_km2 and occupied_share (0-1) per region.",
+)
+@click.option(
+    "--date",
+    "layer_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The control layer's date, when neither its properties nor its name carry one.",
+)
+def areas(
+    fmt: str, regions_file: Path | None, control_file: Path | None, layer_date: object
+) -> None:
     """Print each region's area in km2 (equal-area projection, full resolution)."""
+    import datetime as dt
+
     from .geodata import load_regions, read_geojson, region_areas
 
     if regions_file is None:
@@ -68,16 +86,35 @@ def areas(fmt: str, regions_file: Path | None) -> None:
     else:
         gdf = read_geojson(regions_file).regions
     km2 = region_areas(gdf)
-    rows = [
+    rows: list[dict[str, object]] = [
         {"region": rid, "name": str(gdf.loc[rid, "name"]), "area_km2": round(km2[rid], 1)}
         for rid in gdf.index
     ]
+    if control_file is not None:
+        from .control import occupied, read_control
+
+        given = layer_date.date() if isinstance(layer_date, dt.datetime) else None
+        layer = read_control(control_file, date=given)
+        for problem in layer.problems:
+            click.echo(f"warning: {problem}", err=True)
+        for row, held in zip(rows, occupied(gdf, layer.geometry), strict=True):
+            row.update(
+                control_date=layer.date.isoformat(),
+                occupied_km2=round(held.occupied_km2, 1),
+                occupied_share=round(held.occupied_share, 4),
+            )
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
-    click.echo(f"{'region':<14}{'name':<14}{'area km2':>10}")
+    header = f"{'region':<14}{'name':<14}{'area km2':>10}"
+    if control_file is not None:
+        header += f"{'occupied km2':>14}{'share':>8}"
+    click.echo(header)
     for row in rows:
-        click.echo(f"{row['region']:<14}{row['name']:<14}{row['area_km2']:>10,.0f}")
+        line = f"{row['region']:<14}{row['name']:<14}{row['area_km2']:>10,.0f}"
+        if "occupied_km2" in row:
+            line += f"{row['occupied_km2']:>14,.0f}{row['occupied_share']:>8.0%}"
+        click.echo(line)
 
 
 @main.command()
@@ -246,3 +283,42 @@ def extract(
                 f"control  {f.date.isoformat()} {f.region}: {f.holder} holds {amount} "
                 f"({f.bound}) - {'; '.join(fact.rules)}"
             )
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--kind",
+    type=click.Choice(["regions", "control"]),
+    default=None,
+    help="Region boundaries or a dated control layer (default: a date or 'control' in the "
+    "file name means a control layer).",
+)
+@click.option(
+    "--date",
+    "layer_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="A control layer's date, when neither its properties nor its name carry one.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse files larger than this (default 64 MiB).",
+)
+def swap(file: Path, kind: str | None, layer_date: object, max_bytes: int | None) -> None:
+    """Validate FILE and install it into the live geodata folder (atomic, previous kept)."""
+    import datetime as dt
+
+    from .geodata import DEFAULT_MAX_BYTES
+    from .store import install
+
+    given = layer_date.date() if isinstance(layer_date, dt.datetime) else None
+    installed = install(
+        file,
+        kind="control" if kind == "control" else "regions" if kind == "regions" else None,
+        date=given,
+        max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+    )
+    click.echo("\n".join(installed.describe()))
