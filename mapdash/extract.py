@@ -128,24 +128,29 @@ _PEOPLE: tuple[tuple[str, str, str], ...] = (
 )
 _PARTIES: tuple[tuple[str, str], ...] = (
     (
-        r"[Tt]he Kremlin|Kremlin|Moscow|Russia|[Tt]he Russians|Russian side|Russian officials",
+        r"Kremlin|Moscow|Russia|Russians|Russian side|Russian officials",
         "russia",
     ),
     (r"Russian (?:forces|troops|proposal|offer|plan|delegation|president|leader)", "russia"),
-    (r"Washington|[Tt]he United States|[Tt]he U\.S\.|[Tt]he US|U\.S\. officials", "united_states"),
+    (r"Washington|United States|U\.S\. officials|US officials|U\.S\.|US", "united_states"),
     (
-        r"US officials|Trump administration|Trump's administration|[Tt]he White House",
+        r"Trump administration|Trump's administration|White House",
         "united_states",
     ),
     (r"Kyiv|Kiev|Ukraine|Ukrainians|Ukrainian (?:forces|troops|officials|side)", "ukraine"),
-    (r"European leaders|Europeans|Europe|[Tt]he EU|European Union|European officials", "europe"),
+    (r"European leaders|Europeans|Europe|EU|European Union|European officials", "europe"),
     (r"European (?:stance|position|powers|capitals)", "europe"),
 )
+# The lookahead lets the engine skip, cheaply, every position that cannot start a name.
 _PEOPLE_RE = re.compile(
-    "|".join(f"(?P<p{i}>\\b{pattern}\\b)" for i, (pattern, _, _) in enumerate(_PEOPLE))
+    "(?=[A-Zv])(?:"
+    + "|".join(f"(?P<p{i}>\\b{pattern}\\b)" for i, (pattern, _, _) in enumerate(_PEOPLE))
+    + ")"
 )
 _PARTY_RE = re.compile(
-    "|".join(f"(?P<q{i}>\\b(?:{pattern})\\b)" for i, (pattern, _) in enumerate(_PARTIES))
+    "(?=[A-Z])(?:"
+    + "|".join(f"(?P<q{i}>\\b(?:{pattern})\\b)" for i, (pattern, _) in enumerate(_PARTIES))
+    + ")"
 )
 # A name after these words is an object or a place, not who holds the position.
 _OBJECT_BEFORE = re.compile(
@@ -164,14 +169,14 @@ def find_actors(text: str) -> list[ActorMention]:
     mentions: list[ActorMention] = []
     taken: list[tuple[int, int]] = []
     for match in _PEOPLE_RE.finditer(text):
-        index = int(next(k for k, v in match.groupdict().items() if v is not None)[1:])
+        index = int((match.lastgroup or "p0")[1:])
         _, actor, speaker = _PEOPLE[index]
         mentions.append(ActorMention(match.start(), match.end(), match.group(), actor, speaker))
         taken.append((match.start(), match.end()))
     for match in _PARTY_RE.finditer(text):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue
-        index = int(next(k for k, v in match.groupdict().items() if v is not None)[1:])
+        index = int((match.lastgroup or "p0")[1:])
         mentions.append(
             ActorMention(match.start(), match.end(), match.group(), _PARTIES[index][1], None)
         )
@@ -234,6 +239,12 @@ _DATE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("month", re.compile(rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ll]ast) (?P<m>{_MONTH})(?!\w)")),
     ("year", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Bb]y) (?P<y>(?:19|20)\d\d)\b")),
 )
+# Cheap test for any word a date expression needs; most sentences have none.
+_DATE_HINT = re.compile(
+    r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day\b|today|tonight|tomorrow|"
+    r"morning|last|\d{4}",
+    re.IGNORECASE,
+)
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whom|whose)\b[^,;]*(?:,|$)")
 _FUTURE = re.compile(
     r"\b(?:will|would be in|is set to|are set to|scheduled|next|is expected to|plans? to)\b",
@@ -251,6 +262,8 @@ def resolve_date(text: str, published: dt.date) -> DateRef | None:
     >>> resolve_date("since Wednesday, when Witkoff met Putin", dt.date(2025, 8, 9)).date
     datetime.date(2025, 8, 6)
     """
+    if not _DATE_HINT.search(text):
+        return None
     # A date inside ", which ... ," describes something else ("Crimea, which it annexed in 2014").
     text = _RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), text)
     found: list[tuple[int, DateRef]] = []
@@ -328,10 +341,25 @@ class Cue:
     pattern: re.Pattern[str]
     disposition: Disposition | None  # None: depends on who gives or refuses
     territorial: bool  # the phrase itself speaks of territory
+    #: Lower-case words one of which the phrase must contain; a fast test before the pattern.
+    keys: tuple[str, ...]
+
+    def search(self, text: str, lowered: str) -> re.Match[str] | None:
+        """Find the cue in a sentence (``lowered`` is the sentence in lower case)."""
+        if not any(key in lowered for key in self.keys):
+            return None
+        return self.pattern.search(text)
 
 
 def _cue(name: str, pattern: str, disposition: Disposition | None, territorial: bool) -> Cue:
-    return Cue(name, re.compile(pattern, re.IGNORECASE), disposition, territorial)
+    # Literal words of the pattern serve as the quick pre-test.
+    keys = tuple(
+        {
+            w.casefold()
+            for w in re.findall(r"[A-Za-z]{4,}", re.sub(r"\\[a-z]|[a-z]\?", " ", pattern))
+        }
+    )
+    return Cue(name, re.compile(pattern, re.IGNORECASE), disposition, territorial, keys)
 
 
 # Checked in this order; the first that fires decides the disposition of the sentence.
@@ -498,6 +526,11 @@ _PASSIVE_HOLDER = re.compile(
     r"under (?P<h2>Russian|Ukrainian) (?:control|occupation)",
     re.IGNORECASE,
 )
+_QUANTITY_HINT = re.compile(
+    r"square|sq\b|sq\.|km|%|percent|per cent|half|third|quarter|fifth|tenth|fully|"
+    r"completely|entirely|wholly",
+    re.IGNORECASE,
+)
 _BOUNDS: dict[str, Bound] = {
     "only about": "about",
     "about": "about",
@@ -650,7 +683,8 @@ def _claims_in(
     context: _Context,
 ) -> list[Candidate]:
     text = sentence.text
-    fired = [(cue, match) for cue in CUES if (match := cue.pattern.search(text))]
+    lowered = text.casefold()
+    fired = [(cue, match) for cue in CUES if (match := cue.search(text, lowered))]
     if not fired:
         return []
     cue, match = fired[0]
@@ -889,6 +923,8 @@ def _control_in(
     sentence = sentences[index]
     text = sentence.text
     facts: list[ControlCandidate] = []
+    if not _QUANTITY_HINT.search(text):
+        return facts
     # A control figure is stated as of publication unless an absolute date goes with it ("In
     # August 2024, Ukraine captured ..."); "last week" dates the remark, not the front line.
     when = (
