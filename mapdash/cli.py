@@ -34,12 +34,54 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8050, show_default=True, type=int, help="Port to listen on.")
 @click.option("--debug/--no-debug", default=False, help="Dash debug mode (reloader, dev tools).")
-def serve(host: str, port: int, debug: bool) -> None:
-    """Start the dashboard web server."""
+@click.option(
+    "--production",
+    is_flag=True,
+    help="Serve with gunicorn worker processes (debug off, gzip, cached assets).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Worker processes with --production (about one per core).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Threads per worker with --production.",
+)
+@click.option("--access-log", is_flag=True, help="Log every request (with --production).")
+def serve(
+    host: str,
+    port: int,
+    debug: bool,
+    production: bool,
+    workers: int,
+    threads: int,
+    access_log: bool,
+) -> None:
+    """Start the dashboard web server (Flask's for development, gunicorn with --production)."""
     from .web import create_app
 
+    if production and debug:
+        raise click.UsageError("--debug cannot be combined with --production")
     app = create_app()
     click.echo(f"mapdash: serving on http://{host}:{port}/", err=True)
+    if production:
+        from .web.serving import run_production
+
+        run_production(
+            app.server,
+            host=host,
+            port=port,
+            workers=workers,
+            threads=threads,
+            access_log=access_log,
+        )
+        return
     app.run(host=host, port=port, debug=debug)
 
 

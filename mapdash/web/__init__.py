@@ -5,9 +5,11 @@ from __future__ import annotations
 import dash
 
 from ..config import PROJECT_ROOT, Paths
+from .api import register_api
 from .callbacks import register
 from .data import AppData
 from .layout import page
+from .serving import configure_server
 from .view import default_view
 
 TITLE = "Territory on the table - mapdash"
@@ -33,7 +35,8 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
     MapdashError
         If the claims, articles or geodata cannot be loaded (the message says what to fix).
     """
-    data = data or AppData.load(paths or Paths.default())
+    paths = paths or Paths.default()
+    data = data or AppData.load(paths)
     app = dash.Dash(
         __name__,
         title=TITLE,
@@ -42,11 +45,14 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
         assets_folder=str(PROJECT_ROOT / "assets"),
         serve_locally=True,
         update_title="",
+        compress=True,
     )
     app.layout = page(
         data, default_view(data.timeline), topojson_url=app.get_asset_url("topojson/")
     )
     register(app, data)
+    register_api(app.server, data)
+    configure_server(app.server, data, paths=paths)
     return app
 
 

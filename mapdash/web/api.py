@@ -1,0 +1,239 @@
+"""A small read-only JSON API over the same timeline the map shows.
+
+``GET /api/claims`` lists the claims, proposals, control facts, events and selections;
+``GET /api/state?date=YYYY-MM-DD&selection=actor:russia`` gives each region's disposition, colour
+and deciding claim at a date, exactly as the dashboard's map paints it. Bad parameters get a 400
+answer whose JSON names the parameter, what arrived and what is expected.
+
+The payload builders are pure functions of the loaded data, so they are tested without a server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import flask
+
+from ..claims import claim_to_data, control_to_data, proposal_to_data
+from ..errors import MapdashError
+from ..figures import legend_entry
+from ..regions import REGIONS
+from ..timeline import Selection, Timeline, format_date
+from .data import AppData
+from .render import map_side
+from .view import default_view
+
+CLAIMS_PATH = "/api/claims"
+STATE_PATH = "/api/state"
+_STATE_PARAMETERS = ("date", "selection")
+
+
+class ApiError(MapdashError):
+    """A request to the API that cannot be answered: a bad or unknown parameter."""
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+def _check_parameters(args: Mapping[str, str], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(args) - set(allowed))
+    if unknown:
+        expected = ", ".join(allowed) if allowed else "none"
+        raise ApiError(
+            f"unknown parameter(s) {', '.join(unknown)}; this endpoint takes: {expected}",
+            parameter=unknown[0],
+        )
+
+
+def parse_api_date(value: str) -> dt.date:
+    """Read the ``date`` parameter (YYYY-MM-DD).
+
+    Raises
+    ------
+    ApiError
+        If it is not a calendar date in that form.
+    """
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ApiError(
+            f"parameter date={value!r} is not a date; expected YYYY-MM-DD, e.g. 2025-08-10",
+            parameter="date",
+        ) from None
+
+
+def parse_api_selection(value: str, timeline: Timeline) -> Selection:
+    """Read the ``selection`` parameter (``actor:<id>`` or ``proposal:<id>``).
+
+    Raises
+    ------
+    ApiError
+        If it has another shape or names no known actor or proposal (the message lists them).
+    """
+    try:
+        return timeline.check(Selection.parse(value))
+    except ApiError:
+        raise
+    except MapdashError as err:
+        raise ApiError(f"parameter selection: {err}", parameter="selection") from None
+
+
+def claims_payload(timeline: Timeline) -> dict[str, Any]:
+    """Return everything the timeline holds, as JSON-ready data.
+
+    Parameters
+    ----------
+    timeline
+        The dashboard's timeline.
+
+    Returns
+    -------
+    dict
+        ``claims``, ``proposals`` and ``control`` in date order (the claims file's shapes),
+        ``events`` (the slider's dates) and ``selections`` (what ``/api/state`` accepts).
+    """
+    return {
+        "claims": [claim_to_data(c) for c in timeline.claims],
+        "proposals": [
+            proposal_to_data(p) for p in sorted(timeline.proposals.values(), key=lambda p: p.date)
+        ],
+        "control": [control_to_data(f) for f in timeline.control],
+        "events": [
+            {"date": e.date.isoformat(), "label": e.label, "title": e.title}
+            for e in timeline.events
+        ],
+        "selections": [
+            {
+                "selection": o.selection.token,
+                "label": o.label,
+                "available_from": o.available_from.isoformat() if o.available_from else None,
+            }
+            for o in timeline.options()
+        ],
+    }
+
+
+def state_payload(data: AppData, date: dt.date, selection: Selection) -> dict[str, Any]:
+    """Return the map's state at a date under a selection, as JSON-ready data.
+
+    Parameters
+    ----------
+    data
+        The dashboard's data.
+    date
+        Any date; events after it are not yet known.
+    selection
+        Whose map: an actor's latest position or a named proposal.
+
+    Returns
+    -------
+    dict
+        ``date``, ``event`` (the slider mark in force, or None before the first), ``selection``,
+        ``title`` (the map's title), ``regions`` (per region: disposition, legend label, colour,
+        hatching, deciding claim), ``on_the_table`` (claim ids), ``proposals`` (ids) and
+        ``control`` (the facts known at the date).
+    """
+    timeline = data.timeline
+    side = map_side(data, selection, date, ())
+    state = timeline.state(date)
+    known = [e for e in timeline.events if e.date <= date]
+    regions = []
+    for region_state in side.states:
+        entry = legend_entry(region_state.disposition)
+        claim = region_state.claim
+        regions.append(
+            {
+                "id": region_state.region,
+                "name": REGIONS[region_state.region].name,
+                "disposition": region_state.disposition,
+                "legend": entry.label,
+                "fill": entry.fill,
+                "hatched": entry.hatch,
+                "claim": claim.id if claim else None,
+                "claim_date": claim.date.isoformat() if claim else None,
+                "all_occupied": region_state.via_all_occupied,
+            }
+        )
+    return {
+        "date": date.isoformat(),
+        "event": (
+            {"date": known[-1].date.isoformat(), "label": format_date(known[-1].date)}
+            if known
+            else None
+        ),
+        "selection": selection.token,
+        "title": side.title,
+        "regions": regions,
+        "on_the_table": [c.id for c in state.positions],
+        "proposals": [p.id for p in state.proposals],
+        "control": [control_to_data(f) for f in state.control],
+    }
+
+
+def state_from_query(data: AppData, args: Mapping[str, str]) -> dict[str, Any]:
+    """Answer ``/api/state`` for query parameters; missing ones take the dashboard's defaults.
+
+    Raises
+    ------
+    ApiError
+        For an unknown parameter, a malformed date or an unknown selection.
+    """
+    _check_parameters(args, _STATE_PARAMETERS)
+    view = default_view(data.timeline)
+    date = parse_api_date(args["date"]) if "date" in args else view.date
+    selection = (
+        parse_api_selection(args["selection"], data.timeline)
+        if "selection" in args
+        else view.selection
+    )
+    return state_payload(data, date, selection)
+
+
+def _error_response(err: ApiError) -> flask.Response:
+    response = flask.jsonify({"error": str(err), "parameter": err.parameter, "status": 400})
+    response.status_code = 400
+    return response
+
+
+def register_api(server: flask.Flask, data: AppData) -> None:
+    """Add the API's routes to the app's Flask server.
+
+    Parameters
+    ----------
+    server
+        ``app.server`` of the Dash app.
+    data
+        The data the dashboard shows.
+    """
+
+    def claims() -> flask.Response:
+        try:
+            _check_parameters(flask.request.args, ())
+        except ApiError as err:
+            return _error_response(err)
+        return flask.jsonify(claims_payload(data.timeline))
+
+    def state() -> flask.Response:
+        try:
+            return flask.jsonify(state_from_query(data, flask.request.args))
+        except ApiError as err:
+            return _error_response(err)
+
+    server.add_url_rule(CLAIMS_PATH, "mapdash_api_claims", claims, methods=["GET"])
+    server.add_url_rule(STATE_PATH, "mapdash_api_state", state, methods=["GET"])
+
+
+__all__ = [
+    "CLAIMS_PATH",
+    "STATE_PATH",
+    "ApiError",
+    "claims_payload",
+    "parse_api_date",
+    "parse_api_selection",
+    "register_api",
+    "state_from_query",
+    "state_payload",
+]
