@@ -850,9 +850,11 @@ def _disposition(
         None,
     )
     refused = _NEGATION.search(text[max(0, match.start() - 30) : match.start()])
-    if refused and (giver is None or giver.actor != "russia"):
-        rules.append(f"refused ({refused.group()!r}) -> to_ukraine")
-        return "to_ukraine"
+    if refused:
+        # Refusing to give up land keeps it with the one who refuses.
+        kept: Disposition = "to_russia" if giver and giver.actor == "russia" else "to_ukraine"
+        rules.append(f"refused ({refused.group()!r}) -> {kept}")
+        return kept
     if giver is not None and giver.actor == "russia":
         hedged = bool(_HEDGE.search(text[: match.start()]))
         result = "frozen" if hedged else "to_ukraine"
