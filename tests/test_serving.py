@@ -1,0 +1,120 @@
+"""Serving: health check, gzip, asset caching, request limits, and gunicorn in production."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil
+import pytest
+from conftest import run_server
+
+from mapdash.cli import main
+from mapdash.config import PROJECT_ROOT, Paths
+from mapdash.web import create_app
+from mapdash.web.serving import MAX_REQUEST_BYTES, DataFingerprint
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app().server.test_client()
+
+
+def test_healthz_reports_status_and_data_version(client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok"
+    assert re.fullmatch(r"[0-9a-f]{16}", body["data_version"])
+    assert body["regions"] == 6
+    assert body["articles"] == 5
+    assert body["claims"] > 0 and body["events"] > 0
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_data_version_changes_when_a_data_file_changes(geodata_copy: Path) -> None:
+    paths = Paths(geodata=geodata_copy, seeds=PROJECT_ROOT / "seeds")
+    fingerprint = DataFingerprint(paths)
+    before = fingerprint.version()
+    assert fingerprint.version() == before
+    claims = geodata_copy / "claims.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8") + "\n# reviewed again\n", "utf-8")
+    after = fingerprint.version()
+    assert after.digest != before.digest
+    assert after.files == before.files
+    # Old versions moved aside by a swap are not live data.
+    (geodata_copy / "history").mkdir(exist_ok=True)
+    (geodata_copy / "history" / "old_claims.yaml").write_text("claims: []\n", "utf-8")
+    assert fingerprint.version() == after
+
+
+def test_pages_and_callbacks_are_gzipped(client) -> None:
+    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    html = gzip.decompress(response.data).decode()
+    assert "Territory on the table" in html
+    # Production settings: Dash's dev tools are off.
+    assert '"ui":false' in html.replace(" ", "")
+
+
+def test_assets_carry_cache_headers(client) -> None:
+    stamped = client.get("/assets/mapdash.css?m=1700000000")
+    assert stamped.status_code == 200
+    assert "max-age=31536000" in stamped.headers["Cache-Control"]
+    assert "no-cache" not in stamped.headers["Cache-Control"]
+    topojson = client.get("/assets/topojson/world_110m.json")
+    assert topojson.status_code == 200
+    assert "max-age=3600" in topojson.headers["Cache-Control"]
+
+
+def test_oversized_requests_are_refused_with_a_message(client) -> None:
+    body = b" " * (MAX_REQUEST_BYTES + 1)
+    response = client.post(
+        "/_dash-update-component", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    message = response.get_json()["error"]
+    assert message.startswith(f"request body is {MAX_REQUEST_BYTES + 1:,} bytes; the limit is ")
+    assert "simplify the file before uploading it" in message
+
+
+def test_production_and_debug_do_not_mix(runner) -> None:
+    result = runner.invoke(main, ["serve", "--production", "--debug"])
+    assert result.exit_code == 2
+    assert "--debug cannot be combined with --production" in result.output
+
+
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+def test_production_server_runs_gunicorn_workers(tmp_path: Path) -> None:
+    with run_server(tmp_path, args=("--production", "--workers", "2")) as server:
+        status, headers, body = _get(server.url + "/healthz")
+        assert status == 200 and json.loads(body)["status"] == "ok"
+        assert headers["Server"].startswith("gunicorn")
+        master = psutil.Process(server.process.pid)
+        workers = master.children()
+        assert len(workers) == 2
+        listening = [c.laddr for c in master.net_connections("inet") if c.status == "LISTEN"]
+        assert [address.ip for address in listening] == ["127.0.0.1"]
+
+        _, headers, body = _get(server.url + "/", {"Accept-Encoding": "gzip"})
+        assert headers["Content-Encoding"] == "gzip"
+        assert b"Territory on the table" in gzip.decompress(body)
+
+        # Concurrent API requests are spread over the workers and all answered.
+        def state(date: str) -> dict:
+            return json.loads(_get(f"{server.url}/api/state?date={date}")[2])
+
+        dates = [f"2025-{month:02d}-15" for month in range(1, 13)] * 3
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            answers = list(pool.map(state, dates))
+        assert [a["date"] for a in answers] == dates
+        assert all(len(a["regions"]) == 6 for a in answers)
