@@ -7,7 +7,8 @@ geometry:
 - ``CONTEXT_TRACE``: the rest of Ukraine and the neighbours, quiet grey, drawn from our geodata;
 - ``REGION_TRACE``: the six regions, one choropleth coloured by disposition;
 - ``HATCH_TRACES``: one line trace per region with its hatching, shown where the legend says so;
-- ``LABEL_TRACE``: region names.
+- ``LABEL_TRACE``: region names;
+- ``CONTROL_TRACE``: the outline and cross-hatching of a control layer (empty when none).
 """
 
 from __future__ import annotations
@@ -124,6 +125,8 @@ CONTEXT_TRACE = 0
 REGION_TRACE = 1
 HATCH_TRACES: tuple[int, ...] = tuple(range(2, 2 + len(REGION_IDS)))
 LABEL_TRACE = 2 + len(REGION_IDS)
+CONTROL_TRACE = LABEL_TRACE + 1
+CONTROL_COLOR = "#7a0019"
 
 #: The view: Ukraine with Kursk and the Sea of Azov (plotly's scale 1 shows the whole world).
 MAP_CENTER = (33.2, 48.3)
@@ -258,6 +261,7 @@ def map_figure(
     title: str | None = None,
     show_legend: bool = False,
     labels: bool = True,
+    control: shapely.Geometry | None = None,
 ) -> go.Figure:
     """Build the map of the six regions over their context.
 
@@ -277,6 +281,8 @@ def map_figure(
         Add a plotly legend of every colour (for exports; the app draws an HTML legend).
     labels
         Draw region names.
+    control
+        Territory held by Russia per a control layer, drawn outlined and cross-hatched.
 
     Returns
     -------
@@ -348,6 +354,7 @@ def map_figure(
             showlegend=False,
         )
     )
+    traces.append(control_trace(control))
     if show_legend:
         for entry in LEGEND:
             traces.append(
@@ -405,3 +412,43 @@ def map_figure(
 def as_of_title(selection_label: str, date: dt.date) -> str:
     """Title line used by exports and the app: "Russia's position, as of 10 Aug 2025"."""
     return f"{selection_label}, as of {format_date(date)}"
+
+
+def control_lines(
+    geometry: shapely.Geometry | None,
+) -> tuple[list[float | None], list[float | None]]:
+    """Outline and cross-hatching of a control layer, as lon/lat lists with None between lines.
+
+    Lines rather than a filled polygon: the disposition colour underneath stays readable, and
+    the hatching runs against the disposition hatching so the two never blend.
+    """
+    if geometry is None or geometry.is_empty:
+        return [], []
+    # The layer may be full resolution; the map needs about 500 m.
+    shape = shapely.simplify(geometry, 0.005, preserve_topology=True)
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for ring in shapely.get_parts(shapely.boundary(shape)):
+        coords = shapely.get_coordinates(ring).round(3)
+        lons.extend([*coords[:, 0].tolist(), None])
+        lats.extend([*coords[:, 1].tolist(), None])
+    mirrored = shapely.transform(shape, lambda xy: xy * np.array([-1.0, 1.0]))
+    hatch_lons, hatch_lats = hatch_lines(mirrored)
+    lons.extend(-lon if lon is not None else None for lon in hatch_lons)
+    lats.extend(hatch_lats)
+    return lons, lats
+
+
+def control_trace(geometry: shapely.Geometry | None, *, label: str = "") -> go.Scattergeo:
+    """The map trace of a control layer (``CONTROL_TRACE``); invisible when there is none."""
+    lons, lats = control_lines(geometry)
+    return go.Scattergeo(
+        lon=lons,
+        lat=lats,
+        mode="lines",
+        line={"color": CONTROL_COLOR, "width": 1.4},
+        hoverinfo="skip",
+        visible=bool(lons),
+        name=label or "control",
+        showlegend=False,
+    )

@@ -9,7 +9,9 @@ from .api import register_api
 from .callbacks import register
 from .data import AppData
 from .layout import page
+from .live import LiveGeodata
 from .serving import configure_server
+from .swap import register_swap
 from .view import default_view
 
 TITLE = "Territory on the table - mapdash"
@@ -51,6 +53,8 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
         data, default_view(data.timeline), topojson_url=app.get_asset_url("topojson/")
     )
     register(app, data)
+    # Swapped-in geodata goes live without a restart; see web/live.py.
+    register_swap(app, data, LiveGeodata(paths.geodata))
     register_api(app.server, data)
     configure_server(app.server, data, paths=paths)
     return app

@@ -11,6 +11,7 @@ from ..timeline import format_date
 from . import ids
 from .data import AppData
 from .render import attrs, event_note, legend, on_the_table, region_rows, screen
+from .swap import control_section, poll_components, upload_section
 from .view import View
 
 PLAY_INTERVAL_MS = 1800
@@ -201,6 +202,7 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
                 className="titlebar",
             ),
             html.Div(id=ids.NOTICE, className="notice", role="status"),
+            *poll_components(),
             html.Main(
                 [
                     html.Nav(
@@ -239,8 +241,10 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
                     ),
                     html.Aside(
                         [
+                            control_section(),
                             html.H2("On the table"),
                             html.Div(on_the_table(data, view), id=ids.ON_TABLE),
+                            upload_section(),
                         ],
                         className="panel",
                     ),
