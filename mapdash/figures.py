@@ -440,7 +440,7 @@ def control_lines(
 
 
 def control_trace(geometry: shapely.Geometry | None, *, label: str = "") -> go.Scattergeo:
-    """The map trace of a control layer (``CONTROL_TRACE``); invisible when there is none."""
+    """Build the map trace of a control layer (``CONTROL_TRACE``); invisible when there is none."""
     lons, lats = control_lines(geometry)
     return go.Scattergeo(
         lon=lons,

@@ -1,0 +1,263 @@
+"""Swapping geodata in the page: the upload form, the control overlay, measured numbers, alerts.
+
+Three callbacks, each a thin adapter over the functions below:
+
+- ``poll`` asks :class:`~mapdash.web.live.LiveGeodata` every ``POLL_MS`` for the data version
+  and the files that did not go live, and updates the page only when either changed;
+- ``upload`` installs a file from dcc.Upload and reports what happened;
+- ``overlay`` draws the control layer of the slider's date on the left map and the measured
+  numbers in the side panel (a whole new figure only when the data changed; otherwise a Patch
+  of the overlay trace alone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html, no_update
+
+from ..control import measured_sentence
+from ..errors import GeodataError
+from ..figures import CONTROL_TRACE, control_lines, map_figure
+from ..regions import REGIONS
+from ..store import Kind
+from ..timeline import format_date
+from . import ids
+from .data import AppData
+from .live import UPLOAD_SUFFIXES, LiveGeodata, Snapshot, upload_max_bytes
+from .render import attrs, screen
+from .view import read_query
+
+POLL_MS = 2000
+
+
+def poll_components() -> list[Any]:
+    """Build the timer and stores that carry the data version, and the alert for rejected files."""
+    return [
+        dcc.Interval(id=ids.DATA_POLL, interval=POLL_MS),
+        dcc.Store(id=ids.DATA_VERSION, data=None),
+        dcc.Store(id=ids.UPLOADED, data=0),
+        html.Div(id=ids.GEODATA_ALERT, className="geodata-alert", role="alert"),
+    ]
+
+
+def control_section() -> html.Section:
+    """Build the side panel's measured control, filled by the overlay callback."""
+    return html.Section(
+        [html.H2("Measured control"), html.Div(id=ids.CONTROL_MEASURED)],
+        className="control-measured",
+        **attrs({"aria-label": "Measured control"}),
+    )
+
+
+def upload_section() -> html.Section:
+    """Build the form to upload a control layer or region boundaries."""
+    limit = upload_max_bytes()
+    return html.Section(
+        [
+            html.H2("Update the geodata"),
+            dcc.RadioItems(
+                id=ids.UPLOAD_KIND,
+                options=[
+                    {"label": "Control layer (dated)", "value": "control"},
+                    {"label": "Region boundaries", "value": "regions"},
+                ],
+                value="control",
+                className="upload-kind",
+            ),
+            html.Label("Date of the layer", htmlFor=ids.UPLOAD_DATE),
+            dcc.Input(
+                id=ids.UPLOAD_DATE,
+                type="text",
+                placeholder="YYYY-MM-DD, if the file does not say",
+                debounce=True,
+                className="upload-date",
+            ),
+            dcc.Upload(
+                id=ids.UPLOAD,
+                children=html.Div(["Drop a GeoJSON file here or ", html.A("choose one")]),
+                accept=",".join([*UPLOAD_SUFFIXES, "application/geo+json", "application/json"]),
+                className="upload-drop",
+            ),
+            html.P(
+                f".geojson or .json, up to {limit / 2**20:.0f} MiB. The file is checked first; "
+                "only a usable file goes live, and the previous version is kept.",
+                className="hint",
+            ),
+            html.Div(id=ids.UPLOAD_RESULT, className="upload-result"),
+        ],
+        className="geodata-upload",
+        **attrs({"aria-label": "Update the geodata"}),
+    )
+
+
+# -- bodies, tested without a browser ---------------------------------------------------------
+
+
+def alert_children(snapshot: Snapshot) -> list[Any]:
+    """Files that did not go live, each with its problems (empty when all is well)."""
+    items = []
+    for rejection in snapshot.rejections:
+        items.append(
+            html.Li(
+                [
+                    html.Strong(f"{rejection.name} was not put live: "),
+                    rejection.message,
+                    html.Ul([html.Li(p) for p in rejection.problems])
+                    if rejection.problems
+                    else None,
+                ]
+            )
+        )
+    return [html.Ul(items)] if items else []
+
+
+def upload_result(
+    live: LiveGeodata,
+    filename: str | None,
+    contents: str | None,
+    kind: str | None,
+    date_text: str | None,
+) -> tuple[html.Div, bool]:
+    """Install an upload; return the message to show and whether anything went live."""
+    try:
+        date = None
+        if date_text and date_text.strip():
+            try:
+                date = dt.date.fromisoformat(date_text.strip())
+            except ValueError:
+                raise GeodataError(
+                    f"date {date_text.strip()!r} is not a date; write it as YYYY-MM-DD, e.g. "
+                    "2025-08-15"
+                ) from None
+        chosen: Kind = "regions" if kind == "regions" else "control"
+        installed = live.upload(filename or "", contents or "", kind=chosen, date=date)
+    except GeodataError as err:
+        problems = [html.Li(p) for p in err.problems]
+        return (
+            html.Div(
+                [
+                    html.Strong("Not installed; the current data stays live. "),
+                    str(err),
+                    html.Ul(problems) if problems else None,
+                ],
+                className="upload-error",
+                role="alert",
+            ),
+            False,
+        )
+    lines = installed.describe()
+    return (
+        html.Div(
+            [html.Strong(lines[0]), html.Ul([html.Li(line) for line in lines[1:]])],
+            className="upload-ok",
+            role="status",
+        ),
+        True,
+    )
+
+
+def measured_children(data: AppData, snapshot: Snapshot, date: dt.date) -> list[Any]:
+    """Measured control at ``date`` per region, next to what the articles said."""
+    layer = snapshot.layer_at(date)
+    facts = data.timeline.control_at(date)
+    if layer is None:
+        later = [lay.date for lay in snapshot.layers if lay.date > date]
+        hint = f" The first is dated {format_date(min(later))}." if later else ""
+        return [
+            html.P(
+                f"No control layer on or before {format_date(date)}.{hint} Upload one below.",
+                className="muted",
+            )
+        ]
+    rows = []
+    for measured in snapshot.measured[layer.date]:
+        name = REGIONS[measured.region].name
+        said = [f.summary for f in facts if f.region == measured.region]
+        rows.append(
+            html.Li(
+                [
+                    html.Span(measured_sentence(measured, name, layer.date), className="measured"),
+                    html.Ul([html.Li(f"Article: {s}") for s in said], className="said")
+                    if said
+                    else None,
+                ],
+                **attrs({"data-region": measured.region}),
+            )
+        )
+    return [
+        html.P(f"Control layer of {format_date(layer.date)} ({layer.path.name})", className="hint"),
+        html.Ul(rows, className="measured-list"),
+    ]
+
+
+def overlay_patch(snapshot: Snapshot, date: dt.date) -> dash.Patch:
+    """Update the left map's overlay trace only: the layer of ``date``, or nothing."""
+    layer = snapshot.layer_at(date)
+    lons, lats = control_lines(layer.geometry if layer else None)
+    patch = dash.Patch()
+    patch["data"][CONTROL_TRACE]["lon"] = lons
+    patch["data"][CONTROL_TRACE]["lat"] = lats
+    patch["data"][CONTROL_TRACE]["visible"] = bool(lons)
+    patch["data"][CONTROL_TRACE]["name"] = f"control {layer.date.isoformat()}" if layer else ""
+    return patch
+
+
+def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
+    """Attach the polling, upload and overlay callbacks to ``app``."""
+
+    @app.callback(
+        Output(ids.DATA_VERSION, "data"),
+        Output(ids.GEODATA_ALERT, "children"),
+        Input(ids.DATA_POLL, "n_intervals"),
+        State(ids.DATA_VERSION, "data"),
+    )
+    def poll(_: int | None, seen: dict[str, Any] | None) -> tuple[Any, Any]:
+        snapshot = live.snapshot()
+        alerts = [f"{r.name}@{r.at.isoformat()}" for r in snapshot.rejections]
+        state = {"version": snapshot.version, "alerts": alerts}
+        if state == seen:
+            return no_update, no_update
+        return state, alert_children(snapshot)
+
+    @app.callback(
+        Output(ids.UPLOAD_RESULT, "children"),
+        Output(ids.UPLOADED, "data"),
+        Input(ids.UPLOAD, "contents"),
+        State(ids.UPLOAD, "filename"),
+        State(ids.UPLOAD_KIND, "value"),
+        State(ids.UPLOAD_DATE, "value"),
+        State(ids.UPLOADED, "data"),
+        prevent_initial_call=True,
+    )
+    def upload(
+        contents: str | None, filename: str | None, kind: str | None, date: str | None, n: int
+    ) -> tuple[Any, Any]:
+        message, changed = upload_result(live, filename, contents, kind, date)
+        return message, (n or 0) + 1 if changed else no_update
+
+    @app.callback(
+        Output(ids.MAP_LEFT, "figure", allow_duplicate=True),
+        Output(ids.CONTROL_MEASURED, "children"),
+        Input(ids.URL, "search"),
+        Input(ids.DATA_VERSION, "data"),
+        Input(ids.UPLOADED, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def overlay(search: str | None, *_: Any) -> tuple[Any, Any]:
+        view, _notice = read_query(search, data.timeline)
+        snapshot = live.snapshot()
+        measured = measured_children(data, snapshot, view.date)
+        if dash.ctx.triggered_id == ids.URL:
+            return overlay_patch(snapshot, view.date), measured
+        # The data changed (or the page loaded): redraw with the live boundaries.
+        layer = snapshot.layer_at(view.date)
+        figure = map_figure(
+            snapshot.regions_web,
+            data.context,
+            screen(data, view).left.paint,
+            control=layer.geometry if layer else None,
+        )
+        return figure, measured
