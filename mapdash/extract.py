@@ -240,11 +240,15 @@ _DATE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("year", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Bb]y) (?P<y>(?:19|20)\d\d)\b")),
 )
 # Cheap test for any word a date expression needs; most sentences have none.
-_DATE_HINT = re.compile(
-    r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|day\b|today|tonight|tomorrow|"
-    r"morning|last|\d{4}",
-    re.IGNORECASE,
+_DATE_KEYS = (
+    *(name.lower()[:3] for name in calendar.month_abbr if name),
+    "day",
+    "tonight",
+    "tomorrow",
+    "morning",
+    "last",
 )
+_YEAR = re.compile(r"\d{4}")
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whom|whose)\b[^,;]*(?:,|$)")
 _FUTURE = re.compile(
     r"\b(?:will|would be in|is set to|are set to|scheduled|next|is expected to|plans? to)\b",
@@ -262,7 +266,8 @@ def resolve_date(text: str, published: dt.date) -> DateRef | None:
     >>> resolve_date("since Wednesday, when Witkoff met Putin", dt.date(2025, 8, 9)).date
     datetime.date(2025, 8, 6)
     """
-    if not _DATE_HINT.search(text):
+    lowered = text.lower()
+    if not any(key in lowered for key in _DATE_KEYS) and not _YEAR.search(text):
         return None
     # A date inside ", which ... ," describes something else ("Crimea, which it annexed in 2014").
     text = _RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), text)
@@ -351,15 +356,13 @@ class Cue:
         return self.pattern.search(text)
 
 
-def _cue(name: str, pattern: str, disposition: Disposition | None, territorial: bool) -> Cue:
-    # Literal words of the pattern serve as the quick pre-test.
-    keys = tuple(
-        {
-            w.casefold()
-            for w in re.findall(r"[A-Za-z]{4,}", re.sub(r"\\[a-z]|[a-z]\?", " ", pattern))
-        }
+def _cue(
+    name: str, pattern: str, disposition: Disposition | None, territorial: bool, keys: str
+) -> Cue:
+    """Build a cue; ``keys`` lists words (space-separated) one of which every match contains."""
+    return Cue(
+        name, re.compile(pattern, re.IGNORECASE), disposition, territorial, tuple(keys.split())
     )
-    return Cue(name, re.compile(pattern, re.IGNORECASE), disposition, territorial, keys)
 
 
 # Checked in this order; the first that fires decides the disposition of the sentence.
@@ -372,12 +375,14 @@ CUES: tuple[Cue, ...] = (
         r"conceding unoccupied territory|no appetite (?:from|in|among) (?P<who>Ukraine|Kyiv)",
         "to_ukraine",
         True,
+        "land force integrity recogni unoccupied appetite",
     ),
     _cue(
         "rejects a freeze",
         r"(?:reject\w*|rul\w+ out|against|oppos\w*)\b.{0,20}\bfreez\w*|ideas about freezing",
         None,
         True,
+        "freez",
     ),
     _cue(
         "refuses concessions",
@@ -386,14 +391,22 @@ CUES: tuple[Cue, ...] = (
         r"not (?:going to )?give (?:up )?(?:an|one) inch",
         None,
         True,
+        "concession surrendering inch",
     ),
-    _cue("rejects a plan", r"\breject\w*\b.{0,40}\b(?:proposal|plan|terms|offer)\b", None, False),
+    _cue(
+        "rejects a plan",
+        r"\breject\w*\b.{0,40}\b(?:proposal|plan|terms|offer)\b",
+        None,
+        False,
+        "reject",
+    ),
     _cue(
         "exchange",
         r"exchanges? of territor\w*|territorial (?:exchanges?|swaps?)|land swaps?|"
         r"swaps? of (?:land|territor\w*)",
         "exchange",
         True,
+        "exchange swap",
     ),
     _cue(
         "administrative lines",
@@ -401,6 +414,7 @@ CUES: tuple[Cue, ...] = (
         r"(?:lines|borders|boundar\w+)",
         "to_russia",
         True,
+        "administrative",
     ),
     _cue(
         "no return to old borders",
@@ -408,6 +422,7 @@ CUES: tuple[Cue, ...] = (
         r"illusion\b.{0,40}\bwin back",
         "frozen",
         True,
+        "unrealistic illusion",
     ),
     _cue(
         "freeze at the line",
@@ -415,12 +430,14 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:along|at) the (?:current )?(?:front ?lines?|line of contact|contact line)",
         "frozen",
         True,
+        "freez front line",
     ),
     _cue(
         "recognition",
         r"\b(?:acknowledg\w*|recogni[sz](?:e|es|ed|ing|tion))\b",
         "recognized_russian",
         False,
+        "acknowledg recogni",
     ),
     _cue(
         "claims as its own",
@@ -428,6 +445,7 @@ CUES: tuple[Cue, ...] = (
         r"designate .{0,40} as Russia",
         "to_russia",
         True,
+        "claim designate",
     ),
     _cue(
         "cede",
@@ -436,12 +454,14 @@ CUES: tuple[Cue, ...] = (
         r"pull\w*(?: \w+){0,2} out of)\b",
         None,
         False,
+        "cede ceding relinquish give giving hand surrender withdraw leave lose pull",
     ),
     _cue(
         "concessions on regions",
         r"\b(?:made|make|making|offered)\b.{0,20}\bconcessions?\b",
         "unresolved",
         False,
+        "concession",
     ),
     _cue(
         "territory to be discussed",
@@ -449,6 +469,7 @@ CUES: tuple[Cue, ...] = (
         r"what the territories|territorial problem|where territory lines",
         "unresolved",
         True,
+        "territor",
     ),
 )
 _TERRITORY = re.compile(r"\b(?:territor\w*|land|borders?|regions?|oblasts?)\b", re.IGNORECASE)
@@ -526,10 +547,22 @@ _PASSIVE_HOLDER = re.compile(
     r"under (?P<h2>Russian|Ukrainian) (?:control|occupation)",
     re.IGNORECASE,
 )
-_QUANTITY_HINT = re.compile(
-    r"square|sq\b|sq\.|km|%|percent|per cent|half|third|quarter|fifth|tenth|fully|"
-    r"completely|entirely|wholly",
-    re.IGNORECASE,
+_QUANTITY_KEYS = (
+    "square",
+    "sq",
+    "km",
+    "%",
+    "percent",
+    "per cent",
+    "half",
+    "third",
+    "quarter",
+    "fifth",
+    "tenth",
+    "fully",
+    "completely",
+    "entirely",
+    "wholly",
 )
 _BOUNDS: dict[str, Bound] = {
     "only about": "about",
@@ -925,7 +958,8 @@ def _control_in(
     sentence = sentences[index]
     text = sentence.text
     facts: list[ControlCandidate] = []
-    if not _QUANTITY_HINT.search(text):
+    lowered = text.lower()
+    if not any(key in lowered for key in _QUANTITY_KEYS):
         return facts
     # A control figure is stated as of publication unless an absolute date goes with it ("In
     # August 2024, Ukraine captured ..."); "last week" dates the remark, not the front line.

@@ -281,9 +281,10 @@ def test_a_held_out_article_gives_sensible_candidates(data_dir):
 
 def test_extraction_is_fast(corpus):
     articles = list(corpus.values()) * 40
-    start = time.perf_counter()
+    # CPU time of this process: other work on a shared machine does not count against it.
+    start = time.process_time()
     extract_corpus(articles)
-    rate = len(articles) / (time.perf_counter() - start)
+    rate = len(articles) / (time.process_time() - start)
     print(f"extraction: {rate:.0f} articles/second (seed articles of 4-14 kB)")
     assert rate > 50
 
