@@ -1,5 +1,7 @@
 """mapdash: territory claimed and proposed in the Russia-Ukraine peace negotiations, on a map."""
 
+from .claims import ClaimSet, check_claims, load_claims, save_claims
+from .corpus import corpus_warnings, load_corpus
 from .errors import (
     ClaimsError,
     CorpusError,
@@ -8,6 +10,7 @@ from .errors import (
     MapdashError,
     UnknownRegionError,
 )
+from .extract import extract_article
 from .regions import GROUPS, REGION_IDS, REGIONS, expand_group, get_region, match_code, match_name
 from .types import Article, Claim, ControlFact, Evidence, Proposal, Region
 
@@ -17,6 +20,7 @@ __all__ = [
     "REGION_IDS",
     "Article",
     "Claim",
+    "ClaimSet",
     "ClaimsError",
     "ControlFact",
     "CorpusError",
@@ -27,10 +31,16 @@ __all__ = [
     "Proposal",
     "Region",
     "UnknownRegionError",
+    "check_claims",
+    "corpus_warnings",
     "expand_group",
+    "extract_article",
     "get_region",
+    "load_claims",
+    "load_corpus",
     "match_code",
     "match_name",
+    "save_claims",
 ]
 
 __version__ = "0.1.0"

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
-import jsonschema
 import yaml
 
 from .config import Paths
@@ -196,6 +195,8 @@ def load_claims(path: Path | None = None) -> ClaimSet:
         return ClaimSet()
     # YAML reads unquoted dates as date objects; the schema speaks of ISO strings.
     data = _dates_to_strings(data)
+    import jsonschema  # here, not at module level: it takes a tenth of a second to import
+
     validator = jsonschema.Draft202012Validator(SCHEMA)
     problems = [
         f"{_location(error.absolute_path)}: {error.message}"
