@@ -1,4 +1,4 @@
-/* Accessible names for the date slider's handle, which Dash's Slider does not expose as props:
+/* Accessibility repairs for Dash components. Accessible names for the date slider's handle, which Dash's Slider does not expose as props:
    a label, and the event date as the value text instead of the bare event index. */
 (function () {
   "use strict";
@@ -24,12 +24,58 @@
     });
   }
 
-  new MutationObserver(function () {
+  /* Dash 4's Dropdown puts an aria-hidden, focusable input in front of its trigger button and
+     forwards focus to the button; let Tab reach the button itself instead. */
+  function dropdowns(root) {
+    root.querySelectorAll(".dash-dropdown-focus-target").forEach(function (input) {
+      var button = input.parentElement && input.parentElement.querySelector("button.dash-dropdown");
+      if (!button) {
+        return;
+      }
+      if (input.getAttribute("tabindex") !== "-1") {
+        input.setAttribute("tabindex", "-1");
+      }
+      if (button.getAttribute("tabindex") !== "0") {
+        button.setAttribute("tabindex", "0");
+      }
+    });
+  }
+
+  /* Dash 4's RadioItems and Checklist mark a list of native inputs as a listbox of options,
+     which nests interactive controls; the native inputs in their labels need no roles. */
+  function optionLists(root) {
+    root.querySelectorAll(".dash-options-list[role='listbox']").forEach(function (list) {
+      if (list.closest(".dash-dropdown-content, [role='dialog']")) {
+        return;
+      }
+      list.removeAttribute("role");
+      list.querySelectorAll("label[role='option']").forEach(function (option) {
+        option.removeAttribute("role");
+        option.removeAttribute("aria-selected");
+      });
+    });
+  }
+
+  /* dcc.Upload's hidden file input is named after the visible drop zone's text. */
+  function uploads(root) {
+    root.querySelectorAll("input[type='file']:not([aria-label])").forEach(function (input) {
+      var zone = input.parentElement;
+      var text = zone ? zone.textContent.trim() : "";
+      input.setAttribute("aria-label", text || "Choose a file to upload");
+    });
+  }
+
+  function repair() {
     label(document);
-  }).observe(document.documentElement, {
+    dropdowns(document);
+    optionLists(document);
+    uploads(document);
+  }
+
+  new MutationObserver(repair).observe(document.documentElement, {
     subtree: true,
     childList: true,
     attributes: true,
-    attributeFilter: ["aria-valuenow"],
+    attributeFilter: ["aria-valuenow", "tabindex", "role", "aria-selected"],
   });
 })();

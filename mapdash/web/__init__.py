@@ -49,6 +49,8 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
         update_title="",
         compress=True,
     )
+    # Screen readers need the page language; Dash's default template omits it.
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = page(
         data, default_view(data.timeline), topojson_url=app.get_asset_url("topojson/")
     )

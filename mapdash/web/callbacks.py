@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import dash
-from dash import Input, Output, State, no_update
+from dash import ALL, Input, Output, State, no_update
 
 from ..errors import MapdashError
 from ..timeline import Selection, format_date
@@ -124,7 +124,6 @@ def show_view(data: AppData, search: str | None) -> tuple[Any, ...]:
 
 _CONTROL_INPUTS = (
     ids.SLIDER,
-    ids.SELECTION,
     ids.COMPARE,
     ids.COMPARE_DATE,
     ids.PREVIOUS,
@@ -134,7 +133,6 @@ _CONTROL_INPUTS = (
 )
 _CONTROL_PROPS = {
     ids.SLIDER: "value",
-    ids.SELECTION: "value",
     ids.COMPARE: "value",
     ids.COMPARE_DATE: "value",
     ids.PREVIOUS: "n_clicks",
@@ -144,13 +142,26 @@ _CONTROL_PROPS = {
 }
 
 
+_SELECTION_BUTTONS = {"type": ids.SELECTION_OPTION, "token": ALL}
+
+
+def _trigger(values: dict[str, Any]) -> tuple[str | None, Any]:
+    """Which control fired and its value; a selector button stands for its selection token."""
+    trigger = dash.ctx.triggered_id
+    if isinstance(trigger, dict):
+        return ids.SELECTION, trigger["token"]
+    return trigger, values.get(trigger) if trigger else None
+
+
 def register(app: dash.Dash, data: AppData) -> None:
     """Attach the dashboard's callbacks to ``app``."""
+    options = [o.selection.token for o in data.timeline.options()]
 
     @app.callback(
         Output(ids.URL, "search"),
         Output(ids.SLIDER, "value"),
-        Output(ids.SELECTION, "value"),
+        Output(_SELECTION_BUTTONS, "aria-pressed"),
+        Output(_SELECTION_BUTTONS, "className"),
         Output(ids.COMPARE, "value"),
         Output(ids.COMPARE_DATE, "value"),
         Output(ids.TICKER, "disabled"),
@@ -158,20 +169,22 @@ def register(app: dash.Dash, data: AppData) -> None:
         Output(ids.PLAY, "aria-pressed"),
         Output(ids.NOTICE, "children"),
         Input(ids.URL, "search"),
+        Input(_SELECTION_BUTTONS, "n_clicks"),
         *[Input(cid, _CONTROL_PROPS[cid]) for cid in _CONTROL_INPUTS],
         State(ids.TICKER, "disabled"),
     )
-    def sync(search: str | None, *values: Any) -> tuple[Any, ...]:
-        trigger = dash.ctx.triggered_id
-        by_id = dict(zip(_CONTROL_INPUTS, values[:-1], strict=True))
-        c = sync_controls(data, search, trigger, by_id.get(trigger), playing=not values[-1])
+    def sync(search: str | None, _: Any, *values: Any) -> tuple[Any, ...]:
+        trigger, value = _trigger(dict(zip(_CONTROL_INPUTS, values[:-1], strict=True)))
+        c = sync_controls(data, search, trigger, value, playing=not values[-1])
         # Rewriting an unchanged query would push a duplicate history entry.
         new_search = c.search if c.search != search else no_update
+        pressed = [token == c.selection for token in options]
         play = ("❚❚ Pause", "true") if c.playing else ("▶ Play", "false")
         return (
             new_search,
             c.slider,
-            c.selection,
+            ["true" if p else "false" for p in pressed],
+            ["option pressed" if p else "option" for p in pressed],
             c.compare,
             c.compare_date,
             not c.playing,

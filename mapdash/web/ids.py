@@ -5,6 +5,8 @@ from __future__ import annotations
 URL = "url"
 NOTICE = "notice"
 SELECTION = "selection"
+#: Pattern-matching type of the selector's buttons: {"type": SELECTION_OPTION, "token": ...}.
+SELECTION_OPTION = "selection-option"
 COMPARE = "compare"
 COMPARE_DATE = "compare-date"
 SLIDER = "date-slider"

@@ -7,7 +7,7 @@ from typing import Any, cast
 from dash import dcc, html
 
 from ..figures import map_figure
-from ..timeline import format_date
+from ..timeline import Option, format_date
 from . import ids
 from .data import AppData
 from .render import attrs, event_note, legend, on_the_table, region_rows, screen
@@ -29,25 +29,45 @@ def graph_config(topojson_url: str) -> dict[str, Any]:
     }
 
 
-def _selection_control(data: AppData, view: View) -> html.Fieldset:
+def selection_button(option: Option, *, pressed: bool) -> html.Button:
+    """Build one toggle of the selector; ``aria-pressed`` marks the map being shown."""
+    token = option.selection.token
+    label = option.label.replace(": latest position", "")
+    return html.Button(
+        label,
+        id={"type": ids.SELECTION_OPTION, "token": token},
+        className="option pressed" if pressed else "option",
+        **attrs({"aria-pressed": "true" if pressed else "false"}),
+    )
+
+
+def _selection_control(data: AppData, view: View) -> html.Div:
     options = data.timeline.options()
-    actors = [o for o in options if o.selection.kind == "actor"]
-    proposals = [o for o in options if o.selection.kind == "proposal"]
-    return html.Fieldset(
+    groups = (
+        ("Latest position of", "actor", "selection-actors"),
+        ("A named proposal", "proposal", "selection-proposals"),
+    )
+    return html.Div(
         [
-            html.Legend("Whose map"),
-            html.P("Latest position as of the date", className="hint"),
-            dcc.RadioItems(
-                id=ids.SELECTION,
-                options=[
-                    {"label": o.label.replace(": latest position", ""), "value": o.selection.token}
-                    for o in actors
-                ]
-                + [{"label": o.label, "value": o.selection.token} for o in proposals],
-                value=view.selection.token,
-                className="selection-list",
-            ),
+            html.H2("Whose map", className="group-title"),
+            *[
+                html.Div(
+                    [
+                        html.P(title, id=group_id, className="hint"),
+                        *[
+                            selection_button(o, pressed=o.selection == view.selection)
+                            for o in options
+                            if o.selection.kind == kind
+                        ],
+                    ],
+                    role="group",
+                    className="selection-list",
+                    **attrs({"aria-labelledby": group_id}),
+                )
+                for title, kind, group_id in groups
+            ],
         ],
+        id=ids.SELECTION,
         className="control-group",
     )
 
@@ -251,13 +271,14 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
                 ],
                 className="layout",
             ),
-            html.Footer(
+            html.Section(
                 html.P(
                     "Sources: claims reviewed from the articles cited on each card; boundaries "
                     "from Natural Earth 1:10m admin-1 (public domain). Colours: Okabe-Ito "
                     "palette, safe for colour-vision deficiencies."
                 ),
                 className="footer",
+                **attrs({"aria-label": "Sources"}),
             ),
         ],
         className="app",
