@@ -43,6 +43,7 @@ from .geodata import (
     clean_coverage,
     dumps_geojson,
     load_regions,
+    read_features,
     simplify_coverage,
     validate_file,
 )
@@ -168,11 +169,21 @@ def _remove_stale_temporaries(folder: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def guess_kind(path: Path) -> Kind:
-    """Tell a control layer from region boundaries: a date in the name, or ``control`` in it."""
+def guess_kind(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Kind:
+    """Tell a control layer from region boundaries.
+
+    A file named with a date or with "control" is a control layer; otherwise a file whose
+    features name one of the six regions holds boundaries, and any other is a control layer.
+
+    Raises
+    ------
+    GeodataError
+        When the file has to be read and is unusable.
+    """
     if "control" in path.name.lower() or date_from_name(path.name) is not None:
         return "control"
-    return "regions"
+    found = read_features(path, max_bytes=max_bytes)
+    return "regions" if any(report.match for report in found.reports) else "control"
 
 
 def install_control(
@@ -226,8 +237,12 @@ def merge_regions(
     tuple of GeoDataFrame
         Full-resolution and web regions, all six, in REGION_IDS order.
     """
+    # The new boundaries win where they overlap a region that keeps its old geometry.
+    arrived = shapely.union_all(list(incoming.geometry))
     geometries = [
-        incoming.geometry[rid] if rid in incoming.index else current.geometry[rid]
+        incoming.geometry[rid]
+        if rid in incoming.index
+        else shapely.difference(current.geometry[rid], arrived)
         for rid in REGION_IDS
     ]
     cleaned = clean_coverage(geometries, gap_width=GAP_WIDTH)
@@ -314,7 +329,7 @@ def install(
         The incoming file (its name may carry the date of a control layer).
     kind
         "regions" (boundaries of some or all six regions) or "control" (a dated control
-        layer); default guessed from the file name (see :func:`guess_kind`).
+        layer); default "control" when a date is given, else guessed (see :func:`guess_kind`).
     geodata_dir
         The live geodata folder; default the configured one.
     date
@@ -334,7 +349,8 @@ def install(
     """
     source = Path(source)
     folder = Path(geodata_dir) if geodata_dir is not None else Paths.default().geodata
-    chosen = kind or guess_kind(source)
+    # A date only makes sense for a control layer.
+    chosen = kind or ("control" if date is not None else guess_kind(source, max_bytes=max_bytes))
     if chosen == "control":
         return install_control(source, geodata_dir=folder, date=date, max_bytes=max_bytes)
     if chosen == "regions":

@@ -1,0 +1,389 @@
+"""Installing geodata: validated first, atomic, lossless, serialised; live in a running app."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import itertools
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+import shapely
+
+from mapdash import control, geodata, store
+from mapdash.cli import main
+from mapdash.errors import GeodataError
+from mapdash.regions import REGION_IDS
+from mapdash.web import swap
+from mapdash.web.live import LiveGeodata
+
+
+@pytest.fixture(scope="session")
+def layers(data_dir):
+    return data_dir / "geojson" / "control"
+
+
+@pytest.fixture(scope="session")
+def schemas(data_dir):
+    return data_dir / "geojson"
+
+
+def _snapshot_bytes(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != store.LOCK_FILE
+    }
+
+
+def _data_url(content: bytes) -> str:
+    return "data:application/geo+json;base64," + base64.b64encode(content).decode()
+
+
+# -- control layers ---------------------------------------------------------------------------
+
+
+def test_install_control_writes_the_dated_file_and_keeps_the_previous_one(geodata_copy, layers):
+    first = store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
+    live = geodata_copy / "control" / "control_2025-08-15.geojson"
+    assert first.kind == "control"
+    assert first.live == (live,)
+    assert first.previous == ()
+    installed = control.read_control(live)
+    assert installed.date == dt.date(2025, 8, 15)
+    assert json.loads(live.read_text())["features"][0]["properties"] == {
+        "date": "2025-08-15",
+        "source_file": "control_2025-08-15.geojson",
+    }
+    old = live.read_bytes()
+
+    # The same date again, from a file that carries it in a property: replaces, old kept.
+    second = store.install(
+        layers / "frontline_export.geojson", geodata_dir=geodata_copy, date=dt.date(2025, 8, 15)
+    )
+    (kept,) = second.previous
+    assert kept.parent == geodata_copy / "history"
+    assert kept.name.endswith("_control_2025-08-15.geojson")
+    assert kept.read_bytes() == old
+    assert live.read_bytes() != old
+    assert not list((geodata_copy / "control").glob(".tmp-*"))
+
+
+def test_installing_identical_content_keeps_no_duplicate(geodata_copy, layers):
+    store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
+    again = store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
+    assert again.previous == ()
+    assert not (geodata_copy / "history").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("frontline.geojson", "frontline.geojson: no date for this control layer"),
+        ("two_dates.geojson", "the features name 2 different dates"),
+        ("control_2025-08-15_swapped.geojson", "lies outside Ukraine and Kursk"),
+        ("control_2025-08-15_points.geojson", "no usable Polygon or MultiPolygon feature"),
+    ],
+)
+def test_an_unusable_control_layer_changes_nothing(geodata_copy, layers, name, message):
+    store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
+    before = _snapshot_bytes(geodata_copy)
+    with pytest.raises(GeodataError, match=message):
+        store.install(layers / name, kind="control", geodata_dir=geodata_copy)
+    assert _snapshot_bytes(geodata_copy) == before
+
+
+def test_guess_kind_from_the_file_name_then_the_content(layers, schemas):
+    assert store.guess_kind(Path("control_2025-08-15.geojson")) == "control"
+    assert store.guess_kind(Path("frontline_20250815.json")) == "control"
+    assert store.guess_kind(Path("Control-line.geojson")) == "control"
+    assert store.guess_kind(schemas / "geoboundaries.geojson") == "regions"
+    assert store.guess_kind(layers / "two_dates.geojson") == "control"
+
+
+def test_a_date_for_region_boundaries_is_refused(geodata_copy, schemas):
+    with pytest.raises(GeodataError, match="a date was given, but region boundaries are not"):
+        store.install(
+            schemas / "gadm.geojson",
+            kind="regions",
+            date=dt.date(2025, 1, 1),
+            geodata_dir=geodata_copy,
+        )
+
+
+# -- region boundaries ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["natural_earth.geojson", "geoboundaries.geojson", "gadm.geojson", "osm.geojson"]
+)
+def test_region_swap_replaces_only_the_matched_regions(geodata_copy, schemas, name):
+    before_full = geodata.load_regions(resolution="full", geodata_dir=geodata_copy)
+    incoming = geodata.read_geojson(schemas / name).regions
+    old_full = (geodata_copy / "regions.geojson").read_bytes()
+    old_web = (geodata_copy / "regions_web.geojson").read_bytes()
+
+    result = store.install(schemas / name, geodata_dir=geodata_copy)
+
+    assert result.kind == "regions"
+    assert sorted(p.name for p in result.previous) == sorted(
+        [p.name for p in result.previous if p.name.endswith("_regions.geojson")]
+        + [p.name for p in result.previous if p.name.endswith("_regions_web.geojson")]
+    )
+    kept = {p.name.split("_", 1)[1]: p.read_bytes() for p in result.previous}
+    assert kept == {"regions.geojson": old_full, "regions_web.geojson": old_web}
+    full = geodata.load_regions(resolution="full", geodata_dir=geodata_copy)
+    web = geodata.load_regions(resolution="web", geodata_dir=geodata_copy)
+    assert list(full.index) == list(REGION_IDS) == list(web.index)
+    areas = geodata.region_areas(full)
+    expected = geodata.region_areas(incoming)
+    old_areas = geodata.region_areas(before_full)
+    for rid in REGION_IDS:
+        if rid in incoming.index:
+            assert areas[rid] == pytest.approx(expected[rid], rel=0.01), rid
+        else:
+            # Loses only what the (coarse, ~5 km) incoming neighbours now cover.
+            assert areas[rid] == pytest.approx(old_areas[rid], rel=0.02), rid
+    for a, b in itertools.combinations(REGION_IDS, 2):
+        assert shapely.intersection(full.geometry[a], full.geometry[b]).area < 1e-6, (a, b)
+
+
+def test_region_swap_keeps_shared_borders_and_clockwise_web_rings(geodata_copy, schemas):
+    store.install(schemas / "geoboundaries.geojson", geodata_dir=geodata_copy)
+    web = geodata.load_regions(resolution="web", geodata_dir=geodata_copy)
+    raw = json.loads((geodata_copy / "regions_web.geojson").read_text())
+    for feature in raw["features"]:
+        geom = shapely.geometry.shape(feature["geometry"])
+        assert all(not shapely.is_ccw(p.exterior) for p in shapely.get_parts(geom))
+    donetsk, luhansk = web.geometry["donetsk"], web.geometry["luhansk"]
+    # No overlap and no gap: the border is a shared line of real length.
+    assert shapely.intersection(donetsk, luhansk).area < 1e-9
+    assert shapely.intersection(donetsk.boundary, luhansk.boundary).length > 1.0
+
+
+def test_region_swap_passes_on_the_territorial_sea_warning(geodata_copy, schemas):
+    result = store.install(schemas / "territorial_sea.geojson", geodata_dir=geodata_copy)
+    assert any("does the boundary include territorial sea" in p for p in result.problems)
+
+
+def test_unusable_boundaries_change_nothing(geodata_copy, schemas):
+    before = _snapshot_bytes(geodata_copy)
+    with pytest.raises(GeodataError, match=r"malformed\.geojson is not valid JSON"):
+        store.install(schemas / "malformed.geojson", geodata_dir=geodata_copy)
+    with pytest.raises(GeodataError, match="none of the six regions"):
+        store.install(schemas / "unrecognised.geojson", kind="regions", geodata_dir=geodata_copy)
+    assert _snapshot_bytes(geodata_copy) == before
+
+
+def test_concurrent_installs_are_serialised(geodata_copy, layers, tmp_path):
+    """Eight threads install four different versions of one date at once."""
+    sources = []
+    for i in range(4):
+        data = json.loads((layers / "control_2025-08-15.geojson").read_text())
+        geom = shapely.geometry.shape(data["features"][0]["geometry"])
+        data["features"][0]["geometry"] = shapely.geometry.mapping(
+            shapely.affinity.translate(geom, xoff=0.01 * i)
+        )
+        path = tmp_path / f"v{i}" / "control_2025-08-15.geojson"
+        path.parent.mkdir()
+        path.write_text(json.dumps(data))
+        sources.append(path)
+    expected = {control.dumps_layer(control.read_control(p)) for p in sources}
+    errors: list[BaseException] = []
+
+    def run(path: Path) -> None:
+        try:
+            store.install(path, geodata_dir=geodata_copy)
+        except BaseException as err:  # noqa: BLE001 - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in sources * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    live = (geodata_copy / "control" / "control_2025-08-15.geojson").read_bytes()
+    assert live in expected
+    history = list((geodata_copy / "history").iterdir())
+    assert history and {p.read_bytes() for p in history} <= expected
+    assert not list((geodata_copy / "control").glob(".tmp-*"))
+
+
+def test_swap_command(runner, geodata_copy, layers, monkeypatch):
+    monkeypatch.setenv("MAPDASH_GEODATA", str(geodata_copy))
+    result = runner.invoke(
+        main, ["swap", str(layers / "frontline.geojson"), "--date", "2025-10-01"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [
+        "frontline.geojson: control layer of 2025-10-01 (date from given), 1 feature(s), "
+        "67,728 km2",
+        "installed control_2025-10-01.geojson",
+    ]
+    assert (geodata_copy / "control" / "control_2025-10-01.geojson").is_file()
+
+
+def test_swap_command_refuses_with_the_problems(runner, geodata_copy, layers, monkeypatch):
+    monkeypatch.setenv("MAPDASH_GEODATA", str(geodata_copy))
+    result = runner.invoke(main, ["swap", str(layers / "bad_date.geojson"), "--kind", "control"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: bad_date.geojson: no date for this control layer; name the file like "
+        'control_2025-08-15.geojson, add a property such as "date": "2025-08-15" (one of date, '
+        "as_of, asof, as_of_date, valid_on, valid_at, datetime, timestamp), or give the date "
+        "(mapdash swap --date 2025-08-15, or the date box of the upload form)",
+        "  - bad_date.geojson feature 0: property date='soon' is not a date; expected e.g. "
+        "'2025-08-15'",
+    ]
+    assert not (geodata_copy / "control").exists()
+
+
+# -- the running app's view of the folder -----------------------------------------------------
+
+
+def test_a_dropped_control_layer_goes_live_and_leaves_the_inbox(geodata_copy, layers):
+    live = LiveGeodata(geodata_copy, min_interval=0)
+    before = live.snapshot()
+    assert before.layers == ()
+    dropped = geodata_copy / "control_2025-08-15.geojson"
+    shutil.copy(layers / "control_2025-08-15.geojson", dropped)
+    os.utime(dropped, (0, 0))  # long settled
+    after = live.snapshot()
+    assert after.version != before.version
+    assert [layer.date for layer in after.layers] == [dt.date(2025, 8, 15)]
+    assert not dropped.exists()
+    assert (geodata_copy / "control" / "control_2025-08-15.geojson").is_file()
+    donetsk = {m.region: m for m in after.measured[dt.date(2025, 8, 15)]}["donetsk"]
+    assert donetsk.occupied_share == pytest.approx(0.533, abs=0.005)
+
+
+def test_a_dropped_broken_file_is_set_aside_with_its_problems(geodata_copy, layers, caplog):
+    live = LiveGeodata(geodata_copy, min_interval=0)
+    before = live.snapshot()
+    dropped = geodata_copy / "two_dates.geojson"
+    shutil.copy(layers / "two_dates.geojson", dropped)
+    os.utime(dropped, (0, 0))
+    with caplog.at_level("WARNING", logger="mapdash.live"):
+        after = live.snapshot()
+    assert after.layers == before.layers
+    (rejection,) = after.rejections
+    assert rejection.name == "two_dates.geojson"
+    assert rejection.message.startswith("two_dates.geojson: the features name 2 different dates")
+    assert "the current data stays live and the file was moved to rejected/" in rejection.message
+    (moved,) = (geodata_copy / "rejected").glob("*_two_dates.geojson")
+    notes = moved.with_name(moved.name + ".problems.txt").read_text()
+    assert "the features name 2 different dates" in notes
+    assert "two_dates.geojson not live: two_dates.geojson: the features name" in caplog.text
+
+
+def test_a_live_layer_broken_in_place_stays_at_its_last_good_version(geodata_copy, layers):
+    store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
+    live = LiveGeodata(geodata_copy, min_interval=0)
+    good = live.snapshot()
+    path = geodata_copy / "control" / "control_2025-08-15.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": [')
+    after = live.snapshot()
+    assert [layer.geometry for layer in after.layers] == [good.layers[0].geometry]
+    (rejection,) = after.rejections
+    assert rejection.message.startswith("control_2025-08-15.geojson is not valid JSON")
+    assert rejection.message.endswith("; the previous version stays live")
+
+
+def test_upload_body_installs_and_reports(geodata_copy, layers):
+    live = LiveGeodata(geodata_copy, min_interval=0)
+    content = (layers / "frontline.geojson").read_bytes()
+    message, changed = swap.upload_result(
+        live, "frontline.geojson", _data_url(content), "control", "2025-08-20"
+    )
+    assert changed
+    assert message.className == "upload-ok"
+    assert message.children[0].children == (
+        "frontline.geojson: control layer of 2025-08-20 (date from given), 1 feature(s), 67,728 km2"
+    )
+    assert [layer.date for layer in live.snapshot().layers] == [dt.date(2025, 8, 20)]
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "kind", "date", "message"),
+    [
+        (
+            "layer.kml",
+            b"<kml/>",
+            "control",
+            "",
+            "layer.kml: only .geojson and .json files are accepted; export the layer as GeoJSON",
+        ),
+        (
+            "frontline.geojson",
+            b"{}",
+            "control",
+            "15/08/2025",
+            "date '15/08/2025' is not a date; write it as YYYY-MM-DD, e.g. 2025-08-15",
+        ),
+        (
+            "broken.geojson",
+            b'{"type": "FeatureCollection", "features": [',
+            "control",
+            "",
+            "broken.geojson is not valid JSON: Expecting value at line 1, column 44",
+        ),
+    ],
+)
+def test_upload_body_refuses_with_a_message(geodata_copy, filename, content, kind, date, message):
+    live = LiveGeodata(geodata_copy, min_interval=0)
+    before = _snapshot_bytes(geodata_copy)
+    shown, changed = swap.upload_result(live, filename, _data_url(content), kind, date)
+    assert not changed
+    assert shown.className == "upload-error"
+    assert shown.children[1] == message
+    assert _snapshot_bytes(geodata_copy) == before
+
+
+def test_upload_past_the_size_limit(geodata_copy, layers, monkeypatch):
+    monkeypatch.setenv("MAPDASH_UPLOAD_MAX_BYTES", "1000")
+    live = LiveGeodata(geodata_copy, min_interval=0)
+    content = (layers / "control_2025-08-15.geojson").read_bytes()
+    with pytest.raises(
+        GeodataError,
+        match=rf"control_2025-08-15\.geojson is {len(content):,} bytes \(0\.0 MiB\), larger than "
+        r"the upload limit of 1,000 bytes \(0\.0 MiB\); simplify the file, drop it into the "
+        r"geodata folder, or raise MAPDASH_UPLOAD_MAX_BYTES",
+    ):
+        live.upload("control_2025-08-15.geojson", _data_url(content))
+
+
+def test_upload_problems_are_listed(geodata_copy, layers):
+    live = LiveGeodata(geodata_copy, min_interval=0)
+    content = (layers / "bad_date.geojson").read_bytes()
+    shown, changed = swap.upload_result(live, "bad_date.geojson", _data_url(content), "", "")
+    assert not changed
+    problems = shown.children[2].children
+    assert [li.children for li in problems] == [
+        "bad_date.geojson feature 0: property date='soon' is not a date; expected e.g. '2025-08-15'"
+    ]
+
+
+def test_overlay_patch_follows_the_slider_date(geodata_copy, layers):
+    store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
+    snapshot = LiveGeodata(geodata_copy, min_interval=0).snapshot()
+    from mapdash.figures import CONTROL_TRACE
+
+    before = swap.overlay_patch(snapshot, dt.date(2025, 8, 14)).to_plotly_json()
+    after = swap.overlay_patch(snapshot, dt.date(2025, 8, 15)).to_plotly_json()
+
+    def trace_value(patch, prop):
+        for op in patch["operations"]:
+            if op["location"] == ["data", CONTROL_TRACE, prop]:
+                return op["params"]["value"]
+        raise AssertionError(prop)
+
+    assert trace_value(before, "visible") is False
+    assert trace_value(before, "lon") == []
+    assert trace_value(after, "visible") is True
+    assert len(trace_value(after, "lon")) > 100
+    assert trace_value(after, "name") == "control 2025-08-15"
