@@ -433,6 +433,29 @@ CUES: tuple[Cue, ...] = (
         "freez front line",
     ),
     _cue(
+        "refuses recognition",
+        r"(?:rul\w+ out|refus\w* to|never|not|won['\u2019]t|will not|cannot) (?:\w+ )?"
+        r"recogni[sz]\w*|not up for (?:discussion|negotiation)|non-negotiable|not negotiable",
+        None,
+        True,
+        "recogni negotia discussion",
+    ),
+    _cue(
+        "win back",
+        r"\b(?:win back|regain\w*|take back|retake|restor\w+ (?:its |the )?(?:1991 |pre-war |"
+        r"internationally recogni[sz]ed )?borders)",
+        "to_ukraine",
+        False,
+        "back regain retake restor",
+    ),
+    _cue(
+        "demilitarised zone",
+        r"demilitari[sz]ed zone|buffer zone|demilitari[sz]ation of",
+        "demilitarized",
+        True,
+        "demilitari buffer",
+    ),
+    _cue(
         "recognition",
         r"\b(?:acknowledg\w*|recogni[sz](?:e|es|ed|ing|tion))\b",
         "recognized_russian",
@@ -450,7 +473,7 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "cede",
         r"\b(?:cede[sd]?|ceding|relinquish\w*|give (?:up|away)|giving (?:up|away)|"
-        r"hand(?:ing)? over|surrender\w*|withdraw(?:s|ing)?(?: \w+)? from|leave|lose some|"
+        r"hand(?:ing)? over|surrender\w*|withdraw\w*(?: \w+){0,2} from|leave|lose some|"
         r"pull\w*(?: \w+){0,2} out of)\b",
         None,
         False,
@@ -735,7 +758,7 @@ def _claims_in(
         disposition = _disposition(cue, match, text, holder, actors, own_rules)
         if disposition is None:
             continue
-        regions = _regions(mentions, disposition, own_rules)
+        regions = _regions(text, mentions, disposition, own_rules)
         kind = _kind(text, cue)
         claim_date = _claim_date(text, date, holder, kind, actors, context, article, own_rules)
         speaker = holder.speaker or (context.speaker.speaker if context.speaker else None)
@@ -855,7 +878,12 @@ def _disposition(
     actors: list[ActorMention],
     rules: list[str],
 ) -> Disposition | None:
-    if cue.name in ("refuses concessions", "rejects a freeze"):
+    if cue.name == "win back" and _NEGATION.search(
+        text[max(0, match.start() - 30) : match.start()]
+    ):
+        rules.append("cannot win back -> frozen")
+        return "frozen"
+    if cue.name in ("refuses concessions", "rejects a freeze", "refuses recognition"):
         result: Disposition = "to_russia" if holder.actor == "russia" else "to_ukraine"
         rules.append(f"refusal by {holder.actor} -> {result}")
         return result
@@ -898,18 +926,29 @@ def _disposition(
 
 
 def _regions(
-    mentions: Sequence[RegionMention], disposition: Disposition, rules: list[str]
+    text: str, mentions: Sequence[RegionMention], disposition: Disposition, rules: list[str]
 ) -> dict[str, Disposition]:
     if not mentions:
         rules.append("regions: none named -> '*' (all occupied territory)")
         return {ALL_OCCUPIED: disposition}
     regions: dict[str, Disposition] = {}
+    everything = _ALL_LAND.search(text)
+    if everything:
+        # "all of its land, including Crimea": the named regions are examples of the whole.
+        regions[ALL_OCCUPIED] = disposition
+        rules.append(f"regions: {everything.group()!r} -> '*'")
     for mention in mentions:
         for region in mention.regions:
-            # Kursk is Russia's own; a claim about Ukraine's occupied land does not cover it.
             regions.setdefault(region, disposition)
     rules.append("regions: " + ", ".join(repr(m.text) for m in mentions))
     return regions
+
+
+_ALL_LAND = re.compile(
+    r"\ball (?:of )?(?:its|their|the|Ukraine['\u2019]s) (?:occupied |lost |seized )?"
+    r"(?:land|territor\w*)",
+    re.IGNORECASE,
+)
 
 
 def _kind(text: str, cue: Cue) -> ClaimKind:

@@ -344,3 +344,52 @@ def test_table_output_explains_the_rules(runner):
     assert "x-002-c345c335f8d1f17f-" in result.output
     assert "control  2025-08-09 luhansk: russia holds share 1.0 (exact)" in result.output
     assert "-> 10.4 km2" in result.output
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor", "regions"),
+    [
+        (
+            "Putin demanded on Monday that Ukraine withdraw its forces from the rest of the "
+            "Donetsk region.",
+            "russia",
+            {"donetsk": "to_russia"},
+        ),
+        (
+            "Kyiv refuses to cede any territory, a Ukrainian official said.",
+            "ukraine",
+            {"*": "to_ukraine"},
+        ),
+        (
+            "Zelensky ruled out recognizing Crimea as Russian territory.",
+            "ukraine",
+            {"crimea": "to_ukraine"},
+        ),
+        (
+            "The Kremlin said the status of Crimea was not up for discussion.",
+            "russia",
+            {"crimea": "to_russia"},
+        ),
+        (
+            "European leaders proposed a ceasefire along the current front line.",
+            "europe",
+            {"*": "frozen"},
+        ),
+        (
+            "Trump said Ukraine could win back all of its land, including Crimea.",
+            "united_states",
+            {"*": "to_ukraine", "crimea": "to_ukraine"},
+        ),
+        ("Putin said Russia would never give up Crimea.", "russia", {"crimea": "to_russia"}),
+        ("Ukrainian troops recaptured two villages in the Zaporizhzhia region.", None, None),
+    ],
+)
+def test_phrasings_beyond_the_seeds(tmp_path, sentence, actor, regions):
+    path = tmp_path / "wire.txt"
+    path.write_text(f"Date: 2025-09-10\n\n{sentence}\n", encoding="utf-8")
+    claims = [c.claim for c in extract_article(load_article(path)).claims]
+    if actor is None:
+        assert claims == []
+        return
+    (claim,) = claims
+    assert (claim.actor, dict(claim.regions)) == (actor, regions)
