@@ -570,6 +570,7 @@ _PASSIVE_HOLDER = re.compile(
     r"under (?P<h2>Russian|Ukrainian) (?:control|occupation)",
     re.IGNORECASE,
 )
+_ADVANCE = re.compile(r"\b(?:advanc\w*|gain\w*|push\w*|mov\w*|lost|losing)\b", re.IGNORECASE)
 _QUANTITY_KEYS = (
     "square",
     "sq",
@@ -1009,7 +1010,8 @@ def _control_in(
     )
     for match in _AREA_RE.finditer(text):
         value = _number(match.group("num"))
-        if value is None:
+        if value is None or _ADVANCE.search(text[max(0, match.start() - 25) : match.start()]):
+            # "advanced roughly 10 square kilometers" is a gain, not what a side holds.
             continue
         unit = match.group("unit").casefold()
         km2 = value * SQUARE_MILE_KM2 if "mi" in unit else value
