@@ -800,6 +800,9 @@ def _claim_date(
         return date
     if kind in ("proposal", "demand"):
         names = {m.speaker for m in actors if m.speaker}
+        if context.speaker is not None and context.speaker.speaker:
+            # "He added that ...": the quoted speaker was at the meeting too.
+            names.add(context.speaker.speaker)
         for index, people, meeting in reversed(context.meetings):
             if names & people:
                 rules.append(
@@ -886,6 +889,10 @@ def _disposition(
         return "frozen"
     if cue.name in ("refuses concessions", "rejects a freeze", "refuses recognition"):
         result: Disposition = "to_russia" if holder.actor == "russia" else "to_ukraine"
+        if re.search(r"\bmajor\b", match.group(), re.IGNORECASE):
+            # Refusing only *major* concessions leaves small ones open: roughly the line.
+            rules.append("refusal of major concessions only -> frozen")
+            return "frozen"
         rules.append(f"refusal by {holder.actor} -> {result}")
         return result
     if cue.name == "rejects a plan":
