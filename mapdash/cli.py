@@ -276,7 +276,14 @@ def extract(
     """Print candidate claims found in article files (rule-based; explains each one)."""
     import datetime as dt
 
-    from .claims import load_claims, merge_claims, render_claims, save_claims
+    from .claims import (
+        ClaimSet,
+        default_path,
+        load_claims,
+        merge_claims,
+        render_claims,
+        save_claims,
+    )
     from .config import Paths
     from .corpus import MANIFEST_NAME, article_warnings, load_article, read_manifest
     from .extract import extract_article
@@ -300,9 +307,12 @@ def extract(
         extractions.append(extract_article(article))
     candidates = [c for e in extractions for c in e.claims]
     if merge:
-        result = merge_claims(load_claims(claims_file), (c.claim for c in candidates))
+        target = claims_file or default_path()
+        # Merging into a claims file that does not exist yet starts one.
+        existing = load_claims(target) if target.exists() else ClaimSet()
+        result = merge_claims(existing, (c.claim for c in candidates))
         if result.added:
-            save_claims(result.claim_set, claims_file)
+            save_claims(result.claim_set, target)
         click.echo(
             f"added {len(result.added)} new candidate claim(s) as 'extracted'; "
             f"{len(candidates) - len(result.added)} already in the claims file",

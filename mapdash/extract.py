@@ -989,7 +989,7 @@ def _summary(
         else ", ".join(REGIONS[r].name for r in regions)
     )
     who = holder.speaker or holder.text
-    return f"{who}: {where} {_DISPOSITION_WORDS[disposition]}"
+    return f"{who}: {where}: {_DISPOSITION_WORDS[disposition]}"
 
 
 # -- control facts --------------------------------------------------------------------------------

@@ -352,3 +352,13 @@ def test_cli_extract_merge_twice_adds_nothing_twice(runner, claims_copy, data_di
     assert "added 0 new candidate claim(s)" in second.stderr
     assert load_claims(claims_copy) == merged
     assert Path(claims_copy).read_text(encoding="utf-8") == dump_claims(merged)
+
+
+def test_cli_extract_merge_starts_a_missing_claims_file(runner, tmp_path, data_dir):
+    target = tmp_path / "new-claims.yaml"
+    article = data_dir / "articles" / "white_house_talks.txt"
+    result = runner.invoke(main, ["extract", str(article), "--merge", "--claims-file", str(target)])
+    assert result.exit_code == 0, result.output
+    created = load_claims(target)
+    assert created.claims and {c.status for c in created.claims} == {"extracted"}
+    assert created.proposals == () and created.control == ()
