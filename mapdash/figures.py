@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -133,6 +134,7 @@ MAP_CENTER = (33.2, 48.3)
 MAP_SCALE = 3.6
 _HATCH_SPACING_DEG = 0.22
 _QUOTE_CHARS = 110
+_HOVER_WIDTH = 56
 
 
 def legend_entry(disposition: Disposition | None) -> LegendEntry:
@@ -173,11 +175,13 @@ def hover_text(state: RegionState, articles: Mapping[str, Article]) -> str:
             lines.append("<i>Said of all occupied territory</i>")
         if claim.evidence:
             evidence = claim.evidence[0]
-            lines.append(f"“{_short(evidence.quote)}”")
+            # Plotly does not wrap hover labels; keep them about as wide as the region.
+            lines.append("<br>".join(textwrap.wrap(f"“{_short(evidence.quote)}”", _HOVER_WIDTH)))
             article = articles.get(evidence.article)
             if article is not None:
                 source = f"{_short(article.title, 60)}, {article.outlet}"
-                lines.append(f"<i>{source}, {format_date(article.published)}</i>")
+                source = f"{source}, {format_date(article.published)}"
+                lines.extend(f"<i>{line}</i>" for line in textwrap.wrap(source, _HOVER_WIDTH))
     return "<br>".join(lines)
 
 

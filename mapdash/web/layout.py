@@ -261,9 +261,9 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
                     ),
                     html.Aside(
                         [
-                            control_section(),
                             html.H2("On the table"),
                             html.Div(on_the_table(data, view), id=ids.ON_TABLE),
+                            control_section(),
                             upload_section(),
                         ],
                         className="panel",
