@@ -16,7 +16,7 @@ from conftest import run_server
 from mapdash.cli import main
 from mapdash.config import PROJECT_ROOT, Paths
 from mapdash.web import create_app
-from mapdash.web.serving import MAX_REQUEST_BYTES, DataFingerprint
+from mapdash.web.serving import DataFingerprint, max_request_bytes
 
 
 @pytest.fixture(scope="module")
@@ -71,15 +71,24 @@ def test_assets_carry_cache_headers(client) -> None:
     assert "max-age=3600" in topojson.headers["Cache-Control"]
 
 
+def test_request_limit_follows_the_upload_limit(monkeypatch) -> None:
+    monkeypatch.setenv("MAPDASH_UPLOAD_MAX_BYTES", str(3 * 2**20))
+    assert max_request_bytes() == 4 * 2**20 + 2**20
+
+
 def test_oversized_requests_are_refused_with_a_message(client) -> None:
-    body = b" " * (MAX_REQUEST_BYTES + 1)
+    limit = max_request_bytes()
+    body = b" " * (limit + 1)
     response = client.post(
         "/_dash-update-component", data=body, headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 413
     message = response.get_json()["error"]
-    assert message.startswith(f"request body is {MAX_REQUEST_BYTES + 1:,} bytes; the limit is ")
-    assert "simplify the file before uploading it" in message
+    assert message == (
+        f"request body is {limit + 1:,} bytes; the limit is {limit:,} bytes (room for an upload "
+        "of 16 MiB, MAPDASH_UPLOAD_MAX_BYTES); simplify the file before uploading it or raise "
+        "MAPDASH_UPLOAD_MAX_BYTES"
+    )
 
 
 def test_production_and_debug_do_not_mix(runner) -> None:

@@ -18,13 +18,25 @@ import flask
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..config import Paths
-from ..geodata import DEFAULT_MAX_BYTES
 from .data import AppData
 
 HEALTH_PATH = "/healthz"
-#: Largest request body accepted. Uploads travel base64-encoded inside a callback request
-#: (4/3 of the file), so the largest GeoJSON the readers accept must still fit.
-MAX_REQUEST_BYTES = DEFAULT_MAX_BYTES * 4 // 3 + 2**20
+#: Room for the rest of a callback request besides an uploaded file.
+_REQUEST_OVERHEAD = 2**20
+
+
+def max_request_bytes() -> int:
+    """Return the largest request body accepted.
+
+    Uploads travel base64-encoded inside a callback request (4/3 of the file), so the largest
+    upload allowed (``MAPDASH_UPLOAD_MAX_BYTES``, 16 MiB by default) must still fit; anything
+    larger is refused before it is read.
+    """
+    from .live import upload_max_bytes
+
+    return upload_max_bytes() * 4 // 3 + _REQUEST_OVERHEAD
+
+
 #: Static assets: long caching when Dash put a modification stamp (``?m=``) in the URL, so a
 #: changed file gets a new URL; an hour otherwise (plotly fetches the topojson by bare name).
 STAMPED_ASSET_MAX_AGE = 365 * 24 * 3600
@@ -106,12 +118,15 @@ def health_payload(data: AppData, version: DataVersion) -> dict[str, Any]:
 
 
 def _too_large(error: RequestEntityTooLarge) -> tuple[flask.Response, int]:
+    from .live import upload_max_bytes
+
     length = flask.request.content_length
     arrived = f"{length:,} bytes" if length is not None else "too large"
+    limit = flask.current_app.config["MAX_CONTENT_LENGTH"]
     message = (
-        f"request body is {arrived}; the limit is {MAX_REQUEST_BYTES:,} bytes "
-        f"({MAX_REQUEST_BYTES / 2**20:.0f} MiB, room for a GeoJSON file of "
-        f"{DEFAULT_MAX_BYTES / 2**20:.0f} MiB); simplify the file before uploading it"
+        f"request body is {arrived}; the limit is {limit:,} bytes (room for an upload of "
+        f"{upload_max_bytes() / 2**20:.0f} MiB, MAPDASH_UPLOAD_MAX_BYTES); simplify the file "
+        "before uploading it or raise MAPDASH_UPLOAD_MAX_BYTES"
     )
     return flask.jsonify({"error": message, "status": 413}), 413
 
@@ -139,7 +154,7 @@ def configure_server(server: flask.Flask, data: AppData, *, paths: Paths) -> Non
         The folders the data came from (fingerprinted in the health check).
     """
     fingerprint = DataFingerprint(paths)
-    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    server.config["MAX_CONTENT_LENGTH"] = max_request_bytes()
 
     def healthz() -> flask.Response:
         response = flask.jsonify(health_payload(data, fingerprint.version()))
@@ -223,12 +238,12 @@ def run_production(
 __all__ = [
     "ASSET_MAX_AGE",
     "HEALTH_PATH",
-    "MAX_REQUEST_BYTES",
     "STAMPED_ASSET_MAX_AGE",
     "DataFingerprint",
     "DataVersion",
     "configure_server",
     "gunicorn_options",
     "health_payload",
+    "max_request_bytes",
     "run_production",
 ]
