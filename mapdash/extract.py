@@ -186,7 +186,7 @@ def find_actors(text: str) -> list[ActorMention]:
 def _is_subject(text: str, mention: ActorMention) -> bool:
     if re.search(r"(?:proposal|offer|plan)$", mention.text):
         return True
-    before = text[: mention.start]
+    before = text[max(0, mention.start - 40) : mention.start]
     if _OBJECT_BEFORE.search(before):
         return False
     # "Ukraine's neutrality", "Moscow's annexation": a possessive names a thing, not a speaker,
@@ -842,7 +842,9 @@ def _holders(
         if chosen:
             rules.append(f"actor: named by the cue {chosen[0].text!r} -> {chosen[0].actor}")
             return chosen[:1]
-    accused = [m for m in actors if re.search(r"\baccus\w+\s+$", text[: m.start])]
+    accused = [
+        m for m in actors if re.search(r"\baccus\w+\s+$", text[max(0, m.start - 30) : m.start])
+    ]
     if accused:
         rules.append(f"actor: accused of it {accused[0].text!r} -> {accused[0].actor}")
         return accused[:1]
