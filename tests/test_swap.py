@@ -11,6 +11,7 @@ import shutil
 import threading
 from pathlib import Path
 
+import dash
 import pytest
 import shapely
 
@@ -387,3 +388,29 @@ def test_overlay_patch_follows_the_slider_date(geodata_copy, layers):
     assert trace_value(after, "visible") is True
     assert len(trace_value(after, "lon")) > 100
     assert trace_value(after, "name") == "control 2025-08-15"
+
+
+def test_swapped_boundaries_redraw_the_map_when_the_data_changes(geodata_copy, schemas):
+    from mapdash.config import PROJECT_ROOT, Paths
+    from mapdash.figures import REGION_TRACE
+    from mapdash.web.data import AppData
+
+    data = AppData.load(Paths(geodata=geodata_copy, seeds=PROJECT_ROOT / "seeds"))
+    live = LiveGeodata(geodata_copy, min_interval=0)
+    before = live.snapshot()
+    store.install(schemas / "osm.geojson", geodata_dir=geodata_copy)
+    after = live.snapshot()
+    assert after.version != before.version
+
+    figure, _ = swap.overlay_outputs(data, after, "?date=2025-08-20", only_date=False)
+    drawn = {
+        f["properties"]["id"]: shapely.geometry.shape(f["geometry"])
+        for f in figure.data[REGION_TRACE].geojson["features"]
+    }
+    web = geodata.load_regions(resolution="web", geodata_dir=geodata_copy)
+    old_web = before.regions_web
+    for rid in ("zaporizhzhia", "kursk"):  # the two regions osm.geojson carries
+        assert drawn[rid].symmetric_difference(web.geometry[rid]).area < 1e-3
+        assert drawn[rid].symmetric_difference(old_web.geometry[rid]).area > 1e-3
+    patch, _ = swap.overlay_outputs(data, after, "?date=2025-08-20", only_date=True)
+    assert isinstance(patch, dash.Patch)

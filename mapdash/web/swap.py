@@ -205,6 +205,28 @@ def overlay_patch(snapshot: Snapshot, date: dt.date) -> dash.Patch:
     return patch
 
 
+def overlay_outputs(
+    data: AppData, snapshot: Snapshot, search: str | None, *, only_date: bool
+) -> tuple[Any, list[Any]]:
+    """Return what ``overlay`` writes: the left map (Patch or whole figure), measured control.
+
+    When only the date changed, a Patch swaps the overlay; when the data changed (or the page
+    loaded) the map is redrawn from the live boundaries, which may have been swapped.
+    """
+    view, _notice = read_query(search, data.timeline)
+    measured = measured_children(data, snapshot, view.date)
+    if only_date:
+        return overlay_patch(snapshot, view.date), measured
+    layer = snapshot.layer_at(view.date)
+    figure = map_figure(
+        snapshot.regions_web,
+        data.context,
+        screen(data, view).left.paint,
+        control=layer.geometry if layer else None,
+    )
+    return figure, measured
+
+
 def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
     """Attach the polling, upload and overlay callbacks to ``app``."""
 
@@ -247,17 +269,5 @@ def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
         prevent_initial_call="initial_duplicate",
     )
     def overlay(search: str | None, *_: Any) -> tuple[Any, Any]:
-        view, _notice = read_query(search, data.timeline)
-        snapshot = live.snapshot()
-        measured = measured_children(data, snapshot, view.date)
-        if dash.ctx.triggered_id == ids.URL:
-            return overlay_patch(snapshot, view.date), measured
-        # The data changed (or the page loaded): redraw with the live boundaries.
-        layer = snapshot.layer_at(view.date)
-        figure = map_figure(
-            snapshot.regions_web,
-            data.context,
-            screen(data, view).left.paint,
-            control=layer.geometry if layer else None,
-        )
-        return figure, measured
+        only_date = dash.ctx.triggered_id == ids.URL
+        return overlay_outputs(data, live.snapshot(), search, only_date=only_date)
