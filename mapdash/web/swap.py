@@ -188,7 +188,14 @@ def measured_children(data: AppData, snapshot: Snapshot, date: dt.date) -> list[
             )
         )
     return [
-        html.P(f"Control layer of {format_date(layer.date)} ({layer.path.name})", className="hint"),
+        html.P(
+            [
+                html.Span(className="overlay-key", **attrs({"aria-hidden": "true"})),
+                f"Held by Russia per the control layer of {format_date(layer.date)} "
+                f"({layer.path.name}): outlined and cross-hatched in dark red on the map.",
+            ],
+            className="hint",
+        ),
         html.Ul(rows, className="measured-list"),
     ]
 
