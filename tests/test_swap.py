@@ -414,3 +414,19 @@ def test_swapped_boundaries_redraw_the_map_when_the_data_changes(geodata_copy, s
         assert drawn[rid].symmetric_difference(old_web.geometry[rid]).area > 1e-3
     patch, _ = swap.overlay_outputs(data, after, "?date=2025-08-20", only_date=True)
     assert isinstance(patch, dash.Patch)
+
+
+def test_a_file_still_being_copied_in_waits_for_the_next_look(geodata_copy, layers):
+    live = LiveGeodata(geodata_copy, min_interval=0)
+    live.snapshot()
+    dropped = geodata_copy / "control_2025-08-15.geojson"
+    content = (layers / "control_2025-08-15.geojson").read_bytes()
+    dropped.write_bytes(content[: len(content) // 2])  # half copied, just now
+    assert live.snapshot().layers == ()
+    assert dropped.exists()
+    dropped.write_bytes(content)  # the copy finished: changed since the last look
+    assert live.snapshot().layers == ()
+    after = live.snapshot()  # unchanged since the last look: taken
+    assert [layer.date for layer in after.layers] == [dt.date(2025, 8, 15)]
+    assert after.rejections == ()
+    assert not dropped.exists()

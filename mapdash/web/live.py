@@ -52,8 +52,9 @@ REJECTED_DIR = "rejected"
 #: How long a rejected drop stays in the page's alert.
 REJECTION_SHOWN_FOR = dt.timedelta(minutes=15)
 _LIVE_NAMES = frozenset({REGIONS_FILE, REGIONS_WEB_FILE, CONTEXT_WEB_FILE})
-# A file younger than this may still be being copied in; it is picked up on a later poll.
-_SETTLE_SECONDS = 0.5
+# A dropped file that changed since the last look and is younger than this may still be being
+# copied in; it is picked up on a later look.
+_SETTLE_SECONDS = 2.0
 
 
 def upload_max_bytes() -> int:
@@ -123,6 +124,7 @@ class LiveGeodata:
         self._rejections: list[Rejection] = []
         self._snapshot: Snapshot | None = None
         self._state: object = None
+        self._dropped: dict[Path, tuple[int, float]] = {}
 
     # -- reading --------------------------------------------------------------------------
 
@@ -226,16 +228,21 @@ class LiveGeodata:
             ):
                 continue
             try:
-                if now - path.stat().st_mtime < _SETTLE_SECONDS:
+                stat = path.stat()
+                seen, self._dropped[path] = self._dropped.get(path), (stat.st_size, stat.st_mtime)
+                # A file still being copied in changes between two looks; wait until it does not.
+                if seen != (stat.st_size, stat.st_mtime) and now - stat.st_mtime < _SETTLE_SECONDS:
                     continue
                 installed = install(path, geodata_dir=self.geodata_dir)
             except FileNotFoundError:
                 continue  # another worker took it
             except GeodataError as err:
                 self._set_aside(path, err)
+                self._dropped.pop(path, None)
                 continue
             log.info("installed dropped file: %s", "; ".join(installed.describe()))
             path.unlink(missing_ok=True)
+            self._dropped.pop(path, None)
 
     def _set_aside(self, path: Path, err: GeodataError) -> None:
         folder = self.geodata_dir / REJECTED_DIR
