@@ -59,6 +59,8 @@ FULL_DECIMALS = 6
 WEB_DECIMALS = 3
 WEB_TOLERANCE = 0.01
 GAP_WIDTH = 0.001
+#: Mode of a newly installed file (readable by the web server's user and group).
+NEW_FILE_MODE = 0o644
 
 
 @dataclass(frozen=True)
@@ -103,12 +105,6 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def _stamp() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
@@ -140,7 +136,7 @@ def atomic_replace(target: Path, content: bytes, *, history: Path) -> Path | Non
     kept: Path | None = None
     try:
         # mkstemp creates the file private (0600); a live file keeps the mode it had.
-        os.fchmod(fd, target.stat().st_mode & 0o777 if target.exists() else _default_mode())
+        os.fchmod(fd, target.stat().st_mode & 0o777 if target.exists() else NEW_FILE_MODE)
         with os.fdopen(fd, "wb") as out:
             out.write(content)
             out.flush()

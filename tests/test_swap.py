@@ -430,3 +430,12 @@ def test_a_file_still_being_copied_in_waits_for_the_next_look(geodata_copy, laye
     assert [layer.date for layer in after.layers] == [dt.date(2025, 8, 15)]
     assert after.rejections == ()
     assert not dropped.exists()
+
+
+def test_installed_files_are_readable_and_keep_their_mode(geodata_copy, layers):
+    store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
+    live = geodata_copy / "control" / "control_2025-08-15.geojson"
+    assert live.stat().st_mode & 0o777 == 0o644
+    live.chmod(0o640)
+    store.install(layers / "frontline.geojson", date=dt.date(2025, 8, 15), geodata_dir=geodata_copy)
+    assert live.stat().st_mode & 0o777 == 0o640
