@@ -47,7 +47,6 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
         assets_folder=str(PROJECT_ROOT / "assets"),
         serve_locally=True,
         update_title="",
-        compress=True,
     )
     # Screen readers need the page language; Dash's default template omits it.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)

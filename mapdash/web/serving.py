@@ -1,4 +1,4 @@
-"""Serving the dashboard: health check, request limits, asset caching and gunicorn.
+"""Serving the dashboard: health check, gzip, request limits, asset caching and gunicorn.
 
 ``configure_server`` adds what every server needs (``/healthz``, a request size limit with a
 clear JSON answer past it, cache headers for static assets); ``run_production`` runs the app
@@ -141,6 +141,21 @@ def _cache_headers(response: flask.Response) -> flask.Response:
     return response
 
 
+def enable_gzip(server: flask.Flask) -> None:
+    """Compress responses with gzip (pages, scripts, callback answers).
+
+    Only gzip: every browser, proxy and HTTP client speaks it; flask-compress would otherwise
+    prefer zstd, with which pages here intermittently failed to start (a Dash script arrived
+    unusable under concurrent requests).
+    """
+    from flask_compress import Compress
+
+    server.config["COMPRESS_ALGORITHM"] = ["gzip"]
+    server.config["COMPRESS_ALGORITHM_STREAMING"] = ["deflate"]
+    server.config["COMPRESS_MIN_SIZE"] = 500
+    Compress(server)
+
+
 def configure_server(server: flask.Flask, data: AppData, *, paths: Paths) -> None:
     """Add the health check, the request size limit and asset cache headers to a server.
 
@@ -154,6 +169,7 @@ def configure_server(server: flask.Flask, data: AppData, *, paths: Paths) -> Non
         The folders the data came from (fingerprinted in the health check).
     """
     fingerprint = DataFingerprint(paths)
+    enable_gzip(server)
     server.config["MAX_CONTENT_LENGTH"] = max_request_bytes()
 
     def healthz() -> flask.Response:
@@ -242,6 +258,7 @@ __all__ = [
     "DataFingerprint",
     "DataVersion",
     "configure_server",
+    "enable_gzip",
     "gunicorn_options",
     "health_payload",
     "max_request_bytes",
