@@ -20,6 +20,10 @@ import numpy as np
 import plotly.graph_objects as go
 import pyproj
 
+from .claims import load_claims
+from .config import Paths
+from .corpus import load_corpus
+from .errors import ExportError
 from .figures import (
     FONT_FAMILY,
     HATCH_COLOR,
@@ -32,8 +36,16 @@ from .figures import (
     map_figure,
     paint_regions,
 )
+from .geodata import load_context, load_regions
 from .regions import REGIONS
-from .timeline import RegionState, Selection, Timeline, actor_name, format_date
+from .timeline import (
+    RegionState,
+    Selection,
+    SelectionKind,
+    Timeline,
+    actor_name,
+    format_date,
+)
 from .types import Article
 
 BOUNDARY_SOURCE = (
@@ -196,6 +208,59 @@ def make_briefing(
         note=note,
         differences=differences,
     )
+
+
+@dataclass(frozen=True)
+class BriefingData:
+    """What a briefing is drawn from: the timeline, the corpus and the map geometry."""
+
+    timeline: Timeline
+    articles: Mapping[str, Article]
+    regions: gpd.GeoDataFrame
+    context: gpd.GeoDataFrame
+
+    @classmethod
+    def load(cls, paths: Paths | None = None) -> BriefingData:
+        """Read the claims, the articles and the map geometry of ``paths`` (default: configured).
+
+        Raises
+        ------
+        MapdashError
+            The loaders' errors (ClaimsError, CorpusError, GeodataError) pass through.
+        """
+        paths = paths or Paths.default()
+        return cls(
+            timeline=Timeline.from_source(load_claims(paths.geodata / "claims.yaml")),
+            articles=load_corpus(paths.seeds),
+            regions=load_regions(resolution="web", geodata_dir=paths.geodata),
+            context=load_context(geodata_dir=paths.geodata),
+        )
+
+
+def select(
+    timeline: Timeline, *, proposal: str | None = None, actor: str | None = None
+) -> Selection:
+    """Return the selection a proposal id or an actor names.
+
+    Raises
+    ------
+    ExportError
+        If neither or both are given, or the id is unknown; the message lists the valid ones.
+    """
+    if (proposal is None) == (actor is None):
+        raise ExportError("choose exactly one of a proposal (--proposal ID) or an actor (--actor)")
+    kind: SelectionKind = "proposal" if proposal is not None else "actor"
+    key = proposal if proposal is not None else actor
+    assert key is not None
+    valid = [o.selection.key for o in timeline.options() if o.selection.kind == kind]
+    if key not in valid:
+        raise ExportError(f"unknown {kind} {key!r}; valid {kind} ids: {', '.join(valid)}")
+    return Selection(kind, key)
+
+
+def batch_name(selection: Selection, date: dt.date, suffix: str) -> str:
+    """Name one file of a batch: ``proposal-ru-2025-08-06-donbas_2025-08-10.png``."""
+    return f"{selection.kind}-{selection.key}_{date.isoformat()}.{suffix}"
 
 
 # -- drawing -----------------------------------------------------------------------------------
@@ -598,8 +663,11 @@ def briefing_figure(
 __all__ = [
     "BOUNDARY_SOURCE",
     "Briefing",
+    "BriefingData",
     "BriefingMap",
+    "batch_name",
     "briefing_figure",
     "make_briefing",
     "meaning",
+    "select",
 ]

@@ -374,3 +374,179 @@ def swap(file: Path, kind: str | None, layer_date: object, max_bytes: int | None
         max_bytes=max_bytes or DEFAULT_MAX_BYTES,
     )
     click.echo("\n".join(installed.describe()))
+
+
+@main.command()
+@click.option(
+    "--date",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The as-of date, YYYY-MM-DD (default: the latest event).",
+)
+@click.option("--proposal", default=None, help="A named proposal's id, e.g. ru-2025-08-06-donbas.")
+@click.option("--actor", default=None, help="An actor's latest position: russia, ukraine, ...")
+@click.option(
+    "--compare",
+    default=None,
+    help="A second map side by side: actor:<id> or proposal:<id> (default: the same selection).",
+)
+@click.option(
+    "--compare-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The second map's date, YYYY-MM-DD (turns compare mode on).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["png", "svg", "pdf"]),
+    default=None,
+    help="Output format (default: from --out's extension; png with --out-dir).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The file to write (.png, .svg, .pdf; .gif with --animate).",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --all-events: the folder to write one file per event date into.",
+)
+@click.option("--all-events", is_flag=True, help="One file per event date, in one browser session.")
+@click.option("--animate", is_flag=True, help="An animated GIF with one frame per event date.")
+@click.option(
+    "--frame-ms",
+    type=click.IntRange(min=100, max=60000),
+    default=1500,
+    show_default=True,
+    help="With --animate: how long each frame shows, in milliseconds (the last, 3x).",
+)
+@click.option(
+    "--width",
+    type=click.IntRange(min=320, max=8000),
+    default=None,
+    help="Width in CSS pixels (default 1920; PDF 1123, an A4 landscape page; GIF 1280).",
+)
+@click.option(
+    "--height",
+    type=click.IntRange(min=240, max=8000),
+    default=None,
+    help="Height in CSS pixels (default 1080; PDF 794; GIF 720).",
+)
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0.1, max=8),
+    default=None,
+    help="Pixel density (default 2 for PNG, 1 for GIF; a PDF page is width x scale).",
+)
+@click.option("--title", default=None, help="Replace the generated title.")
+@click.option("--note", default=None, help="A note printed under the map.")
+def export(
+    as_of: object,
+    proposal: str | None,
+    actor: str | None,
+    compare: str | None,
+    compare_date: object,
+    fmt: str | None,
+    out: Path | None,
+    out_dir: Path | None,
+    all_events: bool,
+    animate: bool,
+    frame_ms: int,
+    width: int | None,
+    height: int | None,
+    scale: float | None,
+    title: str | None,
+    note: str | None,
+) -> None:
+    """Export a briefing map (title, date, legend, sources) as PNG, SVG, PDF or animated GIF."""
+    import datetime as dt
+    import time
+
+    from .briefing import BriefingData, batch_name, briefing_figure, make_briefing, select
+    from .export import Exporter, check_writable, default_size, format_of, write_bytes
+    from .export import animate as write_gif
+    from .timeline import Selection
+
+    if all_events and animate:
+        raise click.UsageError("choose one of --all-events (files) and --animate (a GIF)")
+    if all_events:
+        if out_dir is None or out is not None:
+            raise click.UsageError("--all-events writes into a folder: give --out-dir DIR")
+    elif out is None or out_dir is not None:
+        raise click.UsageError("give --out FILE (or --all-events with --out-dir DIR)")
+    started = time.perf_counter()
+    data = BriefingData.load()
+    timeline = data.timeline
+    selection = select(timeline, proposal=proposal, actor=actor)
+    other = timeline.check(Selection.parse(compare)) if compare else None
+    other_date = compare_date.date() if isinstance(compare_date, dt.datetime) else None
+    date = as_of.date() if isinstance(as_of, dt.datetime) else timeline.span[1]
+
+    def figure(day: dt.date, size: tuple[int, int], *, large_date: bool = False) -> object:
+        briefing = make_briefing(
+            timeline,
+            data.articles,
+            selection,
+            day,
+            compare=other,
+            compare_date=other_date,
+            title=title,
+            note=note,
+        )
+        return briefing_figure(
+            briefing,
+            data.regions,
+            data.context,
+            width=size[0],
+            height=size[1],
+            large_date=large_date,
+        )
+
+    if animate:
+        assert out is not None
+        check_writable(out)
+        size = default_size("png", width=width or 1280, height=height or 720, scale=scale or 1)
+        days = [event.date for event in timeline.events]
+        with Exporter(tabs=2) as exporter:
+            # Submit every frame first: Python builds the next one while Chromium draws.
+            pending = [
+                exporter.submit(
+                    figure(day, (size.width, size.height), large_date=True), "png", size
+                )
+                for day in days
+            ]
+            frames = [exporter.result(future) for future in pending]
+        write_gif(frames, out, frame_ms=frame_ms)
+        click.echo(str(out))
+        click.echo(f"wrote {len(frames)} frames in {time.perf_counter() - started:.1f} s", err=True)
+        return
+    if all_events:
+        assert out_dir is not None
+        chosen = format_of(Path(f"x.{fmt or 'png'}"))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        targets = [
+            (event.date, out_dir / batch_name(selection, event.date, chosen))
+            for event in timeline.events
+        ]
+    else:
+        assert out is not None
+        chosen = format_of(out, fmt)
+        targets = [(date, out)]
+    size = default_size(chosen, width=width, height=height, scale=scale)
+    for _, path in targets:
+        check_writable(path)
+    with Exporter(tabs=2 if len(targets) > 1 else 1) as exporter:
+        queued = [
+            (path, exporter.submit(figure(day, (size.width, size.height)), chosen, size))
+            for day, path in targets
+        ]
+        for path, future in queued:
+            write_bytes(path, exporter.result(future))
+            click.echo(str(path))
+    elapsed = time.perf_counter() - started
+    click.echo(f"wrote {len(targets)} file(s) in {elapsed:.1f} s", err=True)

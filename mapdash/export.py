@@ -202,11 +202,17 @@ class Exporter:
         The browser executable (default: :func:`locate_chromium`).
     timeout
         Seconds one figure may take to render.
+    tabs
+        Figures drawn at the same time (browser tabs); more than the cores available gains
+        nothing.
     """
 
-    def __init__(self, *, chromium: Path | None = None, timeout: float = 90.0) -> None:
+    def __init__(
+        self, *, chromium: Path | None = None, timeout: float = 90.0, tabs: int = 1
+    ) -> None:
         self.chromium = chromium or locate_chromium()
         self.timeout = timeout
+        self.tabs = tabs
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._kaleido: Any = None
@@ -245,7 +251,9 @@ class Exporter:
         import kaleido
 
         # mathjax=False: the figures carry no LaTeX, and MathJax would come from a CDN.
-        engine = kaleido.Kaleido(n=1, timeout=self.timeout, mathjax=False, path=str(self.chromium))
+        engine = kaleido.Kaleido(
+            n=self.tabs, timeout=self.timeout, mathjax=False, path=str(self.chromium)
+        )
         await engine.open()
         return engine
 
@@ -276,6 +284,44 @@ class Exporter:
                     self._thread.join(timeout=10)
                 loop.close()
 
+    def submit(
+        self, figure: go.Figure, fmt: ExportFormat, size: PageSize | None = None
+    ) -> Future[bytes]:
+        """Start drawing a figure and return at once; the future's result is the file's bytes.
+
+        A batch submits every figure before waiting, so Python builds the next figure while
+        Chromium draws the last one, and ``tabs`` figures are drawn at a time.
+
+        Raises
+        ------
+        ExportError
+            If Chromium cannot be started.
+        """
+        self.start()
+        size = size or DEFAULT_SIZES[fmt]
+        opts = {"format": fmt, "width": size.width, "height": size.height, "scale": size.scale}
+        assert self._loop is not None
+        # A trailing slash: plotly appends "<name>.json" to the topojson URL.
+        topojson = TOPOJSON_DIR.resolve().as_uri() + "/"
+        coroutine = self._kaleido.calc_fig(figure, opts=opts, topojson=topojson)
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+
+    def result(self, future: Future[bytes]) -> bytes:
+        """Wait for a submitted figure.
+
+        Raises
+        ------
+        ExportError
+            If Chromium fails or the figure cannot be drawn.
+        """
+        try:
+            return bytes(future.result(timeout=self.timeout + 10))
+        except Exception as err:
+            raise ExportError(
+                f"the headless Chromium ({self.chromium}) could not draw the figure: {err}; if "
+                f"it is missing or broken, {INSTALL_HINT}"
+            ) from err
+
     def render(self, figure: go.Figure, fmt: ExportFormat, size: PageSize | None = None) -> bytes:
         """Draw a figure as PNG, SVG or PDF bytes.
 
@@ -293,15 +339,7 @@ class Exporter:
         ExportError
             If Chromium fails or the figure cannot be drawn.
         """
-        self.start()
-        size = size or DEFAULT_SIZES[fmt]
-        opts = {"format": fmt, "width": size.width, "height": size.height, "scale": size.scale}
-        assert self._loop is not None
-        engine = self._kaleido
-        # A trailing slash: plotly appends "<name>.json" to the topojson URL.
-        topojson = TOPOJSON_DIR.resolve().as_uri() + "/"
-        coroutine = engine.calc_fig(figure, opts=opts, topojson=topojson)
-        return bytes(self._wait(self._loop, coroutine, timeout=self.timeout + 10))
+        return self.result(self.submit(figure, fmt, size))
 
     def write(
         self, figure: go.Figure, path: Path, *, fmt: str | None = None, size: PageSize | None = None
