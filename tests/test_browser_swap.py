@@ -9,7 +9,7 @@ import time
 import pytest
 from conftest import run_server
 
-from mapdash.figures import CONTROL_COLOR, CONTROL_TRACE
+from mapdash.figures import CONTROL_COLOR, CONTROL_TRACE, REGION_TRACE
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +31,18 @@ def _trace(page, index: int) -> dict:
         }""",
         index,
     )
+
+
+_REGION_POINTS_JS = f"""((rid) => {{
+    const trace = document.querySelector('#map-left .js-plotly-plot').data[{REGION_TRACE}];
+    const feature = trace.geojson.features.find(f => f.properties.id === rid);
+    return JSON.stringify(feature.geometry.coordinates).split('],[').length;
+}})"""
+
+
+def _region_points(page, rid: str) -> int:
+    """Count the vertices the map draws for one region."""
+    return page.evaluate(f"{_REGION_POINTS_JS}('{rid}')")
 
 
 def _overlay_paths(page) -> int:
@@ -103,7 +115,7 @@ def test_uploaded_control_layer_shows_from_its_date_with_measured_numbers(
 
 def test_broken_upload_lists_the_problems_and_leaves_the_map(live_server, page, data_dir):
     _open(page, f"{live_server.url}/?date=2025-08-20")
-    before_regions = _trace(page, 1)
+    before_regions = _trace(page, REGION_TRACE)
     before_files = sorted(p.name for p in live_server.geodata.rglob("*") if p.is_file())
 
     page.set_input_files(UPLOAD_INPUT, str(data_dir / "geojson/control/bad_date.geojson"))
@@ -115,11 +127,25 @@ def test_broken_upload_lists_the_problems_and_leaves_the_map(live_server, page, 
     )
     assert "bad_date.geojson feature 0: property date='soon' is not a date" in error
     time.sleep(2.5)  # a poll later, nothing changed
-    assert _trace(page, 1) == before_regions
+    assert _trace(page, REGION_TRACE) == before_regions
     assert _trace(page, CONTROL_TRACE)["visible"] is False
     assert "No control layer on or before 20 Aug 2025" in page.inner_text(MEASURED)
     after_files = sorted(p.name for p in live_server.geodata.rglob("*") if p.is_file())
     assert after_files == before_files
+
+    # Region boundaries: the map redraws Kursk and Zaporizhzhia from the uploaded file.
+    kursk_before = _region_points(page, "kursk")
+    page.get_by_label("Region boundaries").check()
+    page.set_input_files(UPLOAD_INPUT, str(data_dir / "geojson/osm.geojson"))
+    page.wait_for_selector(".upload-ok")
+    assert page.inner_text(".upload-ok").startswith(
+        "osm.geojson: region boundaries swapped in for zaporizhzhia, kursk"
+    )
+    page.wait_for_function(
+        f"(n) => {_REGION_POINTS_JS}('kursk') !== n", arg=kursk_before, timeout=10_000
+    )
+    assert _region_points(page, "donetsk") > 0
+    assert len(list((live_server.geodata / "history").glob("*_regions_web.geojson"))) == 1
 
 
 def test_files_dropped_into_the_geodata_folder_go_live_without_a_restart(
