@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -402,7 +403,7 @@ def test_swapped_boundaries_redraw_the_map_when_the_data_changes(geodata_copy, s
     after = live.snapshot()
     assert after.version != before.version
 
-    figure, _ = swap.overlay_outputs(data, after, "?date=2025-08-20", only_date=False)
+    figure, _, _ = swap.overlay_outputs(data, after, "?date=2025-08-20", only_date=False)
     drawn = {
         f["properties"]["id"]: shapely.geometry.shape(f["geometry"])
         for f in figure.data[REGION_TRACE].geojson["features"]
@@ -412,8 +413,28 @@ def test_swapped_boundaries_redraw_the_map_when_the_data_changes(geodata_copy, s
     for rid in ("zaporizhzhia", "kursk"):  # the two regions osm.geojson carries
         assert drawn[rid].symmetric_difference(web.geometry[rid]).area < 1e-3
         assert drawn[rid].symmetric_difference(old_web.geometry[rid]).area > 1e-3
-    patch, _ = swap.overlay_outputs(data, after, "?date=2025-08-20", only_date=True)
+    patch, _, _ = swap.overlay_outputs(data, after, "?date=2025-08-20", only_date=True)
     assert isinstance(patch, dash.Patch)
+
+
+def test_slider_moves_resend_the_overlay_only_when_the_layer_changes(geodata_copy, layers):
+    from mapdash.config import PROJECT_ROOT, Paths
+    from mapdash.web.data import AppData
+
+    store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
+    data = AppData.load(Paths(geodata=geodata_copy, seeds=PROJECT_ROOT / "seeds"))
+    snapshot = LiveGeodata(geodata_copy, min_interval=0).snapshot()
+    _, _, shown = swap.overlay_outputs(data, snapshot, "?date=2025-08-20", only_date=False)
+    same, measured, _ = swap.overlay_outputs(
+        data, snapshot, "?date=2025-08-17", only_date=True, shown=shown
+    )
+    assert same is dash.no_update
+    assert "layer of 15 Aug 2025" in str(measured)
+    earlier, _, hidden = swap.overlay_outputs(
+        data, snapshot, "?date=2025-08-09", only_date=True, shown=shown
+    )
+    assert isinstance(earlier, dash.Patch)
+    assert hidden.endswith(":none")
 
 
 def test_a_file_still_being_copied_in_waits_for_the_next_look(geodata_copy, layers):
@@ -439,3 +460,46 @@ def test_installed_files_are_readable_and_keep_their_mode(geodata_copy, layers):
     live.chmod(0o640)
     store.install(layers / "frontline.geojson", date=dt.date(2025, 8, 15), geodata_dir=geodata_copy)
     assert live.stat().st_mode & 0o777 == 0o640
+
+
+def _text(component) -> str:
+    """The visible text of a Dash component tree, as a browser would join it."""
+    if component is None:
+        return ""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return "".join(_text(c) for c in component)
+    children = getattr(component, "children", None)
+    text = _text(children)
+    kind = type(component).__name__
+    if kind == "Ul":
+        return "\n" + text
+    return text + "\n" if kind in ("Li", "P") else text
+
+
+def test_measured_control_next_to_the_article_figures(geodata_copy, layers):
+    from mapdash.config import PROJECT_ROOT, Paths
+    from mapdash.web.data import AppData
+
+    store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
+    data = AppData.load(Paths(geodata=geodata_copy, seeds=PROJECT_ROOT / "seeds"))
+    snapshot = LiveGeodata(geodata_copy, min_interval=0).snapshot()
+    text = _text(swap.measured_children(data, snapshot, dt.date(2025, 8, 20)))
+    lines = [line for line in text.splitlines() if line]
+    assert lines[0] == (
+        "Held by Russia per the control layer of 15 Aug 2025 (control_2025-08-15.geojson): "
+        "outlined and cross-hatched in dark red on the map."
+    )
+    donetsk = next(line for line in lines if "of Donetsk" in line)
+    assert re.fullmatch(
+        r"Russia holds 14,1\d\d km2 \(53%\) of Donetsk per control layer of 2025-08-15; "
+        r"Ukraine holds the other 12,4\d\d km2",
+        donetsk,
+    )
+    assert "Article: Russian forces fully control Luhansk." in lines
+    assert "Kursk: not covered by the control layer of 2025-08-15" in lines
+    assert _text(swap.measured_children(data, snapshot, dt.date(2025, 8, 9))) == (
+        "No control layer on or before 9 Aug 2025. The first is dated 15 Aug 2025. "
+        "Upload one below.\n"
+    )

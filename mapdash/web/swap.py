@@ -18,7 +18,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
-from ..control import measured_sentence
+from ..control import RegionControl, measured_sentence
 from ..errors import GeodataError
 from ..figures import CONTROL_TRACE, control_lines, map_figure
 from ..regions import REGIONS
@@ -39,6 +39,7 @@ def poll_components() -> list[Any]:
         dcc.Interval(id=ids.DATA_POLL, interval=POLL_MS),
         dcc.Store(id=ids.DATA_VERSION, data=None),
         dcc.Store(id=ids.UPLOADED, data=0),
+        dcc.Store(id=ids.OVERLAY_SHOWN, data=None),
         html.Div(id=ids.GEODATA_ALERT, className="geodata-alert", role="alert"),
     ]
 
@@ -174,12 +175,12 @@ def measured_children(data: AppData, snapshot: Snapshot, date: dt.date) -> list[
         ]
     rows = []
     for measured in snapshot.measured[layer.date]:
-        name = REGIONS[measured.region].name
+        region = REGIONS[measured.region]
         said = [f.summary for f in facts if f.region == measured.region]
         rows.append(
             html.Li(
                 [
-                    html.Span(measured_sentence(measured, name, layer.date), className="measured"),
+                    html.Span(_measured_text(measured, region.name, region.country, layer.date)),
                     html.Ul([html.Li(f"Article: {s}") for s in said], className="said")
                     if said
                     else None,
@@ -200,6 +201,17 @@ def measured_children(data: AppData, snapshot: Snapshot, date: dt.date) -> list[
     ]
 
 
+def _measured_text(measured: RegionControl, name: str, country: str, date: dt.date) -> list[Any]:
+    # A layer of occupied Ukraine says nothing about who holds a Russian region it misses.
+    if country != "UA" and measured.occupied_km2 == 0:
+        return [html.Span(f"{name}: not covered by the control layer of {date.isoformat()}")]
+    parts: list[Any] = [html.Span(measured_sentence(measured, name, date), className="measured")]
+    rest = measured.area_km2 - measured.occupied_km2
+    if country == "UA" and 0 < measured.occupied_share < 0.995:
+        parts.append(f"; Ukraine holds the other {rest:,.0f} km2")
+    return parts
+
+
 def overlay_patch(snapshot: Snapshot, date: dt.date) -> dash.Patch:
     """Update the left map's overlay trace only: the layer of ``date``, or nothing."""
     layer = snapshot.layer_at(date)
@@ -213,25 +225,34 @@ def overlay_patch(snapshot: Snapshot, date: dt.date) -> dash.Patch:
 
 
 def overlay_outputs(
-    data: AppData, snapshot: Snapshot, search: str | None, *, only_date: bool
-) -> tuple[Any, list[Any]]:
-    """Return what ``overlay`` writes: the left map (Patch or whole figure), measured control.
+    data: AppData,
+    snapshot: Snapshot,
+    search: str | None,
+    *,
+    only_date: bool,
+    shown: str | None = None,
+) -> tuple[Any, list[Any], str]:
+    """Return what ``overlay`` writes: the left map, measured control, and what the map shows.
 
-    When only the date changed, a Patch swaps the overlay; when the data changed (or the page
-    loaded) the map is redrawn from the live boundaries, which may have been swapped.
+    When only the date changed, a Patch swaps the overlay, or nothing is sent when the map
+    already shows that layer (``shown``); when the data changed (or the page loaded) the map is
+    redrawn from the live boundaries, which may have been swapped.
     """
     view, _notice = read_query(search, data.timeline)
     measured = measured_children(data, snapshot, view.date)
-    if only_date:
-        return overlay_patch(snapshot, view.date), measured
     layer = snapshot.layer_at(view.date)
+    drawn = f"{snapshot.version}:{layer.date.isoformat() if layer else 'none'}"
+    if only_date:
+        if drawn == shown:
+            return no_update, measured, drawn
+        return overlay_patch(snapshot, view.date), measured, drawn
     figure = map_figure(
         snapshot.regions_web,
         data.context,
         screen(data, view).left.paint,
         control=layer.geometry if layer else None,
     )
-    return figure, measured
+    return figure, measured, drawn
 
 
 def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
@@ -270,11 +291,13 @@ def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
     @app.callback(
         Output(ids.MAP_LEFT, "figure", allow_duplicate=True),
         Output(ids.CONTROL_MEASURED, "children"),
+        Output(ids.OVERLAY_SHOWN, "data"),
         Input(ids.URL, "search"),
         Input(ids.DATA_VERSION, "data"),
         Input(ids.UPLOADED, "data"),
+        State(ids.OVERLAY_SHOWN, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def overlay(search: str | None, *_: Any) -> tuple[Any, Any]:
+    def overlay(search: str | None, _v: Any, _u: Any, shown: str | None) -> tuple[Any, ...]:
         only_date = dash.ctx.triggered_id == ids.URL
-        return overlay_outputs(data, live.snapshot(), search, only_date=only_date)
+        return overlay_outputs(data, live.snapshot(), search, only_date=only_date, shown=shown)
