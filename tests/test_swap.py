@@ -281,6 +281,10 @@ def test_a_dropped_broken_file_is_set_aside_with_its_problems(geodata_copy, laye
     notes = moved.with_name(moved.name + ".problems.txt").read_text()
     assert "the features name 2 different dates" in notes
     assert "two_dates.geojson not live: two_dates.geojson: the features name" in caplog.text
+    # Another worker process on the same folder shows the same alert.
+    (seen_elsewhere,) = LiveGeodata(geodata_copy, min_interval=0).snapshot().rejections
+    assert (seen_elsewhere.name, seen_elsewhere.message) == (rejection.name, rejection.message)
+    assert seen_elsewhere.problems == rejection.problems
 
 
 def test_a_live_layer_broken_in_place_stays_at_its_last_good_version(geodata_copy, layers):

@@ -51,6 +51,7 @@ UPLOAD_SUFFIXES = (".geojson", ".json")
 REJECTED_DIR = "rejected"
 #: How long a rejected drop stays in the page's alert.
 REJECTION_SHOWN_FOR = dt.timedelta(minutes=15)
+MAX_REJECTIONS_SHOWN = 5
 _LIVE_NAMES = frozenset({REGIONS_FILE, REGIONS_WEB_FILE, CONTEXT_WEB_FILE})
 # A dropped file that changed since the last look and is younger than this may still be being
 # copied in; it is picked up on a later look.
@@ -142,30 +143,46 @@ class LiveGeodata:
         self._reload_regions()
         self._reload_layers()
         assert self._regions is not None
-        state = (
-            self._regions_key,
-            self._layer_keys(),
-            sorted(key for key, _ in self._broken.values()),
-            id(self._rejections[-1]) if self._rejections else None,
-        )
-        if self._snapshot is not None and state == self._state:
-            return self._snapshot
-        self._state = state
         web, full = self._regions
-        layers = tuple(layer for _, layer in sorted(self._layers.values(), key=_by_date))
-        measured = {layer.date: occupied(full, layer.geometry) for layer in layers}
-        digest = hashlib.sha256(repr((self._regions_key, self._layer_keys())).encode())
+        state = (self._regions_key, self._layer_keys())
+        if self._snapshot is None or state != self._state:
+            # Measuring is the costly part; it is redone only when the data changed.
+            self._state = state
+            layers = tuple(layer for _, layer in sorted(self._layers.values(), key=_by_date))
+            measured: Mapping[dt.date, tuple[RegionControl, ...]] = {
+                layer.date: occupied(full, layer.geometry) for layer in layers
+            }
+        else:
+            layers, measured = self._snapshot.layers, self._snapshot.measured
         cutoff = dt.datetime.now(dt.UTC) - REJECTION_SHOWN_FOR
-        recent = [r for r in self._rejections if r.at >= cutoff]
+        recent = [r for r in self._rejections if r.at >= cutoff][::-1]
         broken = [rejection for _, rejection in self._broken.values()]
         return Snapshot(
-            version=digest.hexdigest()[:16],
+            version=hashlib.sha256(repr(state).encode()).hexdigest()[:16],
             regions_web=web,
             regions_full=full,
             layers=layers,
             measured=measured,
-            rejections=tuple(broken + recent[::-1]),
+            rejections=tuple(broken + recent + self._set_aside_files(cutoff)),
         )
+
+    def _set_aside_files(self, cutoff: dt.datetime) -> list[Rejection]:
+        """Recently rejected drops, read from rejected/ so that every worker shows them."""
+        folder = self.geodata_dir / REJECTED_DIR
+        if not folder.is_dir():
+            return []
+        found = []
+        for notes in folder.glob("*.problems.txt"):
+            try:
+                at = dt.datetime.fromtimestamp(notes.stat().st_mtime, dt.UTC)
+                if at < cutoff:
+                    continue
+                message, *problems = notes.read_text(encoding="utf-8").splitlines()
+            except (OSError, ValueError):
+                continue
+            name = notes.name.removesuffix(".problems.txt").split("_", 1)[-1]
+            found.append(Rejection(name, at, message, tuple(problems)))
+        return sorted(found, key=lambda r: r.at, reverse=True)[:MAX_REJECTIONS_SHOWN]
 
     def _layer_keys(self) -> list[tuple[str, int, int]]:
         return sorted(key for key, _ in self._layers.values())
@@ -181,7 +198,11 @@ class LiveGeodata:
         except GeodataError as err:
             if self._regions is None:
                 raise
-            self._reject(REGIONS_FILE, f"{err}; the previous boundaries stay live", err.problems)
+            rejection = self._rejection(
+                REGIONS_FILE, f"{err}; the previous boundaries stay live", err.problems
+            )
+            self._log(rejection)
+            self._rejections = [*self._rejections[-(MAX_REJECTIONS_SHOWN - 1) :], rejection]
             self._regions_key = key
             return
         self._regions = (web, full)
@@ -249,12 +270,13 @@ class LiveGeodata:
         folder.mkdir(exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         target = folder / f"{stamp}_{path.name}"
-        rejection = self._reject(
+        rejection = self._rejection(
             path.name,
             f"{err}; the current data stays live and the file was moved to "
             f"{REJECTED_DIR}/{target.name}",
             err.problems,
         )
+        self._log(rejection)
         try:
             shutil.move(path, target)
         except FileNotFoundError:
@@ -265,12 +287,6 @@ class LiveGeodata:
 
     def _rejection(self, name: str, message: str, problems: list[str]) -> Rejection:
         return Rejection(name, dt.datetime.now(dt.UTC), message, tuple(problems))
-
-    def _reject(self, name: str, message: str, problems: list[str]) -> Rejection:
-        rejection = self._rejection(name, message, problems)
-        self._rejections = [*self._rejections[-9:], rejection]
-        self._log(rejection)
-        return rejection
 
     @staticmethod
     def _log(rejection: Rejection) -> None:
