@@ -19,12 +19,14 @@ import geopandas as gpd
 import numpy as np
 import plotly.graph_objects as go
 import pyproj
+from shapely.geometry.base import BaseGeometry
 
 from .claims import load_claims
 from .config import Paths
 from .corpus import load_corpus
 from .errors import ExportError
 from .figures import (
+    CONTROL_COLOR,
     FONT_FAMILY,
     HATCH_COLOR,
     LABEL_COLOR,
@@ -407,6 +409,44 @@ def _swatch(canvas: _Canvas, entry: LegendEntry, x: float, y: float) -> list[dic
     return shapes
 
 
+def _control_swatch(canvas: _Canvas, x: float, y: float) -> list[dict[str, Any]]:
+    """Draw the control layer's chip: outline and cross-hatching, as on the map."""
+    w, h = 34.0, 22.0
+    line = {"color": CONTROL_COLOR, "width": 1.4}
+    shapes: list[dict[str, Any]] = [
+        {
+            "type": "rect",
+            "xref": "paper",
+            "yref": "paper",
+            "x0": canvas.x(x),
+            "x1": canvas.x(x + w),
+            "y0": canvas.y(y + h),
+            "y1": canvas.y(y),
+            "line": line,
+            "name": "swatch-control",
+        }
+    ]
+    for t in np.arange(7.0, w + h, 7.0):
+        xa, xb = max(0.0, t - h), min(w, t)
+        for x0, y0, x1, y1 in (
+            (xa, t - xa, xb, t - xb),
+            (w - xa, t - xa, w - xb, t - xb),
+        ):
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x0": canvas.x(x + x0),
+                    "y0": canvas.y(y + y0),
+                    "x1": canvas.x(x + x1),
+                    "y1": canvas.y(y + y1),
+                    "line": {**line, "width": 1},
+                }
+            )
+    return shapes
+
+
 @dataclass(frozen=True)
 class _Block:
     """Annotations and shapes of one part of the page, and the height it takes."""
@@ -417,7 +457,13 @@ class _Block:
 
 
 def _legend_block(
-    canvas: _Canvas, briefing: Briefing, x: float, top: float, width: float
+    canvas: _Canvas,
+    briefing: Briefing,
+    x: float,
+    top: float,
+    width: float,
+    *,
+    control_date: dt.date | None = None,
 ) -> _Block:
     used = {legend_entry(s.disposition).key for m in briefing.maps for s in m.states}
     notes: list[dict[str, Any]] = [_text(canvas, "<b>Legend</b>", x, top, 22, name="legend")]
@@ -444,6 +490,14 @@ def _legend_block(
             )
         )
         y += 21 * len(lines) + 20
+    if control_date is not None:
+        shapes += _control_swatch(canvas, x, y + 2)
+        text = f"Held by Russia per the control layer of {format_date(control_date)}"
+        label = _wrap(text, width - 48, 19, bold=True)
+        notes.append(
+            _text(canvas, "<b>" + "<br>".join(label) + "</b>", text_x, y, 19, name="control")
+        )
+        y += 26 * len(label) + 20
     if briefing.differences:
         names = ", ".join(REGIONS[r].name for r in briefing.differences)
         lines = _wrap(f"Outlined in bold: where the two maps differ ({names}).", width, 16)
@@ -500,6 +554,8 @@ def briefing_figure(
     width: int = 1920,
     height: int = 1080,
     large_date: bool = False,
+    control: BaseGeometry | None = None,
+    control_date: dt.date | None = None,
 ) -> go.Figure:
     """Draw a briefing: title, as-of date, map(s), legend, sources and note; no controls.
 
@@ -513,6 +569,9 @@ def briefing_figure(
         The page in CSS pixels; text and margins scale with it (designed at 1920x1080).
     large_date
         Print the as-of date extra large (animation frames).
+    control, control_date
+        Territory held by Russia per a control layer and the layer's date, drawn on the first
+        map as the app draws it (outlined, cross-hatched) and explained in the legend.
 
     Returns
     -------
@@ -594,7 +653,14 @@ def briefing_figure(
         top += max(26 * len(h) + 26 + 20 * len(s) for h, s in headings) + 14
     west, map_w, map_h = fit_view(slot, bottom - top)
     legend_x = pad + n * map_w + (n - 1) * gap + 48
-    legend = _legend_block(canvas, briefing, legend_x, legend_top, page_w - pad - legend_x)
+    legend = _legend_block(
+        canvas,
+        briefing,
+        legend_x,
+        legend_top,
+        page_w - pad - legend_x,
+        control_date=control_date if control is not None else None,
+    )
     annotations += legend.annotations
     shapes += legend.shapes
     label_size = 17 if single else 14
@@ -620,7 +686,7 @@ def briefing_figure(
             )
         geo = "geo" if i == 0 else f"geo{i + 1}"
         paint = paint_regions(briefing_map.states, highlight=briefing.differences)
-        drawn = map_figure(regions, context, paint)
+        drawn = map_figure(regions, context, paint, control=control if i == 0 else None)
         for trace_index, trace in enumerate(drawn.data):
             if trace_index == LABEL_TRACE:
                 trace.update(

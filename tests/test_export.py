@@ -38,6 +38,7 @@ from mapdash.export import (
     default_size,
     format_of,
     locate_chromium,
+    shared_exporter,
     write_bytes,
 )
 from mapdash.figures import legend_entry
@@ -63,9 +64,9 @@ def data() -> BriefingData:
 
 
 @pytest.fixture(scope="session")
-def exporter():
-    with Exporter() as engine:
-        yield engine
+def exporter() -> Exporter:
+    # The process-wide browser, as the web app's downloads use it (shared with their tests).
+    return shared_exporter()
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from ..config import PROJECT_ROOT, Paths
 from .api import register_api
 from .callbacks import register
 from .data import AppData
+from .download import register_download
 from .layout import page
 from .live import LiveGeodata
 from .serving import configure_server
@@ -55,7 +56,9 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
     )
     register(app, data)
     # Swapped-in geodata goes live without a restart; see web/live.py.
-    register_swap(app, data, LiveGeodata(paths.geodata))
+    live = LiveGeodata(paths.geodata)
+    register_swap(app, data, live)
+    register_download(app, data, live)
     register_api(app.server, data)
     configure_server(app.server, data, paths=paths)
     return app

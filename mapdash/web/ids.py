@@ -36,3 +36,8 @@ UPLOAD_DATE = "geodata-upload-date"
 UPLOAD_RESULT = "geodata-upload-result"
 CONTROL_MEASURED = "control-measured"
 OVERLAY_SHOWN = "control-overlay-shown"
+# Briefing export (web/download.py): format choice, button, the file, status line.
+DOWNLOAD_FORMAT = "download-format"
+DOWNLOAD_BUTTON = "download-button"
+DOWNLOAD = "download"
+DOWNLOAD_STATUS = "download-status"

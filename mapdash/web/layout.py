@@ -10,6 +10,7 @@ from ..figures import map_figure
 from ..timeline import Option, format_date
 from . import ids
 from .data import AppData
+from .download import download_section
 from .render import attrs, event_note, legend, on_the_table, region_rows, screen
 from .swap import control_section, poll_components, upload_section
 from .view import View
@@ -226,7 +227,11 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
             html.Main(
                 [
                     html.Nav(
-                        [_selection_control(data, view), _compare_control(data, view)],
+                        [
+                            _selection_control(data, view),
+                            _compare_control(data, view),
+                            download_section(),
+                        ],
                         className="controls",
                         **attrs({"aria-label": "Selection"}),
                     ),
