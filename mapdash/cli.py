@@ -359,7 +359,10 @@ def extract(
     default=None,
     help="Refuse files larger than this (default 64 MiB).",
 )
-def swap(file: Path, kind: str | None, layer_date: object, max_bytes: int | None) -> None:
+@click.option("--dry-run", is_flag=True, help="Only check the file and say what would change.")
+def swap(
+    file: Path, kind: str | None, layer_date: object, max_bytes: int | None, dry_run: bool
+) -> None:
     """Validate FILE and install it into the live geodata folder (atomic, previous kept)."""
     import datetime as dt
 
@@ -372,6 +375,7 @@ def swap(file: Path, kind: str | None, layer_date: object, max_bytes: int | None
         kind="control" if kind == "control" else "regions" if kind == "regions" else None,
         date=given,
         max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+        dry_run=dry_run,
     )
     click.echo("\n".join(installed.describe()))
 

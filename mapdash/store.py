@@ -74,11 +74,14 @@ class Installed:
     summary: str
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    #: True when the file was only checked (nothing written).
+    dry_run: bool = False
 
     def describe(self) -> list[str]:
         """Return the outcome as lines of text."""
         lines = [self.summary]
-        lines.extend(f"installed {path.name}" for path in self.live)
+        verb = "would install" if self.dry_run else "installed"
+        lines.extend(f"{verb} {path.name}" for path in self.live)
         lines.extend(f"previous version kept as {HISTORY_DIR}/{p.name}" for p in self.previous)
         lines.extend(f"note: {note}" for note in self.notes)
         lines.extend(f"warning: {problem}" for problem in self.problems)
@@ -188,6 +191,7 @@ def install_control(
     geodata_dir: Path,
     date: dt.date | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    dry_run: bool = False,
 ) -> Installed:
     """Validate a control layer and install it as ``control/control_<date>.geojson``.
 
@@ -199,10 +203,13 @@ def install_control(
     layer = read_control(source, date=date, max_bytes=max_bytes, geodata_dir=geodata_dir)
     target = geodata_dir / CONTROL_DIR / layer.file_name
     content = dumps_layer(layer)
-    with locked(geodata_dir):
-        _remove_stale_temporaries(target.parent)
-        kept = atomic_replace(target, content, history=geodata_dir / HISTORY_DIR)
+    kept = None
+    if not dry_run:
+        with locked(geodata_dir):
+            _remove_stale_temporaries(target.parent)
+            kept = atomic_replace(target, content, history=geodata_dir / HISTORY_DIR)
     return Installed(
+        dry_run=dry_run,
         kind="control",
         source=source.name,
         live=(target,),
@@ -269,7 +276,11 @@ def _region_features(
 
 
 def install_regions(
-    source: Path, *, geodata_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES
+    source: Path,
+    *,
+    geodata_dir: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    dry_run: bool = False,
 ) -> Installed:
     """Validate region boundaries and swap the matched regions into the live files.
 
@@ -279,6 +290,19 @@ def install_regions(
         When the file is unusable; nothing is written then.
     """
     report = validate_file(source, max_bytes=max_bytes, geodata_dir=geodata_dir)
+    swapped = ", ".join(str(rid) for rid in report.regions.index)
+    live = (geodata_dir / REGIONS_FILE, geodata_dir / REGIONS_WEB_FILE)
+    if dry_run:
+        return Installed(
+            kind="regions",
+            source=source.name,
+            live=live,
+            previous=(),
+            summary=f"{source.name}: region boundaries for {swapped}",
+            problems=report.problems,
+            notes=report.notes,
+            dry_run=True,
+        )
     with locked(geodata_dir):
         current = load_regions(resolution="full", geodata_dir=geodata_dir)
         full, web = merge_regions(current, report.regions)
@@ -297,11 +321,10 @@ def install_regions(
             previous = atomic_replace(geodata_dir / name, content, history=history)
             if previous is not None:
                 kept.append(previous)
-    swapped = ", ".join(str(rid) for rid in report.regions.index)
     return Installed(
         kind="regions",
         source=source.name,
-        live=(geodata_dir / REGIONS_FILE, geodata_dir / REGIONS_WEB_FILE),
+        live=live,
         previous=tuple(kept),
         summary=f"{source.name}: region boundaries swapped in for {swapped}",
         problems=report.problems,
@@ -316,6 +339,7 @@ def install(
     geodata_dir: Path | None = None,
     date: dt.date | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    dry_run: bool = False,
 ) -> Installed:
     """Validate a GeoJSON file and, only if it is usable, put it live atomically.
 
@@ -332,6 +356,8 @@ def install(
         A control layer's date, when the file does not carry it.
     max_bytes
         Refuse files larger than this.
+    dry_run
+        Only check the file and say what would be installed; write nothing.
 
     Returns
     -------
@@ -348,12 +374,14 @@ def install(
     # A date only makes sense for a control layer.
     chosen = kind or ("control" if date is not None else guess_kind(source, max_bytes=max_bytes))
     if chosen == "control":
-        return install_control(source, geodata_dir=folder, date=date, max_bytes=max_bytes)
+        return install_control(
+            source, geodata_dir=folder, date=date, max_bytes=max_bytes, dry_run=dry_run
+        )
     if chosen == "regions":
         if date is not None:
             raise GeodataError(
                 f"{source.name}: a date was given, but region boundaries are not dated; "
                 "install it as a control layer (kind 'control') or leave the date out"
             )
-        return install_regions(source, geodata_dir=folder, max_bytes=max_bytes)
+        return install_regions(source, geodata_dir=folder, max_bytes=max_bytes, dry_run=dry_run)
     raise GeodataError(f"unknown kind {chosen!r}; expected one of {', '.join(KINDS)}")

@@ -507,3 +507,33 @@ def test_measured_control_next_to_the_article_figures(geodata_copy, layers):
         "No control layer on or before 9 Aug 2025. The first is dated 15 Aug 2025. "
         "Upload one below.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "first_lines"),
+    [
+        (
+            ["control/frontline_export.geojson"],
+            [
+                "frontline_export.geojson: control layer of 2025-06-01 (date from property), "
+                "2 feature(s), 67,728 km2",
+                "would install control_2025-06-01.geojson",
+            ],
+        ),
+        (
+            ["gadm.geojson", "--kind", "regions"],
+            [
+                "gadm.geojson: region boundaries for donetsk, luhansk, kherson",
+                "would install regions.geojson",
+                "would install regions_web.geojson",
+            ],
+        ),
+    ],
+)
+def test_swap_dry_run_writes_nothing(runner, geodata_copy, schemas, monkeypatch, args, first_lines):
+    monkeypatch.setenv("MAPDASH_GEODATA", str(geodata_copy))
+    before = _snapshot_bytes(geodata_copy)
+    result = runner.invoke(main, ["swap", str(schemas / args[0]), *args[1:], "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[: len(first_lines)] == first_lines
+    assert _snapshot_bytes(geodata_copy) == before
