@@ -105,6 +105,14 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str
 
 def test_production_server_runs_gunicorn_workers(tmp_path: Path) -> None:
     with run_server(tmp_path, args=("--production", "--workers", "2")) as server:
+        # A fresh worker must serve every script the page names, even all at once.
+        page = _get(server.url + "/")[2].decode()
+        scripts = re.findall(r'<script src="([^"]+)"', page)
+        assert len(scripts) >= 5
+        with ThreadPoolExecutor(max_workers=len(scripts)) as pool:
+            statuses = list(pool.map(lambda src: _get(server.url + src)[0], scripts))
+        assert statuses == [200] * len(scripts)
+
         status, headers, body = _get(server.url + "/healthz")
         assert status == 200 and json.loads(body)["status"] == "ok"
         assert headers["Server"].startswith("gunicorn")

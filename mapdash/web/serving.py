@@ -208,6 +208,24 @@ def gunicorn_options(
     }
 
 
+def warm_up(server: flask.Flask) -> None:
+    """Render the page once, so that every script it names is registered before serving.
+
+    Dash registers the script paths a page may ask for while it renders that page; a worker
+    that has not rendered it yet answers those requests with 500, and a page whose scripts
+    arrive in several workers at once fails to start. Done before gunicorn forks, every worker
+    starts with the paths registered.
+
+    Raises
+    ------
+    RuntimeError
+        If the page cannot be rendered.
+    """
+    response = server.test_client().get("/")
+    if response.status_code != 200:
+        raise RuntimeError(f"the dashboard page failed to render (HTTP {response.status_code})")
+
+
 def run_production(
     server: flask.Flask,
     *,
@@ -234,6 +252,7 @@ def run_production(
     """
     from gunicorn.app.base import BaseApplication
 
+    warm_up(server)
     options = gunicorn_options(
         host=host, port=port, workers=workers, threads=threads, access_log=access_log
     )
@@ -263,4 +282,5 @@ __all__ = [
     "health_payload",
     "max_request_bytes",
     "run_production",
+    "warm_up",
 ]
