@@ -297,6 +297,13 @@ class Exporter:
         ExportError
             If Chromium cannot be started.
         """
+        topojson_file = TOPOJSON_DIR / "world_110m.json"
+        if not topojson_file.is_file():
+            raise ExportError(
+                f"{topojson_file} is missing: the map's world outline is read from there so that "
+                "nothing is fetched from the internet; restore it with 'git checkout "
+                "assets/topojson' or rebuild it with scripts/build_geodata.py"
+            )
         self.start()
         size = size or DEFAULT_SIZES[fmt]
         opts = {"format": fmt, "width": size.width, "height": size.height, "scale": size.scale}
@@ -318,8 +325,7 @@ class Exporter:
             return bytes(future.result(timeout=self.timeout + 10))
         except Exception as err:
             raise ExportError(
-                f"the headless Chromium ({self.chromium}) could not draw the figure: {err}; if "
-                f"it is missing or broken, {INSTALL_HINT}"
+                f"the headless Chromium ({self.chromium}) could not draw the figure: {err}"
             ) from err
 
     def render(self, figure: go.Figure, fmt: ExportFormat, size: PageSize | None = None) -> bytes:

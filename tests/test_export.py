@@ -19,6 +19,7 @@ import pytest
 import shapely
 from PIL import Image
 
+from mapdash import export as export_module
 from mapdash.briefing import (
     BriefingData,
     batch_name,
@@ -462,3 +463,17 @@ def test_exports_are_written_where_asked(tmp_path, data, exporter, offer):
     path = exporter.write(figure, tmp_path / "offer.svg", size=PageSize(640, 360))
     assert path.read_text().startswith("<svg")
     assert Path(path).stat().st_size > 10_000
+
+
+def test_the_world_outline_is_read_from_the_project_not_a_cdn(
+    data, exporter, offer, tmp_path, monkeypatch
+):
+    figure = briefing_figure(offer, data.regions, data.context, width=640, height=360)
+    size = PageSize(640, 360)
+    monkeypatch.setattr(export_module, "TOPOJSON_DIR", tmp_path)
+    with pytest.raises(ExportError, match=r"world_110m\.json is missing: .* nothing is fetched"):
+        exporter.render(figure, "png", size)
+    # A broken local file breaks the export: Chromium reads this file, with no CDN fallback.
+    (tmp_path / "world_110m.json").write_text("{not json")
+    with pytest.raises(ExportError, match=r"topojson file at file://.*world_110m\.json"):
+        exporter.render(figure, "png", size)
