@@ -114,6 +114,24 @@ def date_from_name(name: str) -> dt.date | None:
         return None
 
 
+def _read_date(value: object) -> dt.date | None:
+    """Read a property's date: ISO date or date-time, written date, or epoch (s or ms)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        # Tools such as ArcGIS write dates as milliseconds since 1970.
+        seconds = value / 1000 if abs(value) > 1e11 else value
+        try:
+            return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = str(value).strip()
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        return parse_date(text)
+
+
 def _property_dates(
     name: str, properties: Sequence[tuple[int, Mapping[str, Any]]]
 ) -> tuple[dict[dt.date, list[str]], list[str]]:
@@ -125,7 +143,7 @@ def _property_dates(
             value = props.get(key)
             if value is None or value == "":
                 continue
-            date = parse_date(str(value)[:10] if "T" in str(value) else str(value))
+            date = _read_date(value)
             if date is None:
                 problems.append(
                     f"{name} feature {index}: property {key}={value!r} is not a date; expected "

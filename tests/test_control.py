@@ -258,3 +258,15 @@ def test_areas_control_errors_are_clean(runner, layers):
     assert result.exit_code == 1
     assert "Error: two_dates.geojson: the features name 2 different dates" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2025-08-15", "2025-08-15T06:00:00Z", "15 August 2025", "Aug 15, 2025", 1755216000000],
+)
+def test_date_properties_as_tools_write_them(tmp_path, layers, value):
+    data = json.loads((layers / "frontline.geojson").read_text())
+    data["features"][0]["properties"] = {"as_of": value}
+    path = tmp_path / "layer.geojson"
+    path.write_text(json.dumps(data))
+    assert control.read_control(path).date == dt.date(2025, 8, 15)
