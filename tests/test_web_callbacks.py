@@ -217,3 +217,15 @@ def _find(component, component_id):
             if found is not None:
                 return found
     return None
+
+
+def test_unchanged_side_panel_is_not_sent_again(data):
+    shown = "?date=2025-08-10&sel=actor:russia"
+    quiet = show_view(data, "?date=2025-08-12&sel=actor:russia", shown=shown)
+    assert quiet[6] is no_update and quiet[7] is no_update and quiet[8] is no_update
+    assert quiet[9] == "12 Aug 2025"
+    moved = show_view(data, "?date=2025-08-17&sel=actor:russia", shown=shown)
+    assert moved[7] is not no_update
+    assert "Witkoff" in text_of(moved[7])
+    other = show_view(data, "?date=2025-08-10&sel=actor:ukraine", shown=shown)
+    assert other[8] is not no_update and other[7] is not no_update

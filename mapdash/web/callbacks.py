@@ -1,8 +1,8 @@
 """Callbacks: thin adapters from component properties to the view and render functions.
 
-Two callbacks. ``sync`` turns any control (URL, slider, buttons, play ticks, selectors) into the
-one canonical view and writes it back to the URL and every control; ``show`` draws the URL's view.
-Their bodies are plain functions (``sync_controls``, ``show_view``) tested without a browser.
+One callback: any control (URL, slider, buttons, play ticks, selectors) becomes the one
+canonical view, written back to the URL and every control (``sync_controls``), and the view is
+drawn (``show_view``). Both are plain functions, tested without a browser.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from ..timeline import Selection, format_date
 from . import ids
 from .data import AppData
 from .render import (
+    Screen,
     differences_text,
     event_note,
     legend,
     map_patch,
     on_the_table,
+    panel_keys,
     region_rows,
     screen,
 )
@@ -102,24 +104,35 @@ def sync_controls(
     )
 
 
-def show_view(data: AppData, search: str | None) -> tuple[Any, ...]:
-    """Everything ``show`` writes for the URL's view, in the order of its outputs."""
+def show_view(data: AppData, search: str | None, *, shown: str | None = None) -> tuple[Any, ...]:
+    """Everything the callback draws for the URL's view, in the order of ``_SHOW_OUTPUTS``.
+
+    ``shown`` is the query of the view on the page now, if known: parts of the side panel that
+    would come out the same are left alone (``no_update``) instead of being sent again.
+    """
     view, _ = read_query(search, data.timeline)
-    shown = screen(data, view)
-    right = shown.right
+    drawn = screen(data, view)
+    right = drawn.right
+    keys = panel_keys(data, view, drawn)
+    same = panel_keys(data, *_screen_of(data, shown)) if shown is not None else None
     return (
-        map_patch(shown.left.paint),
+        map_patch(drawn.left.paint),
         map_patch(right.paint) if right else no_update,
-        shown.left.title,
+        drawn.left.title,
         right.title if right else "",
         "maps compare" if right else "maps single",
-        differences_text(shown),
-        legend(shown),
-        on_the_table(data, view),
-        region_rows(data, view, shown.left),
+        differences_text(drawn),
+        no_update if same and same.legend == keys.legend else legend(drawn),
+        no_update if same and same.cards == keys.cards else on_the_table(data, view),
+        no_update if same and same.regions == keys.regions else region_rows(data, view, drawn.left),
         format_date(view.date),
         event_note(data, view),
     )
+
+
+def _screen_of(data: AppData, search: str) -> tuple[View, Screen]:
+    view, _ = read_query(search, data.timeline)
+    return view, screen(data, view)
 
 
 _CONTROL_INPUTS = (
@@ -143,6 +156,20 @@ _CONTROL_PROPS = {
 
 
 _SELECTION_BUTTONS = {"type": ids.SELECTION_OPTION, "token": ALL}
+#: What ``show_view`` returns, in order.
+_SHOW_OUTPUTS = (
+    Output(ids.MAP_LEFT, "figure"),
+    Output(ids.MAP_RIGHT, "figure"),
+    Output(ids.MAP_LEFT_TITLE, "children"),
+    Output(ids.MAP_RIGHT_TITLE, "children"),
+    Output(ids.MAPS, "className"),
+    Output(ids.DIFFERENCES, "children"),
+    Output(ids.LEGEND, "children"),
+    Output(ids.ON_TABLE, "children"),
+    Output(ids.REGION_TABLE, "children"),
+    Output(ids.AS_OF, "children"),
+    Output(ids.EVENT_NOTE, "children"),
+)
 
 
 def _trigger(values: dict[str, Any]) -> tuple[str | None, Any]:
@@ -154,7 +181,11 @@ def _trigger(values: dict[str, Any]) -> tuple[str | None, Any]:
 
 
 def register(app: dash.Dash, data: AppData) -> None:
-    """Attach the dashboard's callbacks to ``app``."""
+    """Attach the dashboard's callback to ``app``.
+
+    One callback both syncs the controls and draws the view, so that a slider step costs a
+    single round trip.
+    """
     options = [o.selection.token for o in data.timeline.options()]
 
     @app.callback(
@@ -168,6 +199,7 @@ def register(app: dash.Dash, data: AppData) -> None:
         Output(ids.PLAY, "children"),
         Output(ids.PLAY, "aria-pressed"),
         Output(ids.NOTICE, "children"),
+        *_SHOW_OUTPUTS,
         Input(ids.URL, "search"),
         Input(_SELECTION_BUTTONS, "n_clicks"),
         *[Input(cid, _CONTROL_PROPS[cid]) for cid in _CONTROL_INPUTS],
@@ -190,21 +222,6 @@ def register(app: dash.Dash, data: AppData) -> None:
             not c.playing,
             *play,
             c.notice,
+            # On load and on back/forward the page may show another view than ``search``.
+            *show_view(data, c.search, shown=None if trigger in (None, ids.URL) else search),
         )
-
-    @app.callback(
-        Output(ids.MAP_LEFT, "figure"),
-        Output(ids.MAP_RIGHT, "figure"),
-        Output(ids.MAP_LEFT_TITLE, "children"),
-        Output(ids.MAP_RIGHT_TITLE, "children"),
-        Output(ids.MAPS, "className"),
-        Output(ids.DIFFERENCES, "children"),
-        Output(ids.LEGEND, "children"),
-        Output(ids.ON_TABLE, "children"),
-        Output(ids.REGION_TABLE, "children"),
-        Output(ids.AS_OF, "children"),
-        Output(ids.EVENT_NOTE, "children"),
-        Input(ids.URL, "search"),
-    )
-    def show(search: str | None) -> tuple[Any, ...]:
-        return show_view(data, search)

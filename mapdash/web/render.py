@@ -89,6 +89,34 @@ def screen(data: AppData, view: View) -> Screen:
     )
 
 
+@dataclass(frozen=True)
+class PanelKeys:
+    """What the legend, the cards and the region table depend on; equal keys, equal HTML."""
+
+    legend: tuple[str, ...]
+    cards: tuple[tuple[str, ...], tuple[str, ...]]
+    regions: tuple[object, ...]
+
+
+def panel_keys(data: AppData, view: View, screen_: Screen) -> PanelKeys:
+    """Summarise what the side panel shows for a view, to skip re-sending unchanged parts."""
+    left = screen_.left.states
+    right = screen_.right.paint.legend_keys if screen_.right else ()
+    positions = tuple(c.id for c in data.timeline.state(view.date).positions)
+    deciding = tuple(s.claim.id for s in left if s.claim)
+    control = tuple(f.id for f in data.timeline.control_at(view.date))
+    regions = (
+        view.selection,
+        tuple((s.disposition, s.claim and s.claim.id) for s in left),
+        control,
+    )
+    return PanelKeys(
+        legend=screen_.left.paint.legend_keys + right,
+        cards=(positions, deciding),
+        regions=regions,
+    )
+
+
 def map_patch(paint: RegionPaint) -> Patch:
     """Update colours, hover text, outlines and hatching of a map figure; no geometry."""
     patch = Patch()
