@@ -471,7 +471,8 @@ def export(
     import datetime as dt
     import time
 
-    from .briefing import BriefingData, batch_name, briefing_figure, make_briefing, select
+    from .briefing import BriefingData, batch_name, make_briefing, select
+    from .briefing_page import briefing_figure
     from .export import Exporter, check_writable, default_size, format_of, write_bytes
     from .export import animate as write_gif
     from .timeline import Selection

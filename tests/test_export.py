@@ -20,14 +20,8 @@ import shapely
 from PIL import Image
 
 from mapdash import export as export_module
-from mapdash.briefing import (
-    BriefingData,
-    batch_name,
-    briefing_figure,
-    make_briefing,
-    meaning,
-    select,
-)
+from mapdash.briefing import BriefingData, batch_name, make_briefing, meaning, select
+from mapdash.briefing_page import briefing_figure
 from mapdash.cli import main
 from mapdash.errors import ExportError, MapdashError
 from mapdash.export import (

@@ -12,7 +12,8 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
-from ..briefing import batch_name, briefing_figure, make_briefing
+from ..briefing import batch_name, make_briefing
+from ..briefing_page import briefing_figure
 from ..errors import MapdashError
 from ..export import DEFAULT_SIZES, FORMATS, Exporter, ExportFormat, shared_exporter
 from . import ids
