@@ -363,10 +363,12 @@ def test_upload_past_the_size_limit(geodata_copy, layers, monkeypatch):
         live.upload("control_2025-08-15.geojson", _data_url(content))
 
 
-def test_upload_problems_are_listed(geodata_copy, layers):
+def test_upload_problems_are_listed_and_logged(geodata_copy, layers, caplog):
     live = LiveGeodata(geodata_copy, min_interval=0)
     content = (layers / "bad_date.geojson").read_bytes()
-    shown, changed = swap.upload_result(live, "bad_date.geojson", _data_url(content), "", "")
+    with caplog.at_level("WARNING", logger="mapdash.live"):
+        shown, changed = swap.upload_result(live, "bad_date.geojson", _data_url(content), "", "")
+    assert "bad_date.geojson not live: upload refused: bad_date.geojson: no date" in caplog.text
     assert not changed
     problems = shown.children[2].children
     assert [li.children for li in problems] == [

@@ -310,6 +310,22 @@ class LiveGeodata:
         GeodataError
             When the file is too large, not .geojson/.json, or unusable; nothing changes then.
         """
+        try:
+            return self._upload(filename, contents, kind=kind, date=date, max_bytes=max_bytes)
+        except GeodataError as err:
+            name = Path(filename or "upload").name
+            self._log(self._rejection(name, f"upload refused: {err}", err.problems))
+            raise
+
+    def _upload(
+        self,
+        filename: str,
+        contents: str,
+        *,
+        kind: Kind | None = None,
+        date: dt.date | None = None,
+        max_bytes: int | None = None,
+    ) -> Installed:
         limit = max_bytes or upload_max_bytes()
         name = Path(filename or "upload.geojson").name
         if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
