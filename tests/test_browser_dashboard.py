@@ -127,7 +127,8 @@ def test_page_offline_and_every_region_drawn_as_itself(page, server, samples, sc
     assert close(outside["sea"], hex_rgb(SEA)), outside
     topojson = [u for u in page.record.requests if "topojson" in u]
     assert topojson and all(u.startswith(server.url + "/assets/topojson/") for u in topojson)
-    page.screenshot(path=str(screenshot_dir / "dashboard-russia-2025-08-10.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "dashboard-russia-2025-08-10.png"))
+    page.screenshot(path=str(screenshot_dir / "dashboard-full-page.png"), full_page=True)
 
 
 def test_slider_by_keyboard_to_alaska_week_turns_donetsk_to_russia(page, server, samples):
@@ -220,7 +221,7 @@ def test_compare_mode_shows_both_maps(page, server, samples, screenshot_dir):
     assert page.locator("#differences").text_content() == (
         "Outlined in bold, where the two differ: Donetsk, Luhansk."
     )
-    page.screenshot(path=str(screenshot_dir / "dashboard-compare.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "dashboard-compare.png"))
 
 
 def test_compare_picked_from_the_dropdown(page, server):

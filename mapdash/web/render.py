@@ -189,14 +189,17 @@ def _region_item(key: str, disposition: Disposition) -> html.Li:
     return html.Li([swatch(entry), f"{_region_name(key)}: {entry.label}"])
 
 
-def _quotes(data: AppData, claims: Sequence[Claim]) -> list[Any]:
-    """Show the first quote of each claim; fold the rest away under a disclosure."""
-    first: list[Any] = [quote(data, claim.evidence[0]) for claim in claims if claim.evidence]
-    rest = [quote(data, evidence) for claim in claims for evidence in claim.evidence[1:]]
-    if rest:
-        noun = "quote" if len(rest) == 1 else "quotes"
-        first.append(html.Details([html.Summary(f"{len(rest)} more {noun}"), *rest]))
-    return first
+def _quotes(data: AppData, claims: Sequence[Claim], *, open_first: bool) -> list[Any]:
+    """Show the first quote of each claim when ``open_first``; fold the others away."""
+    evidence = [e for claim in claims for e in claim.evidence]
+    firsts = [claim.evidence[0] for claim in claims if claim.evidence] if open_first else []
+    folded = [e for e in evidence if e not in firsts]
+    shown: list[Any] = [quote(data, e) for e in firsts]
+    if folded:
+        noun = "quote" if len(folded) == 1 else "quotes"
+        summary = f"{len(folded)} more {noun}" if firsts else f"{len(folded)} {noun}"
+        shown.append(html.Details([html.Summary(summary), *[quote(data, e) for e in folded]]))
+    return shown
 
 
 def position_card(
@@ -231,7 +234,8 @@ def position_card(
             html.P(proposal.label, className="proposal-label") if proposal else None,
             html.P(summary, className="summary"),
             html.Ul(regions, className="claim-regions") if regions else None,
-            *_quotes(data, claims),
+            # Quotes of the cards behind the map stay open; the others fold to keep the panel short.
+            *_quotes(data, claims, open_first=selected),
         ],
         className=f"card actor-{newest.actor}" + (" selected" if selected else ""),
         **attrs({"data-claims": " ".join(c.id for c in claims)}),
