@@ -295,7 +295,8 @@ class Timeline:
     def describe(self, selection: Selection) -> str:
         """Name a selection for titles: "Russia's position" or the proposal's label."""
         if selection.kind == "actor":
-            return f"{actor_name(selection.key)}'s position"
+            name = actor_name(selection.key)
+            return f"{name}' position" if name.endswith("s") else f"{name}'s position"
         proposal = self.proposals.get(selection.key)
         return proposal.label if proposal else selection.key
 

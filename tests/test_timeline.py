@@ -176,7 +176,7 @@ def test_options_list_actors_then_proposals(small):
         "proposal:us-april",
         "proposal:ru-donbas",
     ]
-    assert small.describe(Selection("actor", "united_states")) == "United States's position"
+    assert small.describe(Selection("actor", "united_states")) == "United States' position"
 
 
 def test_selection_tokens_round_trip_and_bad_ones_are_explained(small):

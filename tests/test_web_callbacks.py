@@ -229,3 +229,14 @@ def test_unchanged_side_panel_is_not_sent_again(data):
     assert "Witkoff" in text_of(moved[7])
     other = show_view(data, "?date=2025-08-10&sel=actor:ukraine", shown=shown)
     assert other[8] is not no_update and other[7] is not no_update
+
+
+def test_compare_one_actor_at_two_dates(data):
+    out = show_view(data, "?date=2025-12-03&sel=actor:united_states&date2=2025-04-15")
+    assert out[4] == "maps compare"
+    assert out[2] == "United States' position, as of 3 Dec 2025"
+    assert out[3] == "United States' position, as of 15 Apr 2025"
+    # April: the Witkoff plan; December: the 28-point plan, whose territory terms are unknown.
+    assert out[5] == (
+        "Outlined in bold, where the two differ: Crimea, Donetsk, Luhansk, Kherson, Zaporizhzhia."
+    )
