@@ -12,6 +12,7 @@ from .errors import (
 )
 from .extract import extract_article
 from .regions import GROUPS, REGION_IDS, REGIONS, expand_group, get_region, match_code, match_name
+from .timeline import Selection, Timeline, transfer_beyond_line
 from .types import Article, Claim, ControlFact, Evidence, Proposal, Region
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "MapdashError",
     "Proposal",
     "Region",
+    "Selection",
+    "Timeline",
     "UnknownRegionError",
     "check_claims",
     "corpus_warnings",
@@ -41,6 +44,7 @@ __all__ = [
     "match_code",
     "match_name",
     "save_claims",
+    "transfer_beyond_line",
 ]
 
 __version__ = "0.1.0"
