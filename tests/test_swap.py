@@ -397,50 +397,74 @@ def test_overlay_patch_follows_the_slider_date(geodata_copy, layers):
     assert trace_value(after, "name") == "control 2025-08-15"
 
 
-def test_swapped_boundaries_redraw_the_map_when_the_data_changes(geodata_copy, schemas):
+def _app_data(geodata_dir):
     from mapdash.config import PROJECT_ROOT, Paths
-    from mapdash.figures import REGION_TRACE
     from mapdash.web.data import AppData
 
-    data = AppData.load(Paths(geodata=geodata_copy, seeds=PROJECT_ROOT / "seeds"))
+    return AppData.load(Paths(geodata=geodata_dir, seeds=PROJECT_ROOT / "seeds"))
+
+
+def test_swapped_boundaries_redraw_both_maps(geodata_copy, schemas):
+    from mapdash.figures import REGION_TRACE
+
+    data = _app_data(geodata_copy)
     live = LiveGeodata(geodata_copy, min_interval=0)
     before = live.snapshot()
+    page = before.regions_version
+    # Nothing to send on page load while the layout's boundaries are live and no layer applies.
+    left, right, _, shown = swap.overlay_outputs(
+        data, before, "?date=2025-08-20", shown=None, page_regions=page
+    )
+    assert left is dash.no_update and right is dash.no_update
+
     store.install(schemas / "osm.geojson", geodata_dir=geodata_copy)
     after = live.snapshot()
-    assert after.version != before.version
-
-    figure, _, _ = swap.overlay_outputs(data, after, "?date=2025-08-20", only_date=False)
-    drawn = {
-        f["properties"]["id"]: shapely.geometry.shape(f["geometry"])
-        for f in figure.data[REGION_TRACE].geojson["features"]
-    }
+    assert after.regions_version != before.regions_version
     web = geodata.load_regions(resolution="web", geodata_dir=geodata_copy)
-    old_web = before.regions_web
-    for rid in ("zaporizhzhia", "kursk"):  # the two regions osm.geojson carries
-        assert drawn[rid].symmetric_difference(web.geometry[rid]).area < 1e-3
-        assert drawn[rid].symmetric_difference(old_web.geometry[rid]).area > 1e-3
-    patch, _, _ = swap.overlay_outputs(data, after, "?date=2025-08-20", only_date=True)
-    assert isinstance(patch, dash.Patch)
+    for seen in (shown, None):  # an open page, and a page loaded after the swap
+        left, right, _, now = swap.overlay_outputs(
+            data, after, "?date=2025-08-20", shown=seen, page_regions=page
+        )
+        for figure in (left, right):
+            drawn = {
+                f["properties"]["id"]: shapely.geometry.shape(f["geometry"])
+                for f in figure.data[REGION_TRACE].geojson["features"]
+            }
+            for rid in ("zaporizhzhia", "kursk"):  # the two regions osm.geojson carries
+                assert drawn[rid].symmetric_difference(web.geometry[rid]).area < 1e-3
+                assert drawn[rid].symmetric_difference(before.regions_web.geometry[rid]).area > 1e-3
+    # Once redrawn, a date change sends no geometry.
+    left, right, _, _ = swap.overlay_outputs(
+        data, after, "?date=2025-08-17", shown=now, page_regions=page
+    )
+    assert left is dash.no_update and right is dash.no_update
 
 
-def test_slider_moves_resend_the_overlay_only_when_the_layer_changes(geodata_copy, layers):
-    from mapdash.config import PROJECT_ROOT, Paths
-    from mapdash.web.data import AppData
-
+def test_the_overlay_is_resent_only_when_the_layer_changes(geodata_copy, layers):
     store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
-    data = AppData.load(Paths(geodata=geodata_copy, seeds=PROJECT_ROOT / "seeds"))
+    data = _app_data(geodata_copy)
     snapshot = LiveGeodata(geodata_copy, min_interval=0).snapshot()
-    _, _, shown = swap.overlay_outputs(data, snapshot, "?date=2025-08-20", only_date=False)
-    same, measured, _ = swap.overlay_outputs(
-        data, snapshot, "?date=2025-08-17", only_date=True, shown=shown
+    page = snapshot.regions_version
+    first, right, _, shown = swap.overlay_outputs(
+        data, snapshot, "?date=2025-08-20", shown=None, page_regions=page
+    )
+    assert isinstance(first, dash.Patch) and right is dash.no_update
+    same, _, measured, _ = swap.overlay_outputs(
+        data, snapshot, "?date=2025-08-17", shown=shown, page_regions=page
     )
     assert same is dash.no_update
     assert "layer of 15 Aug 2025" in str(measured)
-    earlier, _, hidden = swap.overlay_outputs(
-        data, snapshot, "?date=2025-08-09", only_date=True, shown=shown
+    earlier, _, _, hidden = swap.overlay_outputs(
+        data, snapshot, "?date=2025-08-09", shown=shown, page_regions=page
     )
     assert isinstance(earlier, dash.Patch)
-    assert hidden.endswith(":none")
+    assert hidden == f"{page}|none|single"
+    # Compare mode: the second map at 9 Aug gets no layer, the first keeps 15 Aug's.
+    left, right, _, both = swap.overlay_outputs(
+        data, snapshot, "?date=2025-08-20&date2=2025-08-09", shown=shown, page_regions=page
+    )
+    assert both == f"{page}|2025-08-15|none"
+    assert isinstance(left, dash.Patch) and isinstance(right, dash.Patch)
 
 
 def test_a_file_still_being_copied_in_waits_for_the_next_look(geodata_copy, layers):

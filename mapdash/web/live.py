@@ -83,6 +83,8 @@ class Snapshot:
     """What is live now: regions, control layers and the measured numbers per layer."""
 
     version: str
+    #: Changes only when the region boundaries change (the map then needs new geometry).
+    regions_version: str
     regions_web: geopandas.GeoDataFrame
     regions_full: geopandas.GeoDataFrame
     layers: tuple[ControlLayer, ...]
@@ -159,6 +161,7 @@ class LiveGeodata:
         broken = [rejection for _, rejection in self._broken.values()]
         return Snapshot(
             version=hashlib.sha256(repr(state).encode()).hexdigest()[:16],
+            regions_version=hashlib.sha256(repr(self._regions_key).encode()).hexdigest()[:16],
             regions_web=web,
             regions_full=full,
             layers=layers,

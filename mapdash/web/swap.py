@@ -229,34 +229,59 @@ def overlay_outputs(
     snapshot: Snapshot,
     search: str | None,
     *,
-    only_date: bool,
-    shown: str | None = None,
-) -> tuple[Any, list[Any], str]:
-    """Return what ``overlay`` writes: the left map, measured control, and what the map shows.
+    shown: str | None,
+    page_regions: str,
+) -> tuple[Any, Any, list[Any], str]:
+    """Return what ``overlay`` writes: both maps, measured control, and what the maps now show.
 
-    When only the date changed, a Patch swaps the overlay, or nothing is sent when the map
-    already shows that layer (``shown``); when the data changed (or the page loaded) the map is
-    redrawn from the live boundaries, which may have been swapped.
+    ``shown`` is what the maps showed so far (None on page load, when they show the layout's
+    boundaries, version ``page_regions``). When the boundaries changed, both maps are redrawn
+    from the live ones; otherwise Patches swap the overlays, or nothing is sent when the maps
+    already show the right layers.
     """
     view, _notice = read_query(search, data.timeline)
     measured = measured_children(data, snapshot, view.date)
-    layer = snapshot.layer_at(view.date)
-    drawn = f"{snapshot.version}:{layer.date.isoformat() if layer else 'none'}"
-    if only_date:
-        if drawn == shown:
-            return no_update, measured, drawn
-        return overlay_patch(snapshot, view.date), measured, drawn
-    figure = map_figure(
-        snapshot.regions_web,
-        data.context,
-        screen(data, view).left.paint,
-        control=layer.geometry if layer else None,
+    right_date = view.right[1] if view.comparing else None
+    left_layer = snapshot.layer_at(view.date)
+    right_layer = snapshot.layer_at(right_date) if right_date else None
+    now = "|".join(
+        [
+            snapshot.regions_version,
+            left_layer.date.isoformat() if left_layer else "none",
+            "single"
+            if right_date is None
+            else right_layer.date.isoformat()
+            if right_layer
+            else "none",
+        ]
     )
-    return figure, measured, drawn
+    drawn_regions = shown.split("|", 1)[0] if shown else page_regions
+    if drawn_regions == snapshot.regions_version:
+        if now == shown or (shown is None and left_layer is None and right_layer is None):
+            return no_update, no_update, measured, now
+        right = overlay_patch(snapshot, right_date) if right_date else no_update
+        return overlay_patch(snapshot, view.date), right, measured, now
+    shown_screen = screen(data, view)
+    figures = [
+        map_figure(
+            snapshot.regions_web,
+            data.context,
+            side.paint,
+            control=layer.geometry if layer else None,
+        )
+        for side, layer in (
+            (shown_screen.left, left_layer),
+            # A hidden second map is redrawn too, so that it is current when compare opens.
+            (shown_screen.right or shown_screen.left, right_layer),
+        )
+    ]
+    return figures[0], figures[1], measured, now
 
 
 def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
     """Attach the polling, upload and overlay callbacks to ``app``."""
+    # The layout's maps are drawn once, from the boundaries live when the app was created.
+    page_regions = live.snapshot().regions_version
 
     @app.callback(
         Output(ids.DATA_VERSION, "data"),
@@ -290,6 +315,7 @@ def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
 
     @app.callback(
         Output(ids.MAP_LEFT, "figure", allow_duplicate=True),
+        Output(ids.MAP_RIGHT, "figure", allow_duplicate=True),
         Output(ids.CONTROL_MEASURED, "children"),
         Output(ids.OVERLAY_SHOWN, "data"),
         Input(ids.URL, "search"),
@@ -299,5 +325,5 @@ def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
         prevent_initial_call="initial_duplicate",
     )
     def overlay(search: str | None, _v: Any, _u: Any, shown: str | None) -> tuple[Any, ...]:
-        only_date = dash.ctx.triggered_id == ids.URL
-        return overlay_outputs(data, live.snapshot(), search, only_date=only_date, shown=shown)
+        snapshot = live.snapshot()
+        return overlay_outputs(data, snapshot, search, shown=shown, page_regions=page_regions)
