@@ -403,8 +403,22 @@ def _parse_feature(name: str, index: int, feature: object) -> _Parsed:
         return _Parsed(index, label, properties, geom_type, None, (problem,))
     try:
         geometry = shape(geojson)
-    except (ValueError, TypeError, AttributeError, IndexError, KeyError) as err:
+    except (
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        KeyError,
+        shapely.errors.GEOSException,
+    ) as err:
         problem = f"{where}: {geom_type} coordinates are malformed ({err})"
+        return _Parsed(index, label, properties, geom_type, None, (problem,))
+    # GEOS cannot orient or repair rings through NaN or infinity (JSON readers accept both).
+    if not np.isfinite(shapely.get_coordinates(geometry)).all():
+        problem = (
+            f"{where}: {geom_type} coordinates include NaN or infinity; every coordinate must "
+            "be a finite number - fix or remove those points"
+        )
         return _Parsed(index, label, properties, geom_type, None, (problem,))
     return _Parsed(index, label, properties, geom_type, geometry)
 
@@ -461,7 +475,11 @@ def _repair(
     reason = shapely.is_valid_reason(geometry)
     if reason == "Valid Geometry":
         return geometry, False, problems
-    fixed = _polygonal_part(shapely.make_valid(geometry))
+    try:
+        fixed = _polygonal_part(shapely.make_valid(geometry))
+    except shapely.errors.GEOSException as err:
+        problems.append(f"{where}: invalid geometry ({reason}) that cannot be repaired ({err})")
+        return None, False, problems
     if fixed.is_empty:
         problems.append(
             f"{where}: invalid geometry ({reason}) and nothing polygonal is left after repair; "
