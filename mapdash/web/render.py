@@ -341,7 +341,7 @@ def event_note(data: AppData, view: View) -> str:
         n = len(event.control)
         parts.append(f"{n} control report{'s' if n > 1 else ''}.")
     if event.date != view.date:
-        parts.append(f"Nothing new until {format_date(view.date)}.")
+        parts.append(f"No later event up to {format_date(view.date)}.")
     return " ".join(parts)
 
 
