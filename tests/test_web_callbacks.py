@@ -240,3 +240,17 @@ def test_compare_one_actor_at_two_dates(data):
     assert out[5] == (
         "Outlined in bold, where the two differ: Crimea, Donetsk, Luhansk, Kherson, Zaporizhzhia."
     )
+
+
+def test_event_note_under_the_slider(data):
+    out = show_view(data, "?date=2025-08-10&sel=actor:russia")
+    assert out[10] == (
+        "9 Aug 2025: new from United States, Ukraine (2), Russia (2). 6 control reports. "
+        "No later event up to 10 Aug 2025."
+    )
+    assert show_view(data, "?date=2025-04-01&sel=actor:russia")[10] == (
+        "Apr 2025: new from United States, Ukraine, Europe."
+    )
+    assert show_view(data, "?date=2020-01-01&sel=actor:russia")[10] == (
+        "Before the first reported event."
+    )
