@@ -147,3 +147,24 @@ def test_killed_at_random_moments_never_leaves_a_partial_file(geodata_copy, tmp_
         assert all(p.read_bytes() in expected for p in history)
     # Many installs ran (each replaced the other version), and each kept its predecessor.
     assert len(list((geodata_copy / "history").iterdir())) >= 4
+
+
+def test_region_swaps_killed_at_random_moments_leave_whole_files(geodata_copy, tmp_path, data_dir):
+    """Boundary installs from two schemas alternate; every kill leaves readable, whole files."""
+    from mapdash import geodata
+
+    sources = [data_dir / "geojson" / "gadm.geojson", data_dir / "geojson" / "osm.geojson"]
+    rng = random.Random(6)
+    seen: set[bytes] = set()
+    for _ in range(3):
+        child = _start(tmp_path, "slow-fsync", geodata_copy, sources)
+        _wait_for(child, "STARTED")
+        time.sleep(rng.uniform(0.3, 1.5))
+        _kill(child)
+        for resolution in ("full", "web"):
+            regions = geodata.load_regions(resolution=resolution, geodata_dir=geodata_copy)
+            assert len(regions) == 6
+        seen.add((geodata_copy / "regions.geojson").read_bytes())
+        for kept in (geodata_copy / "history").glob("*_regions*.geojson"):
+            json.loads(kept.read_text())  # whole, never cut short
+    assert len(seen) >= 2, "no install finished between kills"
