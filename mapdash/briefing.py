@@ -7,14 +7,17 @@ Pure functions of the timeline and the corpus (plus a loader for both and the ge
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 
 from .claims import load_claims
 from .config import Paths
+from .control import ControlLayer, LayerFile, installed_layers, read_control
 from .corpus import load_corpus
 from .errors import ExportError
 from .figures import LEGEND, legend_entry
@@ -179,6 +182,9 @@ class BriefingData:
     articles: Mapping[str, Article]
     regions: gpd.GeoDataFrame
     context: gpd.GeoDataFrame
+    #: Installed control layers (``geodata/control/``), oldest first; read on use.
+    layers: tuple[LayerFile, ...] = ()
+    geodata_dir: Path | None = None
 
     @classmethod
     def load(cls, paths: Paths | None = None) -> BriefingData:
@@ -195,7 +201,28 @@ class BriefingData:
             articles=load_corpus(paths.seeds),
             regions=load_regions(resolution="web", geodata_dir=paths.geodata),
             context=load_context(geodata_dir=paths.geodata),
+            layers=installed_layers(paths.geodata),
+            geodata_dir=paths.geodata,
         )
+
+    def control_at(self, date: dt.date) -> ControlLayer | None:
+        """Return the installed control layer the app shows at ``date``: the newest on or before.
+
+        Raises
+        ------
+        GeodataError
+            If that layer's file no longer reads.
+        """
+        earlier = [layer for layer in self.layers if layer.date <= date]
+        if not earlier:
+            return None
+        return _read_layer(earlier[-1].path, self.geodata_dir)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_layer(path: Path, geodata_dir: Path | None) -> ControlLayer:
+    # A batch asks for the same layer on many dates; the file is read once.
+    return read_control(path, geodata_dir=geodata_dir)
 
 
 def select(
@@ -211,8 +238,11 @@ def select(
     if (proposal is None) == (actor is None):
         raise ExportError("choose exactly one of a proposal (--proposal ID) or an actor (--actor)")
     kind: SelectionKind = "proposal" if proposal is not None else "actor"
-    key = proposal if proposal is not None else actor
-    assert key is not None
+    if actor is not None:
+        # "United States" and "united-states" name the actor united_states.
+        key = "_".join(actor.strip().lower().replace("-", " ").split())
+    else:
+        key = proposal or ""
     valid = [o.selection.key for o in timeline.options() if o.selection.kind == kind]
     if key not in valid:
         raise ExportError(f"unknown {kind} {key!r}; valid {kind} ids: {', '.join(valid)}")

@@ -449,6 +449,12 @@ def swap(
 )
 @click.option("--title", default=None, help="Replace the generated title.")
 @click.option("--note", default=None, help="A note printed under the map.")
+@click.option(
+    "--control/--no-control",
+    default=True,
+    show_default=True,
+    help="Draw the installed control layer of the date on the (first) map, as the app does.",
+)
 def export(
     as_of: object,
     proposal: str | None,
@@ -466,10 +472,13 @@ def export(
     scale: float | None,
     title: str | None,
     note: str | None,
+    control: bool,
 ) -> None:
     """Export a briefing map (title, date, legend, sources) as PNG, SVG, PDF or animated GIF."""
     import datetime as dt
     import time
+
+    import plotly.graph_objects as go
 
     from .briefing import BriefingData, batch_name, make_briefing, select
     from .briefing_page import briefing_figure
@@ -492,7 +501,7 @@ def export(
     other_date = compare_date.date() if isinstance(compare_date, dt.datetime) else None
     date = as_of.date() if isinstance(as_of, dt.datetime) else timeline.span[1]
 
-    def figure(day: dt.date, size: tuple[int, int], *, large_date: bool = False) -> object:
+    def figure(day: dt.date, size: tuple[int, int], *, large_date: bool = False) -> go.Figure:
         briefing = make_briefing(
             timeline,
             data.articles,
@@ -503,6 +512,7 @@ def export(
             title=title,
             note=note,
         )
+        layer = data.control_at(day) if control else None
         return briefing_figure(
             briefing,
             data.regions,
@@ -510,6 +520,8 @@ def export(
             width=size[0],
             height=size[1],
             large_date=large_date,
+            control=layer.geometry if layer else None,
+            control_date=layer.date if layer else None,
         )
 
     if animate:

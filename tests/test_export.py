@@ -85,7 +85,9 @@ def exports(data, exporter, offer) -> dict[str, bytes]:
 def svg_text(svg: str) -> str:
     """The text a reader sees in an SVG: every <text> element's content, unescaped."""
     parts = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.DOTALL)
-    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", part) for part in parts))
+    text = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", part) for part in parts))
+    # Wrapped lines read as one run of words.
+    return " ".join(text.split())
 
 
 def region_shapes(svg: str) -> dict[str, shapely.Polygon]:
@@ -471,3 +473,30 @@ def test_the_world_outline_is_read_from_the_project_not_a_cdn(
     (tmp_path / "world_110m.json").write_text("{not json")
     with pytest.raises(ExportError, match=r"topojson file at file://.*world_110m\.json"):
         exporter.render(figure, "png", size)
+
+
+def test_actor_may_be_named_as_people_write_it(data):
+    assert select(data.timeline, actor="United States") == Selection("actor", "united_states")
+    assert select(data.timeline, actor="united-states") == Selection("actor", "united_states")
+
+
+def test_cli_draws_the_installed_control_layer_of_the_date(
+    runner, tmp_path, geodata_copy, data_dir, monkeypatch
+):
+    (geodata_copy / "control").mkdir()
+    layer = data_dir / "geojson" / "control" / "control_2025-08-15.geojson"
+    (geodata_copy / "control" / layer.name).write_bytes(layer.read_bytes())
+    monkeypatch.setenv("MAPDASH_GEODATA", str(geodata_copy))
+    base = ["export", "--actor", "russia", "--width", "960", "--height", "540"]
+    result = runner.invoke(main, [*base, "--date", "2025-08-20", "--out", str(tmp_path / "a.svg")])
+    assert result.exit_code == 0, result.output
+    svg = (tmp_path / "a.svg").read_text()
+    assert "Held by Russia per the control layer of 15 Aug 2025" in svg_text(svg)
+    # The layer's outline and cross-hatching, in its own colour (#7a0019), on the map.
+    assert svg.count("stroke: rgb(122, 0, 25)") >= 1
+    # Before the layer's date there is none.
+    result = runner.invoke(main, [*base, "--date", "2025-08-10", "--out", str(tmp_path / "b.svg")])
+    assert result.exit_code == 0, result.output
+    before = (tmp_path / "b.svg").read_text()
+    assert "control layer" not in svg_text(before)
+    assert "stroke: rgb(122, 0, 25)" not in before
