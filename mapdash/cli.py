@@ -482,7 +482,14 @@ def export(
 
     from .briefing import BriefingData, batch_name, make_briefing, select
     from .briefing_page import briefing_figure
-    from .export import Exporter, check_writable, default_size, format_of, write_bytes
+    from .export import (
+        Exporter,
+        check_gif_path,
+        check_writable,
+        default_size,
+        format_of,
+        write_bytes,
+    )
     from .export import animate as write_gif
     from .timeline import Selection
 
@@ -526,7 +533,9 @@ def export(
 
     if animate:
         assert out is not None
-        check_writable(out)
+        if fmt is not None:
+            raise click.UsageError("--animate writes a GIF; leave out --format")
+        check_gif_path(out)
         size = default_size("png", width=width or 1280, height=height or 720, scale=scale or 1)
         days = [event.date for event in timeline.events]
         with Exporter(tabs=2) as exporter:

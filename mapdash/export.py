@@ -382,6 +382,19 @@ def shared_exporter() -> Exporter:
         return _shared
 
 
+def check_gif_path(path: Path) -> Path:
+    """Make sure an animation can be written to ``path`` before its frames are drawn.
+
+    Raises
+    ------
+    ExportError
+        If the name does not end in .gif or the path cannot be written.
+    """
+    if path.suffix.lower() != ".gif":
+        raise ExportError(f"{path.name}: an animation is written as GIF; name the file *.gif")
+    return check_writable(path)
+
+
 def animate(frames: Sequence[bytes], path: Path, *, frame_ms: int = 1500) -> Path:
     """Assemble PNG frames into a looping GIF; the last frame is held three times as long.
 
@@ -405,9 +418,7 @@ def animate(frames: Sequence[bytes], path: Path, *, frame_ms: int = 1500) -> Pat
         raise ExportError("nothing to animate: the selection has no events")
     if frame_ms <= 0:
         raise ExportError(f"--frame-ms must be positive, got {frame_ms}")
-    if path.suffix.lower() != ".gif":
-        raise ExportError(f"{path.name}: an animation is written as GIF; name the file *.gif")
-    check_writable(path)
+    check_gif_path(path)
     images = [Image.open(io.BytesIO(frame)).convert("RGB") for frame in frames]
     # One palette drawn from every frame keeps colours steady from frame to frame.
     width, height = images[0].width // 4, images[0].height // 4

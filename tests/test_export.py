@@ -445,6 +445,14 @@ def test_cli_missing_folder_and_missing_chromium_say_what_to_do(runner, tmp_path
     assert "scripts/bootstrap --browser" in result.output
 
 
+def test_cli_animation_name_is_checked_before_drawing(runner, tmp_path):
+    result = runner.invoke(
+        main, ["export", "--actor", "russia", "--animate", "--out", str(tmp_path / "a.mp4")]
+    )
+    assert result.exit_code == 1
+    assert "Error: a.mp4: an animation is written as GIF; name the file *.gif" in result.output
+
+
 def test_cli_misuse_is_exit_2(runner, tmp_path):
     result = runner.invoke(main, ["export", "--actor", "russia", "--all-events"])
     assert result.exit_code == 2
