@@ -261,8 +261,6 @@ class Exporter:
         future: Future[Any] = asyncio.run_coroutine_threadsafe(coroutine, loop)
         try:
             return future.result(timeout=timeout)
-        except ExportError:
-            raise
         except Exception as err:
             raise ExportError(
                 f"the headless Chromium ({self.chromium}) failed: {err}; if it is missing or "
@@ -295,7 +293,7 @@ class Exporter:
         Raises
         ------
         ExportError
-            If Chromium cannot be started.
+            If Chromium cannot be started, or the local world topojson is missing.
         """
         topojson_file = TOPOJSON_DIR / "world_110m.json"
         if not topojson_file.is_file():
