@@ -6,6 +6,7 @@ import datetime as dt
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import shapely
 
@@ -161,3 +162,46 @@ def test_figures_module_does_not_import_dash():
     code = "import sys, mapdash.figures; print('dash' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+# Machado, Oliveira & Fernandes (2009) simulation matrices at full severity, on linear RGB.
+CVD = {
+    "protanopia": [
+        [0.152286, 1.052583, -0.204868],
+        [0.114503, 0.786281, 0.099216],
+        [-0.003882, -0.048116, 1.051998],
+    ],
+    "deuteranopia": [
+        [0.367322, 0.860646, -0.227968],
+        [0.280085, 0.672501, 0.047413],
+        [-0.011820, 0.042940, 0.968881],
+    ],
+    "tritanopia": [
+        [1.255528, -0.076749, -0.178779],
+        [-0.078411, 0.930809, 0.147602],
+        [0.004733, 0.691367, 0.303900],
+    ],
+}
+
+
+def _lab(colour: str, matrix) -> np.ndarray:
+    srgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    seen = np.clip(np.array(matrix) @ linear, 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    x, y, z = (xyz @ seen) / np.array([0.95047, 1.0, 1.08883])
+    f = np.cbrt(np.maximum([x, y, z], 0.008856))
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+@pytest.mark.parametrize("vision", sorted(CVD))
+def test_legend_colours_stay_apart_for_colour_blind_readers(vision):
+    """Every two fills differ by CIE76 dE >= 12, or by hatching and dE >= 5."""
+    too_close = []
+    for i, a in enumerate(LEGEND):
+        for b in LEGEND[i + 1 :]:
+            distance = float(np.linalg.norm(_lab(a.fill, CVD[vision]) - _lab(b.fill, CVD[vision])))
+            needed = 5 if a.hatch != b.hatch else 12
+            if distance < needed:
+                too_close.append((a.key, b.key, round(distance, 1)))
+    assert too_close == []
