@@ -12,7 +12,8 @@ import statistics
 import time
 from typing import Any
 
-from mapdash.briefing import BriefingData, briefing_figure, make_briefing
+from mapdash.briefing import BriefingData, make_briefing
+from mapdash.briefing_page import briefing_figure
 from mapdash.export import Exporter, default_size
 from mapdash.timeline import Selection
 

@@ -576,3 +576,30 @@ def export(
             click.echo(str(path))
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {len(targets)} file(s) in {elapsed:.1f} s", err=True)
+
+
+@main.command()
+@click.option(
+    "--loglevel",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="info",
+    show_default=True,
+    help="How much the worker logs.",
+)
+def worker(loglevel: str) -> None:
+    """Run a Celery worker for the app's background exports (needs MAPDASH_REDIS_URL)."""
+    import os
+
+    from .web import create_app
+    from .web.batch import REDIS_ENV, celery_app
+
+    redis_url = os.environ.get(REDIS_ENV)
+    if not redis_url:
+        raise click.UsageError(
+            f"set {REDIS_ENV} to the Redis the web app uses, e.g. "
+            f"{REDIS_ENV}=redis://127.0.0.1:6379/0 mapdash worker"
+        )
+    # Building the app registers its background callbacks as this Celery app's tasks.
+    create_app()
+    # One job at a time per worker process: each draws with its own headless Chromium.
+    celery_app(redis_url).worker_main(["worker", f"--loglevel={loglevel}", "--pool=solo"])

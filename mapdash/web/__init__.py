@@ -6,6 +6,7 @@ import dash
 
 from ..config import PROJECT_ROOT, Paths
 from .api import register_api
+from .batch import background_manager, register_batch
 from .callbacks import register
 from .data import AppData
 from .download import register_download
@@ -59,6 +60,7 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
     live = LiveGeodata(paths.geodata)
     register_swap(app, data, live)
     register_download(app, data, live)
+    register_batch(app, data, background_manager())
     register_api(app.server, data)
     configure_server(app.server, data, paths=paths)
     return app

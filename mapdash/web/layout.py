@@ -9,6 +9,7 @@ from dash import dcc, html
 from ..figures import map_figure
 from ..timeline import Option, format_date
 from . import ids
+from .batch import batch_section
 from .data import AppData
 from .download import download_section
 from .render import attrs, event_note, legend, on_the_table, region_rows, screen
@@ -231,6 +232,7 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
                             _selection_control(data, view),
                             _compare_control(data, view),
                             download_section(),
+                            batch_section(),
                         ],
                         className="controls",
                         **attrs({"aria-label": "Selection"}),

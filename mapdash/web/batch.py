@@ -1,0 +1,261 @@
+"""Batch and animated exports in the app: off the request path, with a progress bar.
+
+"Every event" draws the selection's briefing at each event date, as a ZIP of PNGs or as an
+animated GIF (the same frames as ``mapdash export --all-events`` / ``--animate``). The work
+runs as a Dash background callback: by default in a separate process coordinated through a
+DiskCache folder shared by all gunicorn workers; with ``MAPDASH_REDIS_URL`` set, in Celery
+workers (``mapdash worker``) through Redis, so that it can run on other machines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import os
+import tempfile
+import zipfile
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import dash
+from dash import Input, Output, State, dcc, html, no_update
+
+from ..briefing import batch_name, make_briefing
+from ..briefing_page import briefing_figure
+from ..errors import MapdashError
+from ..export import Exporter, animate, default_size
+from ..timeline import Selection
+from . import ids
+from .data import AppData
+from .view import read_query
+
+BatchKind = Literal["zip", "gif"]
+BATCH_KINDS: tuple[BatchKind, ...] = ("zip", "gif")
+KIND_LABELS: dict[BatchKind, str] = {"zip": "PNG per event (ZIP)", "gif": "Animated GIF"}
+REDIS_ENV = "MAPDASH_REDIS_URL"
+CACHE_ENV = "MAPDASH_CACHE_DIR"
+GIF_FRAME_MS = 1500
+#: A progress callback: (files done, files in all).
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BatchFile:
+    """A finished batch: the file's name and content."""
+
+    filename: str
+    content: bytes
+    count: int
+
+
+def cache_dir() -> Path:
+    """Return the DiskCache folder background jobs use (``MAPDASH_CACHE_DIR`` to choose one).
+
+    Every gunicorn worker of one instance must see the same folder, since the job started by
+    one worker's request may be polled through another.
+    """
+    configured = os.environ.get(CACHE_ENV)
+    return Path(configured) if configured else Path(tempfile.gettempdir()) / "mapdash-jobs"
+
+
+@functools.cache
+def celery_app(redis_url: str) -> Any:
+    """Return this process's Celery app for a Redis URL (broker and result store)."""
+    from celery import Celery
+
+    app = Celery("mapdash", broker=redis_url, backend=redis_url)
+    # Results only need to outlive the page's polling.
+    app.conf.update(result_expires=3600, broker_connection_retry_on_startup=True)
+    return app
+
+
+def background_manager() -> Any:
+    """Return the manager background callbacks run under: Celery if configured, else DiskCache."""
+    redis_url = os.environ.get(REDIS_ENV)
+    if redis_url:
+        return dash.CeleryManager(celery_app(redis_url))
+    import diskcache
+
+    return dash.DiskcacheManager(diskcache.Cache(str(cache_dir())))
+
+
+def batch_section() -> html.Div:
+    """Build the control group: kind of batch, start and cancel, progress bar, status."""
+    return html.Div(
+        [
+            html.H2("Every event", className="group-title"),
+            html.P(
+                "The selection's briefing at each event date, drawn in the background.",
+                className="hint",
+            ),
+            dcc.RadioItems(
+                id=ids.BATCH_KIND,
+                options=[{"label": KIND_LABELS[k], "value": k} for k in BATCH_KINDS],
+                value="zip",
+                className="download-format",
+            ),
+            html.Div(
+                [
+                    html.Button("Export all", id=ids.BATCH_BUTTON, className="step download"),
+                    html.Button("Cancel", id=ids.BATCH_CANCEL, className="step", disabled=True),
+                ],
+                className="buttons",
+            ),
+            html.Progress(
+                id=ids.BATCH_PROGRESS,
+                value="0",
+                max="1",
+                className="batch-progress",
+                title="Files drawn",
+            ),
+            html.P(id=ids.BATCH_STATUS, className="hint download-status", role="status"),
+            dcc.Download(id=ids.BATCH_DOWNLOAD),
+        ],
+        className="control-group",
+    )
+
+
+def _figure(data: AppData, selection: Selection, day: dt.date, kind: BatchKind) -> Any:
+    size = _size(kind)
+    briefing = make_briefing(data.timeline, data.articles, selection, day)
+    return briefing_figure(
+        briefing,
+        data.regions,
+        data.context,
+        width=size.width,
+        height=size.height,
+        large_date=kind == "gif",
+    )
+
+
+def _size(kind: BatchKind) -> Any:
+    # GIF frames as the command line draws them: 1280x720 at scale 1.
+    if kind == "zip":
+        return default_size("png")
+    return default_size("png", width=1280, height=720, scale=1)
+
+
+def batch_export(
+    data: AppData,
+    search: str | None,
+    kind: str,
+    *,
+    exporter: Exporter,
+    progress: Progress | None = None,
+) -> BatchFile:
+    """Draw the URL's selection at every event date, as a ZIP of PNGs or an animated GIF.
+
+    Parameters
+    ----------
+    data
+        The app's data.
+    search
+        The URL's query string; its selection is used (its date is not: every event is).
+    kind
+        ``zip`` or ``gif``.
+    exporter
+        The browser that draws the frames.
+    progress
+        Called with (done, total) after each file.
+
+    Raises
+    ------
+    MapdashError
+        If the kind is unknown or a frame cannot be drawn.
+    """
+    chosen = next((k for k in BATCH_KINDS if k == kind), None)
+    if chosen is None:
+        raise MapdashError(f"unknown batch kind {kind!r}; expected one of {', '.join(BATCH_KINDS)}")
+    view, _ = read_query(search, data.timeline)
+    days = [event.date for event in data.timeline.events]
+    size = _size(chosen)
+    frames: list[tuple[dt.date, bytes]] = []
+    pending: deque[tuple[dt.date, Future[bytes]]] = deque()
+
+    def collect() -> None:
+        day, future = pending.popleft()
+        frames.append((day, exporter.result(future)))
+        if progress is not None:
+            progress(len(frames), len(days))
+
+    # Two frames in flight: Python builds the next figure while Chromium draws, and the
+    # progress bar moves with each file rather than after all figures are built.
+    for day in days:
+        figure = _figure(data, view.selection, day, chosen)
+        pending.append((day, exporter.submit(figure, "png", size)))
+        if len(pending) >= 2:
+            collect()
+    while pending:
+        collect()
+    stem = f"{view.selection.kind}-{view.selection.key}_all-events"
+    if chosen == "gif":
+        with tempfile.TemporaryDirectory() as tmp:
+            path = animate([f for _, f in frames], Path(tmp) / "frames.gif", frame_ms=GIF_FRAME_MS)
+            return BatchFile(f"{stem}.gif", path.read_bytes(), len(frames))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for day, frame in frames:
+            archive.writestr(batch_name(view.selection, day, "png"), frame)
+    return BatchFile(f"{stem}.zip", buffer.getvalue(), len(frames))
+
+
+def register_batch(app: dash.Dash, data: AppData, manager: Any) -> None:
+    """Attach the background batch callback to ``app``."""
+
+    @app.callback(
+        Output(ids.BATCH_DOWNLOAD, "data"),
+        Output(ids.BATCH_STATUS, "children"),
+        Input(ids.BATCH_BUTTON, "n_clicks"),
+        State(ids.URL, "search"),
+        State(ids.BATCH_KIND, "value"),
+        background=True,
+        manager=manager,
+        progress=[Output(ids.BATCH_PROGRESS, "value"), Output(ids.BATCH_PROGRESS, "max")],
+        progress_default=["0", "1"],
+        running=[
+            (Output(ids.BATCH_BUTTON, "disabled"), True, False),
+            (Output(ids.BATCH_CANCEL, "disabled"), False, True),
+            (Output(ids.BATCH_BUTTON, "children"), "Drawing…", "Export all"),
+        ],
+        cancel=[Input(ids.BATCH_CANCEL, "n_clicks")],
+        # Poll twice a second, so that the bar moves with each file.
+        interval=500,
+        prevent_initial_call=True,
+    )
+    def export_all(
+        set_progress: Callable[[tuple[str, str]], None],
+        _: int | None,
+        search: str | None,
+        kind: str,
+    ) -> tuple[Any, str]:
+        try:
+            with Exporter(tabs=2) as exporter:
+                done = batch_export(
+                    data,
+                    search,
+                    kind,
+                    exporter=exporter,
+                    progress=lambda n, total: set_progress((str(n), str(total))),
+                )
+        except MapdashError as err:
+            return no_update, f"Export failed: {err}"
+        sent = dcc.send_bytes(done.content, done.filename)
+        return sent, f"Downloaded {done.filename} ({done.count} images)"
+
+
+__all__ = [
+    "BATCH_KINDS",
+    "BatchFile",
+    "BatchKind",
+    "background_manager",
+    "batch_export",
+    "batch_section",
+    "cache_dir",
+    "celery_app",
+    "register_batch",
+]
