@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import click
+from click._termui_impl import ProgressBar
 
 from .errors import MapdashError
+
+T = TypeVar("T")
 
 
 class _Group(click.Group):
@@ -22,6 +27,21 @@ class _Group(click.Group):
             for problem in getattr(err, "problems", []):
                 click.echo(f"  - {problem}", err=True)
             sys.exit(1)
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _progress(items: Sequence[T], *, label: str) -> ProgressBar[T]:
+    """Wrap a long loop in a progress bar on stderr, drawn in a terminal only (logs stay clean)."""
+    return click.progressbar(
+        items,
+        label=label,
+        file=sys.stderr,
+        hidden=not _stderr_is_terminal(),
+        show_pos=True,
+    )
 
 
 @click.group(cls=_Group)
@@ -292,19 +312,20 @@ def extract(
     manifest = read_manifest(seeds / MANIFEST_NAME)
     date = published.date() if isinstance(published, dt.datetime) else None
     extractions = []
-    for path in files:
-        in_seeds = path.resolve().parent == seeds.resolve()
-        entry = manifest.get(path.stem) if in_seeds else None
-        article = load_article(path, manifest=entry, published=date)
-        for warning in article_warnings(article):
-            click.echo(f"warning: {warning}", err=True)
-        if merge and not in_seeds:
-            click.echo(
-                f"note: {path} is not in the seeds folder ({seeds}); copy it there so that "
-                "'mapdash claims --check' can verify its quotes",
-                err=True,
-            )
-        extractions.append(extract_article(article))
+    with _progress(files, label="Extracting") as bar:
+        for path in bar:
+            in_seeds = path.resolve().parent == seeds.resolve()
+            entry = manifest.get(path.stem) if in_seeds else None
+            article = load_article(path, manifest=entry, published=date)
+            for warning in article_warnings(article):
+                click.echo(f"warning: {warning}", err=True)
+            if merge and not in_seeds:
+                click.echo(
+                    f"note: {path} is not in the seeds folder ({seeds}); copy it there so that "
+                    "'mapdash claims --check' can verify its quotes",
+                    err=True,
+                )
+            extractions.append(extract_article(article))
     candidates = [c for e in extractions for c in e.claims]
     if merge:
         target = claims_file or default_path()
@@ -546,7 +567,8 @@ def export(
                 )
                 for day in days
             ]
-            frames = [exporter.result(future) for future in pending]
+            with _progress(pending, label="Drawing frames") as frames_bar:
+                frames = [exporter.result(future) for future in frames_bar]
         write_gif(frames, out, frame_ms=frame_ms)
         click.echo(str(out))
         click.echo(f"wrote {len(frames)} frames in {time.perf_counter() - started:.1f} s", err=True)
@@ -571,9 +593,10 @@ def export(
             (path, exporter.submit(figure(day, (size.width, size.height)), chosen, size))
             for day, path in targets
         ]
-        for path, future in queued:
-            write_bytes(path, exporter.result(future))
-            click.echo(str(path))
+        with _progress(queued, label="Drawing") as files_bar:
+            for path, future in files_bar:
+                write_bytes(path, exporter.result(future))
+                click.echo(str(path))
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {len(targets)} file(s) in {elapsed:.1f} s", err=True)
 
