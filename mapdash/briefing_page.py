@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +51,7 @@ VIEW_EAST = 41.4
 VIEW_WEST_MOST = 21.6
 VIEW_WEST_LEAST = 29.6
 VIEW_LAT = (43.7, 53.2)
+VIEW_NORTH_MOST = 54.3
 #: The standard parallels of the map's conic projection.
 PARALLELS = (45.0, 51.0)
 #: A design canvas of 1920x1080; sizes scale with the canvas so that PDF pages read the same.
@@ -82,24 +83,24 @@ class _Canvas:
 
 
 @functools.cache
-def view_aspect(west: float) -> float:
-    """Width over height of the view from ``west`` to ``VIEW_EAST`` once projected.
+def view_aspect(west: float, north: float = VIEW_LAT[1]) -> float:
+    """Width over height of the view from ``west`` to ``VIEW_EAST`` (and up to ``north``).
 
     Plotly fits the projected outline of the lon/lat ranges into the subplot and leaves the rest
     of the domain empty; a domain of this aspect has no empty bands.
     """
-    lon_range = (west, VIEW_EAST)
+    lon_range, lat_range = (west, VIEW_EAST), (VIEW_LAT[0], north)
     crs = pyproj.CRS.from_proj4(
         f"+proj=lcc +lat_1={PARALLELS[0]} +lat_2={PARALLELS[1]} +lon_0={sum(lon_range) / 2} "
         "+lat_0=0 +ellps=WGS84"
     )
     lons = np.linspace(*lon_range, 50)
-    lats = np.linspace(*VIEW_LAT, 50)
+    lats = np.linspace(*lat_range, 50)
     outline_lon = np.concatenate(
         [lons, np.full(50, lon_range[1]), lons[::-1], np.full(50, lon_range[0])]
     )
     outline_lat = np.concatenate(
-        [np.full(50, VIEW_LAT[0]), lats, np.full(50, VIEW_LAT[1]), lats[::-1]]
+        [np.full(50, lat_range[0]), lats, np.full(50, lat_range[1]), lats[::-1]]
     )
     x, y = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(
         outline_lon, outline_lat
@@ -107,28 +108,49 @@ def view_aspect(west: float) -> float:
     return float((x.max() - x.min()) / (y.max() - y.min()))
 
 
-def fit_view(box_width: float, box_height: float) -> tuple[float, float, float]:
-    """Choose the west edge of the view for a box; return it and the map's width and height.
+@dataclass(frozen=True)
+class MapView:
+    """The lon/lat window of one map and the size of its box in design pixels."""
 
-    The map fills the box when some west edge between ``VIEW_WEST_MOST`` and
-    ``VIEW_WEST_LEAST`` gives the box's aspect; otherwise it keeps the nearest aspect and
-    shrinks to fit.
+    west: float
+    north: float
+    width: float
+    height: float
+
+
+def _bisect(low: float, high: float, aspect: Callable[[float], float], target: float) -> float:
+    """Find x in [low, high] with aspect(x) == target, for an aspect falling as x grows."""
+    for _ in range(12):
+        middle = (low + high) / 2
+        low, high = (middle, high) if aspect(middle) > target else (low, middle)
+    return round(low, 2)
+
+
+def fit_view(box_width: float, box_height: float) -> MapView:
+    """Choose the map's window for a box so that the map fills it.
+
+    A wide box shows all of Ukraine; a narrower one gives up the west (down to
+    ``VIEW_WEST_LEAST``), then reaches further north (up to ``VIEW_NORTH_MOST``). Past both the
+    map keeps the nearest aspect and shrinks to fit.
     """
     target = box_width / box_height
-    wide, narrow = VIEW_WEST_MOST, VIEW_WEST_LEAST
-    if view_aspect(wide) <= target:
-        west = wide
-    elif view_aspect(narrow) >= target:
-        west = narrow
-    else:
-        # The aspect falls as the west edge moves east: bisect to about 0.01 degrees.
-        for _ in range(12):
-            middle = (wide + narrow) / 2
-            wide, narrow = (middle, narrow) if view_aspect(middle) > target else (wide, middle)
-        west = round(wide, 2)
-    aspect = view_aspect(west)
+    west, north = VIEW_WEST_MOST, VIEW_LAT[1]
+    if view_aspect(VIEW_WEST_MOST) > target:
+        if view_aspect(VIEW_WEST_LEAST) < target:
+            west = _bisect(VIEW_WEST_MOST, VIEW_WEST_LEAST, view_aspect, target)
+        else:
+            west = VIEW_WEST_LEAST
+
+            def taller(n: float) -> float:
+                return view_aspect(VIEW_WEST_LEAST, n)
+
+            if taller(VIEW_NORTH_MOST) < target:
+                north = _bisect(VIEW_LAT[1], VIEW_NORTH_MOST, taller, target)
+            else:
+                north = VIEW_NORTH_MOST
+    aspect = view_aspect(west, north)
     width = min(box_width, box_height * aspect)
-    return west, width, width / aspect
+    return MapView(west, north, width, width / aspect)
 
 
 def _wrap(text: str, width_px: float, size_px: float, *, bold: bool = False) -> list[str]:
@@ -443,7 +465,8 @@ def briefing_figure(
             summary_lines = _wrap(meaning(m.states) or "Names no region by this date.", slot, 15)
             headings.append((heading_lines, summary_lines))
         top += max(26 * len(h) + 26 + 20 * len(s) for h, s in headings) + 14
-    west, map_w, map_h = fit_view(slot, bottom - top)
+    view = fit_view(slot, bottom - top)
+    map_w, map_h = view.width, view.height
     legend_x = pad + n * map_w + (n - 1) * gap + 48
     legend = _legend_block(
         canvas,
@@ -486,9 +509,9 @@ def briefing_figure(
                     textfont={"size": round(canvas.px(label_size), 1)},
                 )
             figure.add_trace(trace.update(geo=geo))
-        center = (west + VIEW_EAST) / 2
-        view = drawn.layout.geo.to_plotly_json()
-        view.update(
+        center = (view.west + VIEW_EAST) / 2
+        geo_layout = drawn.layout.geo.to_plotly_json()
+        geo_layout.update(
             domain={
                 "x": [canvas.x(left), canvas.x(left + map_w)],
                 "y": [canvas.y(top + map_h), canvas.y(top)],
@@ -499,11 +522,11 @@ def briefing_figure(
                 "rotation": {"lon": center},
                 "scale": 1,
             },
-            center={"lon": center, "lat": sum(VIEW_LAT) / 2},
-            lonaxis={"range": [west, VIEW_EAST]},
-            lataxis={"range": list(VIEW_LAT)},
+            center={"lon": center, "lat": (VIEW_LAT[0] + view.north) / 2},
+            lonaxis={"range": [view.west, VIEW_EAST]},
+            lataxis={"range": [VIEW_LAT[0], view.north]},
         )
-        figure.layout[geo] = view
+        figure.layout[geo] = geo_layout
     figure.update_layout(
         width=width,
         height=height,
@@ -518,4 +541,4 @@ def briefing_figure(
     return figure
 
 
-__all__ = ["BOUNDARY_SOURCE", "briefing_figure", "fit_view", "view_aspect"]
+__all__ = ["BOUNDARY_SOURCE", "MapView", "briefing_figure", "fit_view", "view_aspect"]
