@@ -21,7 +21,14 @@ from PIL import Image
 
 from mapdash import export as export_module
 from mapdash.briefing import BriefingData, batch_name, make_briefing, meaning, select
-from mapdash.briefing_page import briefing_figure
+from mapdash.briefing_page import (
+    VIEW_LAT,
+    VIEW_NORTH_MOST,
+    VIEW_WEST_LEAST,
+    VIEW_WEST_MOST,
+    briefing_figure,
+    fit_view,
+)
 from mapdash.cli import main
 from mapdash.errors import ExportError, MapdashError
 from mapdash.export import (
@@ -508,3 +515,17 @@ def test_cli_draws_the_installed_control_layer_of_the_date(
     before = (tmp_path / "b.svg").read_text()
     assert "control layer" not in svg_text(before)
     assert "stroke: rgb(122, 0, 25)" not in before
+
+
+def test_map_window_fills_its_box_before_it_shrinks():
+    wide = fit_view(2000, 600)  # wider than all of Ukraine: full view, as high as the box
+    assert (wide.west, wide.north, wide.height) == (VIEW_WEST_MOST, VIEW_LAT[1], 600)
+    assert wide.width < 2000
+    slide = fit_view(1100, 780)  # the single map of a slide: gives up some of the west
+    assert VIEW_WEST_MOST < slide.west < VIEW_WEST_LEAST
+    assert (slide.width, slide.height) == pytest.approx((1100, 780), abs=2)
+    tall = fit_view(700, 850)  # compare mode on A4: reaches north instead
+    assert tall.west == VIEW_WEST_LEAST and VIEW_LAT[1] < tall.north <= VIEW_NORTH_MOST
+    assert (tall.width, tall.height) == pytest.approx((700, 850), abs=2)
+    narrow = fit_view(300, 2000)  # past both limits: as wide as the box, shorter than it
+    assert narrow.width == 300 and narrow.height < 2000
