@@ -529,3 +529,13 @@ def test_map_window_fills_its_box_before_it_shrinks():
     assert (tall.width, tall.height) == pytest.approx((700, 850), abs=2)
     narrow = fit_view(300, 2000)  # past both limits: as wide as the box, shorter than it
     assert narrow.width == 300 and narrow.height < 2000
+
+
+def test_animation_frames_print_the_date_larger_than_the_title(data, offer):
+    def sizes(figure):
+        return {a.name: a.font.size for a in figure.layout.annotations}
+
+    frame = sizes(briefing_figure(offer, data.regions, data.context, large_date=True))
+    page = sizes(briefing_figure(offer, data.regions, data.context))
+    assert frame["date"] > page["date"] > page["title"]
+    assert frame["date"] >= 1.5 * frame["title"]
