@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import shutil
 import statistics
 import time
@@ -94,7 +95,7 @@ def chromium_path() -> str:
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100)."""
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
     return ordered[rank - 1]
 
 
