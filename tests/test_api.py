@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 
 import pytest
 
 from mapdash.claims import load_claims
+from mapdash.config import PROJECT_ROOT, Paths
 from mapdash.figures import LEGEND
 from mapdash.regions import REGION_IDS
 from mapdash.timeline import Selection, Timeline
@@ -29,8 +31,6 @@ def client(app):
 
 @pytest.fixture(scope="module")
 def data() -> AppData:
-    from mapdash.config import Paths
-
     return AppData.load(Paths.default())
 
 
@@ -156,3 +156,22 @@ def test_state_payload_is_a_pure_function(data) -> None:
     assert region(payload, "luhansk")["disposition"] == "to_russia"
     with pytest.raises(ApiError, match=r"parameter date='yesterday' is not a date"):
         state_from_query(data, {"date": "yesterday"})
+
+
+def test_state_carries_the_control_layer_the_map_overlays(geodata_copy) -> None:
+    layers = geodata_copy / "control"
+    layers.mkdir(exist_ok=True)
+    fixture = PROJECT_ROOT / "tests" / "data" / "geojson" / "control" / "control_2025-08-15.geojson"
+    shutil.copy(fixture, layers / "control_2025-08-15.geojson")
+    app = create_app(paths=Paths(geodata=geodata_copy, seeds=PROJECT_ROOT / "seeds"))
+    client = app.server.test_client()
+    before = client.get("/api/state?date=2025-08-14").get_json()
+    assert before["control_layer"] is None
+    after = client.get("/api/state?date=2025-08-17").get_json()
+    layer = after["control_layer"]
+    assert layer["date"] == "2025-08-15"
+    assert layer["file"] == "control_2025-08-15.geojson"
+    shares = {r["id"]: r["occupied_share"] for r in layer["regions"]}
+    assert set(shares) == set(REGION_IDS)
+    assert all(0 <= share <= 1 for share in shares.values())
+    assert shares["donetsk"] > 0

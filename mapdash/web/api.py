@@ -22,6 +22,7 @@ from ..figures import legend_entry
 from ..regions import REGIONS
 from ..timeline import Selection, Timeline, format_date
 from .data import AppData
+from .live import LiveGeodata, Snapshot
 from .render import map_side
 from .view import default_view
 
@@ -116,7 +117,27 @@ def claims_payload(timeline: Timeline) -> dict[str, Any]:
     }
 
 
-def state_payload(data: AppData, date: dt.date, selection: Selection) -> dict[str, Any]:
+def _layer_payload(snapshot: Snapshot, date: dt.date) -> dict[str, Any] | None:
+    layer = snapshot.layer_at(date)
+    if layer is None:
+        return None
+    return {
+        "date": layer.date.isoformat(),
+        "file": layer.file_name,
+        "regions": [
+            {
+                "id": m.region,
+                "occupied_km2": round(m.occupied_km2, 1),
+                "occupied_share": round(m.occupied_share, 4),
+            }
+            for m in snapshot.measured.get(layer.date, ())
+        ],
+    }
+
+
+def state_payload(
+    data: AppData, date: dt.date, selection: Selection, *, snapshot: Snapshot | None = None
+) -> dict[str, Any]:
     """Return the map's state at a date under a selection, as JSON-ready data.
 
     Parameters
@@ -127,6 +148,8 @@ def state_payload(data: AppData, date: dt.date, selection: Selection) -> dict[st
         Any date; events after it are not yet known.
     selection
         Whose map: an actor's latest position or a named proposal.
+    snapshot
+        The live geodata, for the control layer the map overlays at the date (None: no layer).
 
     Returns
     -------
@@ -134,7 +157,8 @@ def state_payload(data: AppData, date: dt.date, selection: Selection) -> dict[st
         ``date``, ``event`` (the slider mark in force, or None before the first), ``selection``,
         ``title`` (the map's title), ``regions`` (per region: disposition, legend label, colour,
         hatching, deciding claim), ``on_the_table`` (claim ids), ``proposals`` (ids) and
-        ``control`` (the facts known at the date).
+        ``control`` (the facts known at the date) and ``control_layer`` (the overlay in force
+        and what it measures per region, or None).
     """
     timeline = data.timeline
     side = map_side(data, selection, date, ())
@@ -170,10 +194,13 @@ def state_payload(data: AppData, date: dt.date, selection: Selection) -> dict[st
         "on_the_table": [c.id for c in state.positions],
         "proposals": [p.id for p in state.proposals],
         "control": [control_to_data(f) for f in state.control],
+        "control_layer": _layer_payload(snapshot, date) if snapshot is not None else None,
     }
 
 
-def state_from_query(data: AppData, args: Mapping[str, str]) -> dict[str, Any]:
+def state_from_query(
+    data: AppData, args: Mapping[str, str], *, snapshot: Snapshot | None = None
+) -> dict[str, Any]:
     """Answer ``/api/state`` for query parameters; missing ones take the dashboard's defaults.
 
     Raises
@@ -189,7 +216,7 @@ def state_from_query(data: AppData, args: Mapping[str, str]) -> dict[str, Any]:
         if "selection" in args
         else view.selection
     )
-    return state_payload(data, date, selection)
+    return state_payload(data, date, selection, snapshot=snapshot)
 
 
 def _error_response(err: ApiError) -> flask.Response:
@@ -198,7 +225,7 @@ def _error_response(err: ApiError) -> flask.Response:
     return response
 
 
-def register_api(server: flask.Flask, data: AppData) -> None:
+def register_api(server: flask.Flask, data: AppData, live: LiveGeodata | None = None) -> None:
     """Add the API's routes to the app's Flask server.
 
     Parameters
@@ -207,6 +234,8 @@ def register_api(server: flask.Flask, data: AppData) -> None:
         ``app.server`` of the Dash app.
     data
         The data the dashboard shows.
+    live
+        The app's live geodata, for the control layer overlaid at a date.
     """
 
     def claims() -> flask.Response:
@@ -218,7 +247,8 @@ def register_api(server: flask.Flask, data: AppData) -> None:
 
     def state() -> flask.Response:
         try:
-            return flask.jsonify(state_from_query(data, flask.request.args))
+            snapshot = live.snapshot() if live is not None else None
+            return flask.jsonify(state_from_query(data, flask.request.args, snapshot=snapshot))
         except ApiError as err:
             return _error_response(err)
 
