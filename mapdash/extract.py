@@ -473,11 +473,11 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "cede",
         r"\b(?:cede[sd]?|ceding|relinquish\w*|give (?:up|away)|giving (?:up|away)|"
-        r"hand(?:ing)? over|surrender\w*|withdraw\w*(?: \w+){0,2} from|leave|lose some|"
+        r"hand(?:s|ed|ing)? over|surrender\w*|withdr[ae]w\w*(?: \w+){0,2} from|leave|lose some|"
         r"pull\w*(?: \w+){0,2} out of)\b",
         None,
         False,
-        "cede ceding relinquish give giving hand surrender withdraw leave lose pull",
+        "cede ceding relinquish give giving hand surrender withdr leave lose pull",
     ),
     _cue(
         "concessions on regions",
@@ -760,6 +760,7 @@ def _claims_in(
         if disposition is None:
             continue
         regions = _regions(text, mentions, disposition, own_rules)
+        regions = _later_clause(fired, match, text, mentions, regions, holder, actors, own_rules)
         kind = _kind(text, cue)
         claim_date = _claim_date(text, date, holder, kind, actors, context, article, own_rules)
         speaker = holder.speaker or (context.speaker.speaker if context.speaker else None)
@@ -951,6 +952,40 @@ def _regions(
         for region in mention.regions:
             regions.setdefault(region, disposition)
     rules.append("regions: " + ", ".join(repr(m.text) for m in mentions))
+    return regions
+
+
+def _later_clause(
+    fired: Sequence[tuple[Cue, re.Match[str]]],
+    first: re.Match[str],
+    text: str,
+    mentions: Sequence[RegionMention],
+    regions: dict[str, Disposition],
+    holder: ActorMention,
+    actors: list[ActorMention],
+    rules: list[str],
+) -> dict[str, Disposition]:
+    """Give regions named only after a later cue that cue's disposition.
+
+    "Russia would halt its offensive in Kherson and Zaporizhzhia along the front line if Ukraine
+    pulled its troops out of Donetsk": the south is frozen, Donetsk is given up.
+    """
+    if ALL_OCCUPIED in regions:
+        return regions
+    for cue, later in fired[1:]:
+        if later.start() < first.end():
+            continue
+        before = {r for m in mentions if m.end <= later.start() for r in m.regions}
+        after = {r for m in mentions if m.start >= later.end() for r in m.regions} - before
+        if not before or not after:
+            continue
+        disposition = _disposition(cue, later, text, holder, actors, [])
+        if disposition is None or disposition == regions[min(after)]:
+            continue
+        rules.append(
+            f"cue '{cue.name}' {later.group()!r} decides {', '.join(sorted(after))}: {disposition}"
+        )
+        return {r: disposition if r in after else d for r, d in regions.items()}
     return regions
 
 

@@ -269,6 +269,8 @@ def test_a_held_out_article_gives_sensible_candidates(data_dir):
     putin = next(c for c in extraction.claims if c.claim.speaker == "Vladimir Putin").claim
     assert putin.actor == "russia"
     assert putin.regions["kherson"] == putin.regions["zaporizhzhia"] == "frozen"
+    # "... if Ukraine pulled its troops out of Donetsk": the condition gives Donetsk up.
+    assert putin.regions["donetsk"] == "to_russia"
     macron = [c.claim for c in extraction.claims if c.claim.speaker == "Emmanuel Macron"]
     assert macron and all(c.actor == "europe" for c in macron)
     assert any(dict(c.regions) == {"*": "to_ukraine"} for c in macron)
@@ -385,6 +387,18 @@ def test_table_output_explains_the_rules(runner):
             {"*": "to_ukraine", "crimea": "to_ukraine"},
         ),
         ("Putin said Russia would never give up Crimea.", "russia", {"crimea": "to_russia"}),
+        (
+            "Moscow offered to freeze the front line in Kherson and Zaporizhzhia if Kyiv "
+            "withdrew its troops from Donetsk.",
+            "russia",
+            {"kherson": "frozen", "zaporizhzhia": "frozen", "donetsk": "to_russia"},
+        ),
+        (
+            "Putin said Russia would stop at the current front line in Zaporizhzhia if Ukraine "
+            "handed over Luhansk.",
+            "russia",
+            {"zaporizhzhia": "frozen", "luhansk": "to_russia"},
+        ),
         ("Ukrainian troops recaptured two villages in the Zaporizhzhia region.", None, None),
     ],
 )
