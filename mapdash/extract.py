@@ -395,7 +395,8 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "rejects a plan",
-        r"\breject\w*\b.{0,40}\b(?:proposal|plan|terms|offer)\b",
+        r"\breject\w*\b.{0,40}\b(?:proposal|plan|terms|offer|"
+        r"(?:land|territorial) swaps?|territorial exchanges?|exchanges? of territor\w*)\b",
         None,
         False,
         "reject",
@@ -898,6 +899,11 @@ def _disposition(
             return "frozen"
         rules.append(f"refusal by {holder.actor} -> {result}")
         return result
+    if cue.name == "rejects a plan" and re.search(r"swap|exchange", match.group(), re.IGNORECASE):
+        # Refusing to trade land keeps it with the one who refuses.
+        holds: Disposition = "to_russia" if holder.actor == "russia" else "to_ukraine"
+        rules.append(f"{holder.actor} rejects an exchange of territory -> {holds}")
+        return holds
     if cue.name == "rejects a plan":
         author = re.search(r"['\u2019]?s? (?:proposal|plan|offer)\b", text[holder.end :])
         if holder.actor in ("ukraine", "europe") and not (author and author.start() == 0):

@@ -55,3 +55,13 @@ def test_every_option_of_every_command_is_documented(command):
     missing = [p.opts[-1] for p in params if not (set(p.opts) | set(p.secondary_opts)) & documented]
     missing = [m for m in missing if m not in ("--help",)]
     assert missing == [], f"README does not show these options of `mapdash {command}`: {missing}"
+
+
+def test_serve_listens_on_loopback_port_8050_unless_told_otherwise(runner):
+    defaults = {p.name: p.default for p in main.commands["serve"].params}
+    assert (defaults["host"], defaults["port"]) == ("127.0.0.1", 8050)
+    result = runner.invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"--host TEXT\s+Address to bind\.\s+\[default: 127\.0\.0\.1\]", result.output)
+    assert re.search(r"--port INTEGER\s+Port to listen on\.\s+\[default: 8050\]", result.output)
+    assert "http://127.0.0.1:8050" in README

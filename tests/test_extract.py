@@ -399,6 +399,8 @@ def test_table_output_explains_the_rules(runner):
             "russia",
             {"zaporizhzhia": "frozen", "luhansk": "to_russia"},
         ),
+        ("Ukraine rejected any land swap on Tuesday.", "ukraine", {"*": "to_ukraine"}),
+        ("European leaders rejected a territorial exchange.", "europe", {"*": "to_ukraine"}),
         ("Ukrainian troops recaptured two villages in the Zaporizhzhia region.", None, None),
     ],
 )
