@@ -573,21 +573,19 @@ def read_features(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fe
             "feature(s)",
             problems,
         )
-    notes.extend(_file_notes(name, features, reports))
+    notes.extend(_file_notes(name, reports))
     return FeatureSet(
         path, crs_label, tuple(features), tuple(reports), tuple(problems), tuple(notes)
     )
 
 
-def _file_notes(
-    name: str, features: Sequence[GeoFeature], reports: Sequence[FeatureReport]
-) -> list[str]:
+def _file_notes(name: str, reports: Sequence[FeatureReport]) -> list[str]:
     notes = []
-    types_seen = sorted({f.geometry.geom_type for f in features})
+    # The types as written in the file: a repaired Polygon may have become a MultiPolygon.
+    written = [r.geometry_type for r in reports if r.used and r.geometry_type]
+    types_seen = sorted(set(written))
     if len(types_seen) > 1:
-        counts = ", ".join(
-            f"{kind} x{sum(f.geometry.geom_type == kind for f in features)}" for kind in types_seen
-        )
+        counts = ", ".join(f"{kind} x{written.count(kind)}" for kind in types_seen)
         notes.append(f"{name}: geometry types are mixed ({counts}); both are read")
     if {r.winding for r in reports} & {"counter-clockwise", "mixed"}:
         notes.append(
