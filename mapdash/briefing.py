@@ -30,6 +30,7 @@ from .timeline import (
     Timeline,
     actor_name,
     format_date,
+    possessive,
 )
 from .types import Article
 
@@ -79,7 +80,7 @@ def meaning(states: Sequence[RegionState]) -> str:
 
 def _heading(timeline: Timeline, selection: Selection) -> str:
     if selection.kind == "actor":
-        return f"{actor_name(selection.key)}'s latest position"
+        return f"{possessive(actor_name(selection.key))} latest position"
     return timeline.describe(selection)
 
 

@@ -175,6 +175,11 @@ def actor_name(actor: str) -> str:
     return ACTOR_NAMES.get(actor, actor.replace("_", " ").title())
 
 
+def possessive(name: str) -> str:
+    """Return the possessive of a name: "Russia's", but "United States'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def format_date(date: dt.date, precision: str = "day") -> str:
     """Format a date the way the dashboard shows it: ``6 Aug 2025`` or ``Apr 2025``."""
     if precision == "year":
@@ -295,8 +300,7 @@ class Timeline:
     def describe(self, selection: Selection) -> str:
         """Name a selection for titles: "Russia's position" or the proposal's label."""
         if selection.kind == "actor":
-            name = actor_name(selection.key)
-            return f"{name}' position" if name.endswith("s") else f"{name}'s position"
+            return f"{possessive(actor_name(selection.key))} position"
         proposal = self.proposals.get(selection.key)
         return proposal.label if proposal else selection.key
 

@@ -172,6 +172,20 @@ def test_compare_briefing_titles_both_and_lists_the_regions_that_differ(data):
     assert compared.differences == ("donetsk", "luhansk")
 
 
+def test_actor_titles_read_as_english_possessives(data):
+    us = Selection("actor", "united_states")
+    assert make_briefing(data.timeline, data.articles, us, AS_OF).title == (
+        "United States' latest position"
+    )
+    russia = Selection("actor", "russia")
+    compared = make_briefing(data.timeline, data.articles, russia, AS_OF, compare=us)
+    assert compared.title == "Russia's latest position compared with United States' latest position"
+    assert [m.heading for m in compared.maps] == [
+        "Russia's latest position",
+        "United States' latest position",
+    ]
+
+
 def test_unknown_proposal_lists_the_valid_ids(data):
     with pytest.raises(
         ExportError,
