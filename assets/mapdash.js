@@ -79,3 +79,31 @@
     attributeFilter: ["aria-valuenow", "tabindex", "role", "aria-selected"],
   });
 })();
+
+/* Clientside callbacks of the dashboard (mapdash/web/callbacks.py). */
+(function () {
+  "use strict";
+  var clientside = (window.dash_clientside = window.dash_clientside || {});
+
+  clientside.mapdash = {
+    /* The URL changed: pass it on unless it is the view already drawn (the URL component echoes
+       every query the server writes into it). */
+    navigate: function (search, shown) {
+      if (shown && shown.search === search) {
+        return window.dash_clientside.no_update;
+      }
+      return search;
+    },
+
+    /* The slider moved: apply the book's paint of that event to both maps at once. A move the
+       server made itself (play, previous/next, back/forward) was drawn with it: skip it. */
+    paintFromBook: function (index, book, shown) {
+      var none = window.dash_clientside.no_update;
+      if (!book || !book.pages || !book.pages[index] || (shown && shown.index === index)) {
+        return [none, none];
+      }
+      var page = book.pages[index];
+      return [page.left, page.right || none];
+    },
+  };
+})();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections import Counter
 
@@ -293,3 +294,30 @@ def test_hover_shows_the_claim_behind_a_region(page, server, samples, screenshot
     assert "Russia (Vladimir Putin), 6 Aug 2025" in text
     page.screenshot(path=str(screenshot_dir / "dashboard-hover.png"))
     assert LEGEND  # the legend the tooltip's wording comes from
+
+
+def test_slider_step_is_painted_in_the_browser_in_one_round_trip(page, server, samples):
+    open_view(page, server, "?date=2025-04-01&sel=actor:russia")
+    requests: list[tuple[list[str], dict]] = []
+
+    def record(response):
+        if "_dash-update-component" in response.url:
+            changed = json.loads(response.request.post_data or "{}").get("changedPropIds", [])
+            requests.append((changed, response.json()))
+
+    page.on("response", record)
+    kherson = samples["kherson"]
+    assert close(region_colour(page, "map-left", kherson), hex_rgb(legend_entry("to_russia").fill))
+    page.locator(".slider .dash-slider-thumb").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('#as-of').textContent === '6 Aug 2025'")
+    wait_for_colour(page, "map-left", kherson, hex_rgb(legend_entry("frozen").fill))
+    page.wait_for_timeout(800)
+    steps = [body for changed, body in requests if "date-slider.value" in changed]
+    assert len(steps) == 1, requests
+    # The colours came from the slider book the page holds; the server sent no map.
+    assert "map-left" not in steps[0]["response"]
+    assert "on-the-table" in steps[0]["response"]
+    # The URL's echo of the new query is not sent back to the server.
+    assert not [changed for changed, _ in requests if "url.search" in changed]
+    assert "date=2025-08-06" in page.url

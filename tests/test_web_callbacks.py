@@ -16,6 +16,7 @@ from mapdash.timeline import Selection
 from mapdash.web import create_app, ids
 from mapdash.web.callbacks import show_view, sync_controls
 from mapdash.web.data import AppData
+from mapdash.web.render import slider_book
 from mapdash.web.view import View, parse_query, read_query, step
 
 D = dt.date
@@ -254,3 +255,44 @@ def test_event_note_under_the_slider(data):
     assert show_view(data, "?date=2020-01-01&sel=actor:russia")[10] == (
         "Before the first reported event."
     )
+
+
+# -- the slider book ------------------------------------------------------------------------------
+
+
+def _book_z(page: dict, side: str) -> dict[str, int]:
+    ops = {
+        ".".join(map(str, op["location"])): op["params"]["value"] for op in page[side]["operations"]
+    }
+    return dict(zip(REGION_IDS, ops[f"data.{REGION_TRACE}.z"], strict=True))
+
+
+def test_slider_book_holds_what_the_server_would_paint_at_every_event(data):
+    view = parse_query("?date=2025-08-10&sel=actor:russia", data.timeline)
+    book = slider_book(data, view)
+    events = data.timeline.events
+    assert len(book.pages) == len(events)
+    index = [e.date for e in events].index(D(2025, 8, 6))
+    to_russia, frozen = ([e.key for e in LEGEND].index(k) for k in ("to_russia", "frozen"))
+    assert _book_z(book.pages[index], "left")["donetsk"] == to_russia
+    assert _book_z(book.pages[index], "left")["kherson"] == frozen
+    for i, event in enumerate(events):
+        served = show_view(data, f"?date={event.date.isoformat()}&sel=actor:russia")[0]
+        assert book.pages[i]["left"] == served.to_plotly_json()
+        assert book.pages[i]["right"] is None
+    assert "coordinates" not in json.dumps(book.to_data())
+
+
+def test_slider_book_key_changes_with_the_selections_not_the_date(data):
+    def key(search: str) -> str:
+        return slider_book(data, parse_query(search, data.timeline)).key
+
+    assert key("?date=2025-08-10&sel=actor:russia") == key("?date=2025-02-18&sel=actor:russia")
+    assert key("?date=2025-08-10&sel=actor:russia") != key("?date=2025-08-10&sel=actor:ukraine")
+    compared = parse_query("?date=2025-12-03&sel=actor:russia&date2=2025-04-15", data.timeline)
+    book = slider_book(data, compared)
+    assert key("?date=2025-12-03&sel=actor:russia") != book.key
+    # The second map keeps its date's colours while the slider moves the first; only the
+    # outlines of the regions where the two differ follow the slider.
+    assert len({tuple(_book_z(page, "right").values()) for page in book.pages}) == 1
+    assert len({tuple(_book_z(page, "left").values()) for page in book.pages}) > 1

@@ -7,11 +7,12 @@ drawn (``show_view``). Both are plain functions, tested without a browser.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
 import dash
-from dash import ALL, Input, Output, State, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, no_update
 
 from ..errors import MapdashError
 from ..timeline import Selection, format_date
@@ -19,6 +20,7 @@ from . import ids
 from .data import AppData
 from .render import (
     Screen,
+    SliderBook,
     differences_text,
     event_note,
     legend,
@@ -27,6 +29,7 @@ from .render import (
     panel_keys,
     region_rows,
     screen,
+    slider_book,
 )
 from .view import View, at_event, is_last, parse_date, read_query, step
 
@@ -181,12 +184,37 @@ def _trigger(values: dict[str, Any]) -> tuple[str | None, Any]:
 
 
 def register(app: dash.Dash, data: AppData) -> None:
-    """Attach the dashboard's callback to ``app``.
+    """Attach the dashboard's callbacks to ``app``.
 
-    One callback both syncs the controls and draws the view, so that a slider step costs a
-    single round trip.
+    One server callback both syncs the controls and draws the view, so that a slider step costs
+    a single round trip; the maps' colours for a slider step are applied in the browser from the
+    slider book, before that round trip ends.
     """
     options = [o.selection.token for o in data.timeline.options()]
+    first_event = data.timeline.events[0].date
+
+    @functools.lru_cache(maxsize=64)
+    def book_of(undated: View) -> SliderBook:
+        return slider_book(data, undated)
+
+    # The URL's own echo of what ``sync`` wrote is dropped here, in the browser; only a query
+    # naming another view than the one drawn (back/forward, an opened link) reaches the server.
+    app.clientside_callback(
+        ClientsideFunction(namespace="mapdash", function_name="navigate"),
+        Output(ids.NAVIGATE, "data"),
+        Input(ids.URL, "search"),
+        State(ids.SHOWN, "data"),
+    )
+    # A slider move repaints the maps from the book at once; ``sync`` then sends no map.
+    app.clientside_callback(
+        ClientsideFunction(namespace="mapdash", function_name="paintFromBook"),
+        Output(ids.MAP_LEFT, "figure", allow_duplicate=True),
+        Output(ids.MAP_RIGHT, "figure", allow_duplicate=True),
+        Input(ids.SLIDER, "value"),
+        State(ids.BOOK, "data"),
+        State(ids.SHOWN, "data"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -199,22 +227,38 @@ def register(app: dash.Dash, data: AppData) -> None:
         Output(ids.PLAY, "children"),
         Output(ids.PLAY, "aria-pressed"),
         Output(ids.NOTICE, "children"),
+        Output(ids.SHOWN, "data"),
+        Output(ids.BOOK, "data"),
+        Output(ids.BOOK_KEY, "data"),
         *_SHOW_OUTPUTS,
-        Input(ids.URL, "search"),
+        Input(ids.NAVIGATE, "data"),
         Input(_SELECTION_BUTTONS, "n_clicks"),
         *[Input(cid, _CONTROL_PROPS[cid]) for cid in _CONTROL_INPUTS],
+        State(ids.URL, "search"),
         State(ids.TICKER, "disabled"),
+        State(ids.BOOK_KEY, "data"),
     )
-    def sync(search: str | None, _: Any, *values: Any) -> tuple[Any, ...]:
-        trigger, value = _trigger(dict(zip(_CONTROL_INPUTS, values[:-1], strict=True)))
-        c = sync_controls(data, search, trigger, value, playing=not values[-1])
+    def sync(navigated: str | None, _: Any, *values: Any) -> tuple[Any, ...]:
+        controls = dict(zip(_CONTROL_INPUTS, values[: len(_CONTROL_INPUTS)], strict=True))
+        search, ticker_disabled, page_book = values[len(_CONTROL_INPUTS) :]
+        trigger, value = _trigger(controls)
+        if trigger == ids.NAVIGATE:
+            trigger, search = ids.URL, navigated
+        c = sync_controls(data, search, trigger, value, playing=not ticker_disabled)
+        view, _notice = read_query(c.search, data.timeline)
+        book = book_of(replace(view, date=first_event))
+        # The browser painted this slider step from the book it holds.
+        painted = trigger == ids.SLIDER and book.key == page_book
         # Rewriting an unchanged query would push a duplicate history entry.
         new_search = c.search if c.search != search else no_update
         pressed = [token == c.selection for token in options]
         play = ("❚❚ Pause", "true") if c.playing else ("▶ Play", "false")
+        # On load and on back/forward the page may show another view than ``search``.
+        shown = show_view(data, c.search, shown=None if trigger in (None, ids.URL) else search)
+        maps = (no_update, no_update) if painted else shown[:2]
         return (
             new_search,
-            c.slider,
+            no_update if trigger == ids.SLIDER and value == c.slider else c.slider,
             ["true" if p else "false" for p in pressed],
             ["option pressed" if p else "option" for p in pressed],
             c.compare,
@@ -222,6 +266,9 @@ def register(app: dash.Dash, data: AppData) -> None:
             not c.playing,
             *play,
             c.notice,
-            # On load and on back/forward the page may show another view than ``search``.
-            *show_view(data, c.search, shown=None if trigger in (None, ids.URL) else search),
+            {"search": c.search, "index": c.slider},
+            no_update if book.key == page_book else book.to_data(),
+            no_update if book.key == page_book else book.key,
+            *maps,
+            *shown[2:],
         )

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 URL = "url"
+#: The URL's query when it names a view other than the one drawn (back/forward, an opened link);
+#: the URL's echo of what the callback itself wrote is filtered out in the browser.
+NAVIGATE = "navigate"
+#: What the maps show now: {"search": canonical query, "index": slider index}.
+SHOWN = "shown"
+#: The maps' paint at every event for the selections shown (``render.SliderBook``), applied in
+#: the browser when the slider moves; BOOK_KEY is its fingerprint, the part the server reads.
+BOOK = "slider-book"
+BOOK_KEY = "slider-book-key"
 NOTICE = "notice"
 SELECTION = "selection"
 #: Pattern-matching type of the selector's buttons: {"type": SELECTION_OPTION, "token": ...}.

@@ -202,6 +202,10 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.NAVIGATE),
+            dcc.Store(id=ids.SHOWN),
+            dcc.Store(id=ids.BOOK),
+            dcc.Store(id=ids.BOOK_KEY),
             html.Header(
                 [
                     html.Div(

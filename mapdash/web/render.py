@@ -6,6 +6,8 @@ Pure functions of (AppData, View); the callbacks only route their results to com
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +34,7 @@ from ..timeline import (
 )
 from ..types import Claim, ControlFact, Disposition, Evidence
 from .data import AppData
-from .view import View
+from .view import View, at_event
 
 
 def attrs(attributes: dict[str, str]) -> dict[str, Any]:
@@ -126,6 +128,38 @@ def map_patch(paint: RegionPaint) -> Patch:
     for trace, visible in zip(HATCH_TRACES, paint.hatch_visible, strict=True):
         patch["data"][trace]["visible"] = visible
     return patch
+
+
+@dataclass(frozen=True)
+class SliderBook:
+    """The maps' paint at every event date, for the browser to apply when the slider moves.
+
+    ``pages[i]`` holds the Patch of the left map (and of the right one in compare mode) for the
+    view moved to event ``i``; ``key`` fingerprints the pages, so the server can tell whether
+    the page already holds this book and then send no map at all for a slider step.
+    """
+
+    key: str
+    pages: tuple[dict[str, Any], ...]
+
+    def to_data(self) -> dict[str, Any]:
+        """Return the book as the page stores it."""
+        return {"key": self.key, "pages": list(self.pages)}
+
+
+def slider_book(data: AppData, view: View) -> SliderBook:
+    """Paint both maps of ``view`` at each event date (the slider's stops)."""
+    pages = []
+    for index in range(len(data.timeline.events)):
+        drawn = screen(data, at_event(view, data.timeline, index))
+        pages.append(
+            {
+                "left": map_patch(drawn.left.paint).to_plotly_json(),
+                "right": map_patch(drawn.right.paint).to_plotly_json() if drawn.right else None,
+            }
+        )
+    digest = hashlib.sha1(json.dumps(pages, sort_keys=True).encode("utf-8"), usedforsecurity=False)
+    return SliderBook(key=digest.hexdigest()[:16], pages=tuple(pages))
 
 
 # -- legend -----------------------------------------------------------------------------------

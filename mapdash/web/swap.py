@@ -318,12 +318,16 @@ def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
         Output(ids.MAP_RIGHT, "figure", allow_duplicate=True),
         Output(ids.CONTROL_MEASURED, "children"),
         Output(ids.OVERLAY_SHOWN, "data"),
-        Input(ids.URL, "search"),
+        # What the dashboard's callback drew (``{"search": ..., "index": ...}``).
+        Input(ids.SHOWN, "data"),
         Input(ids.DATA_VERSION, "data"),
         Input(ids.UPLOADED, "data"),
         State(ids.OVERLAY_SHOWN, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def overlay(search: str | None, _v: Any, _u: Any, shown: str | None) -> tuple[Any, ...]:
+    def overlay(
+        drawn: dict[str, Any] | None, _v: Any, _u: Any, shown: str | None
+    ) -> tuple[Any, ...]:
         snapshot = live.snapshot()
+        search = drawn["search"] if drawn else None
         return overlay_outputs(data, snapshot, search, shown=shown, page_regions=page_regions)
