@@ -137,6 +137,29 @@ def test_plain_simplify_would_tear_the_shared_border():
     assert shapely.coverage_is_valid(kept)
 
 
+def test_coarser_context_keeps_the_regions_borders_exactly():
+    """The build draws the backdrop coarser than the six regions, and still as one coverage."""
+    full = geodata.load_regions(resolution="full")
+    # Donbas in detail; its neighbours Zaporizhzhia and Kherson stand in for the context.
+    coverage = list(full.loc[["donetsk", "luhansk", "zaporizhzhia", "kherson"], "geometry"])
+    assert shapely.coverage_is_valid(coverage)
+    detailed = [True, True, False, False]
+    out = geodata.simplify_coverage_around(
+        coverage, detailed, tolerance=0.01, context_tolerance=0.05, grid_size=0.001
+    )
+    fine = geodata.simplify_coverage(coverage, tolerance=0.01, grid_size=0.001)
+    assert shapely.coverage_is_valid(out)
+    # No overlaps: the union is as large as the parts (to the 0.001-degree grid's rounding).
+    assert shapely.union_all(out).area == pytest.approx(sum(g.area for g in out), abs=1e-4)
+    # The regions are drawn exactly as the fine simplification draws them ...
+    for got, want in zip(out[:2], fine[:2], strict=True):
+        assert got.symmetric_difference(want).area == pytest.approx(0, abs=1e-9)
+    # ... while the context needs fewer vertices, and still fills the same land.
+    assert shapely.get_num_coordinates(out[2:]).sum() < shapely.get_num_coordinates(fine[2:]).sum()
+    for got, want in zip(out[2:], fine[2:], strict=True):
+        assert got.symmetric_difference(want).area < 0.05 * want.area
+
+
 def test_web_border_stays_close_to_the_full_resolution_border(web_coverage):
     full = geodata.load_regions(resolution="full")
     exact = full.loc["donetsk", "geometry"].boundary.intersection(
