@@ -82,10 +82,16 @@ RUSSIA_CONTEXT: dict[str, tuple[str, str]] = {
     "Bryansk": ("RU-BRY", "Bryansk"),
     "Kaluga": ("RU-KLU", "Kaluga"),
     "Kalmyk": ("RU-KL", "Kalmykia"),
+    "Karachay-Cherkess": ("RU-KC", "Karachay-Cherkessia"),
     "Krasnodar": ("RU-KDA", "Krasnodar"),
     "Lipetsk": ("RU-LIP", "Lipetsk"),
+    "Mordovia": ("RU-MO", "Mordovia"),
+    "Moskovsskaya": ("RU-MOS", "Moscow Oblast"),
     "Orel": ("RU-ORL", "Oryol"),
+    "Penza": ("RU-PNZ", "Penza"),
     "Rostov": ("RU-ROS", "Rostov"),
+    "Ryazan'": ("RU-RYA", "Ryazan"),
+    "Saratov": ("RU-SAR", "Saratov"),
     "Smolensk": ("RU-SMO", "Smolensk"),
     "Stavropol'": ("RU-STA", "Stavropol"),
     "Tambov": ("RU-TAM", "Tambov"),
@@ -101,6 +107,9 @@ COUNTRIES: dict[str, tuple[str, str]] = {
     "hun": ("HU", "Hungary"),
     "rou": ("RO", "Romania"),
     "mda": ("MD", "Moldova"),
+    "bgr": ("BG", "Bulgaria"),
+    "srb": ("RS", "Serbia"),
+    "geo": ("GE", "Georgia"),
 }
 SOURCE_FILES = ("ukr", "rus", *COUNTRIES)
 

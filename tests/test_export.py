@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import json
 import os
 import re
 import stat
 from pathlib import Path
 
+import numpy as np
 import pypdf
+import pyproj
 import pytest
 import shapely
 from PIL import Image
@@ -22,6 +25,8 @@ from PIL import Image
 from mapdash import export as export_module
 from mapdash.briefing import BriefingData, batch_name, make_briefing, meaning, select
 from mapdash.briefing_page import (
+    PARALLELS,
+    VIEW_EAST,
     VIEW_LAT,
     VIEW_NORTH_MOST,
     VIEW_WEST_LEAST,
@@ -553,3 +558,63 @@ def test_animation_frames_print_the_date_larger_than_the_title(data, offer):
     page = sizes(briefing_figure(offer, data.regions, data.context))
     assert frame["date"] > page["date"] > page["title"]
     assert frame["date"] >= 1.5 * frame["title"]
+
+
+def _world_land() -> shapely.Geometry:
+    """Natural Earth land at 1:50m, decoded from plotly's topojson in assets/topojson/."""
+    topo = json.loads((export_module.TOPOJSON_DIR / "world_50m.json").read_text())
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        xy = np.cumsum(np.array(arc, dtype=float), axis=0)
+        arcs.append(np.column_stack([xy[:, 0] * sx + tx, xy[:, 1] * sy + ty]))
+
+    def ring(indices):
+        parts = [arcs[i] if i >= 0 else arcs[~i][::-1] for i in indices]
+        return np.concatenate([parts[0], *[p[1:] for p in parts[1:]]])
+
+    polygons = []
+    for geometry in topo["objects"]["land"]["geometries"]:
+        nested = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
+        for rings in nested:
+            if not rings:
+                continue
+            shell, *holes = (ring(r) for r in rings)
+            if len(shell) >= 4:
+                polygons.append(shapely.Polygon(shell, [h for h in holes if len(h) >= 4]))
+    return shapely.union_all(shapely.make_valid(np.array(polygons)))
+
+
+def _window(west: float, north: float) -> shapely.Polygon:
+    """The lon/lat area a briefing map shows: its projected box, as plotly fits it."""
+    crs = pyproj.CRS.from_proj4(
+        f"+proj=lcc +lat_1={PARALLELS[0]} +lat_2={PARALLELS[1]} +lon_0={(west + VIEW_EAST) / 2} "
+        "+lat_0=0 +ellps=WGS84"
+    )
+    forward = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    back = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    lons, lats = np.linspace(west, VIEW_EAST, 60), np.linspace(VIEW_LAT[0], north, 60)
+    x, y = forward.transform(
+        np.concatenate([lons, np.full(60, VIEW_EAST), lons, np.full(60, west)]),
+        np.concatenate([np.full(60, VIEW_LAT[0]), lats, np.full(60, north), lats]),
+    )
+    box = shapely.box(x.min(), y.min(), x.max(), y.max()).segmentize((x.max() - x.min()) / 80)
+    return shapely.Polygon(np.column_stack(back.transform(*shapely.get_coordinates(box).T)))
+
+
+def test_every_piece_of_land_in_a_briefing_map_is_drawn_as_land(data):
+    # Land missing from the context would show in the sea's colour (e.g. Ryazan north of
+    # Lipetsk in compare mode's tall maps, Bulgaria under Romania on a wide one).
+    window = shapely.union_all(
+        [_window(VIEW_WEST_MOST, VIEW_LAT[1]), _window(VIEW_WEST_LEAST, VIEW_NORTH_MOST)]
+    )
+    drawn = shapely.union_all([*data.context.geometry, *data.regions.geometry])
+    unpainted = shapely.difference(
+        shapely.intersection(_world_land(), window), shapely.buffer(drawn, 0.05)
+    )
+    pieces = sorted(
+        (round(part.area, 3), tuple(round(v, 1) for v in part.centroid.coords[0]))
+        for part in shapely.get_parts(unpainted)
+        if part.area > 0.01
+    )
+    assert pieces == [], "land (square degrees, lon/lat) drawn in the sea's colour"

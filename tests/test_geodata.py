@@ -196,7 +196,9 @@ def test_load_context_has_oblasts_and_countries_around_the_regions():
     assert {"UA-30", "UA-32", "UA-12", "UA-51", "UA-63", "UA-59"} <= kinds["ukraine_oblast"]
     assert len(kinds["ukraine_oblast"]) == 21  # 24 oblasts + Kyiv city, less our four
     assert {"RU-BEL", "RU-BRY", "RU-VOR", "RU-ROS", "RU-KDA", "RU-ORL"} <= kinds["russia_oblast"]
-    assert kinds["country"] == {"BY", "PL", "SK", "HU", "RO", "MD"}
+    assert kinds["country"] == {"BY", "PL", "SK", "HU", "RO", "MD", "BG", "RS", "GE"}
+    # North and east of Kursk and Voronezh, reached by the tall maps of compare mode.
+    assert {"RU-RYA", "RU-PNZ", "RU-SAR", "RU-MOS"} <= kinds["russia_oblast"]
     assert ctx.set_index("id").loc["UA-30", "name"] == "Kyiv"
     assert not set(REGION_IDS) & set(ctx["id"])
 
