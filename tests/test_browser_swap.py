@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import time
@@ -9,7 +10,15 @@ import time
 import pytest
 from conftest import run_server
 
-from mapdash.figures import CONTROL_COLOR, CONTROL_TRACE, REGION_TRACE
+from mapdash.figures import (
+    CONTROL_COLOR,
+    CONTROL_TRACE,
+    OTHER_LAND,
+    REGION_TRACE,
+    SEA,
+    UKRAINE_LAND,
+    legend_entry,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +63,33 @@ def _overlay_paths(page) -> int:
             .length""",
         f"rgb({red},{green},{blue})",
     )
+
+
+def _colours_at(page, points: dict[str, tuple[float, float]]) -> dict[str, tuple[int, int, int]]:
+    """The colour the left map paints at lon/lat points, from plotly's own projection."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(page.locator("#map-left .js-plotly-plot").screenshot()))
+    pixels = page.evaluate(
+        """(points) => {
+            const gd = document.querySelector('#map-left .js-plotly-plot');
+            return points.map(p => gd._fullLayout.geo._subplot.projection(p));
+        }""",
+        [list(p) for p in points.values()],
+    )
+    rgb = image.convert("RGB")
+    return {
+        name: rgb.getpixel((round(x), round(y)))
+        for name, (x, y) in zip(points, pixels, strict=True)
+    }
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def _close(a, b, tol: int = 6) -> bool:
+    return all(abs(x - y) <= tol for x, y in zip(a, b, strict=True))
 
 
 def _open(page, url: str) -> None:
@@ -146,6 +182,28 @@ def test_broken_upload_lists_the_problems_and_leaves_the_map(live_server, page, 
     )
     assert _region_points(page, "donetsk") > 0
     assert len(list((live_server.geodata / "history").glob("*_regions_web.geojson"))) == 1
+    # The file's rings are counter-clockwise (as osmtogeojson writes them); drawn as written,
+    # d3-geo would fill the globe but Kursk and Zaporizhzhia. Inside, they keep their colours;
+    # outside, the sea, Ukraine and Russia keep theirs. (Points away from the region labels.)
+    page.wait_for_timeout(500)
+    seen = _colours_at(
+        page,
+        {
+            "kursk": (35.3, 51.8),
+            "zaporizhzhia": (34.9, 47.0),
+            "black sea": (32.5, 43.9),
+            "kyiv oblast": (30.6, 50.6),
+            "voronezh": (39.6, 50.9),
+        },
+    )
+    expected = {
+        "kursk": legend_entry(None).fill,
+        "zaporizhzhia": legend_entry("frozen").fill,
+        "black sea": SEA,
+        "kyiv oblast": UKRAINE_LAND,
+        "voronezh": OTHER_LAND,
+    }
+    assert all(_close(seen[k], _rgb(v)) for k, v in expected.items()), seen
 
 
 def test_files_dropped_into_the_geodata_folder_go_live_without_a_restart(
