@@ -235,6 +235,23 @@ def test_compare_picked_from_the_dropdown(page, server):
     assert "compare=proposal:us-2025-04" in page.url
 
 
+def test_shared_compare_link_with_a_second_date_between_events(page, server):
+    # 15 Apr 2025 is no event date: the link must still open both maps, at that date.
+    query = "?date=2025-08-17&sel=actor:united_states&date2=2025-04-15"
+    open_view(page, server, query)
+    page.wait_for_selector("#maps.compare")
+    assert page.locator("#map-right").is_visible()
+    assert page.locator("#map-right-title").text_content().endswith("as of 15 Apr 2025")
+    assert "date2=2025-04-15" in page.url
+    assert "15 Apr 2025 (from the link)" in page.locator("#compare-date").inner_text()
+    # The slider still moves the first map while the second stays at its date.
+    page.locator(".slider .dash-slider-thumb").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => location.search.includes('date=2025-11-01')")
+    assert "date2=2025-04-15" in page.url
+    assert page.locator("#map-right-title").text_content().endswith("as of 15 Apr 2025")
+
+
 # -- keyboard and accessibility ------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from ..errors import MapdashError
 from ..timeline import Selection, format_date
 from . import ids
 from .data import AppData
+from .layout import compare_date_options
 from .render import (
     Screen,
     SliderBook,
@@ -58,6 +59,9 @@ def _apply(view: View, data: AppData, trigger: str | None, value: Any) -> View:
         compare = timeline.check(Selection.parse(value)) if value else None
         return replace(view, compare=compare)
     if trigger == ids.COMPARE_DATE:
+        if value is None:
+            # Not a choice ("Same date" is ""): the dropdown dropped a value it did not offer.
+            return view
         return replace(view, compare_date=parse_date(value, name="date2") if value else None)
     if trigger == ids.PREVIOUS:
         return step(view, timeline, "previous")
@@ -223,6 +227,7 @@ def register(app: dash.Dash, data: AppData) -> None:
         Output(_SELECTION_BUTTONS, "className"),
         Output(ids.COMPARE, "value"),
         Output(ids.COMPARE_DATE, "value"),
+        Output(ids.COMPARE_DATE, "options"),
         Output(ids.TICKER, "disabled"),
         Output(ids.PLAY, "children"),
         Output(ids.PLAY, "aria-pressed"),
@@ -263,6 +268,10 @@ def register(app: dash.Dash, data: AppData) -> None:
             ["option pressed" if p else "option" for p in pressed],
             c.compare,
             c.compare_date,
+            # Only a link (load, back/forward) can bring a second date that is no event.
+            compare_date_options(data, view.compare_date)
+            if trigger in (None, ids.URL)
+            else no_update,
             not c.playing,
             *play,
             c.notice,

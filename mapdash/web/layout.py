@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from dash import dcc, html
@@ -74,16 +75,28 @@ def _selection_control(data: AppData, view: View) -> html.Div:
     )
 
 
-def _compare_control(data: AppData, view: View) -> html.Div:
-    selections = [{"label": "No comparison", "value": ""}] + [
-        {"label": o.label, "value": o.selection.token} for o in data.timeline.options()
-    ]
-    dates = [{"label": "Same date", "value": ""}] + [
+def compare_date_options(data: AppData, date: dt.date | None) -> list[dict[str, str]]:
+    """Return the second map's date choices: the same date, every event, and ``date``.
+
+    A link may name a second date that is no event; it is offered too, since Dash's Dropdown
+    drops a value that is not among its options (and with it the comparison).
+    """
+    options = [{"label": "Same date", "value": ""}] + [
         {
             "label": f"{format_date(e.date)}: {e.title.split(': ', 1)[1]}",
             "value": e.date.isoformat(),
         }
         for e in data.timeline.events
+    ]
+    if date is not None and date.isoformat() not in {o["value"] for o in options}:
+        options.append({"label": f"{format_date(date)} (from the link)", "value": date.isoformat()})
+        options[1:] = sorted(options[1:], key=lambda o: o["value"])
+    return options
+
+
+def _compare_control(data: AppData, view: View) -> html.Div:
+    selections = [{"label": "No comparison", "value": ""}] + [
+        {"label": o.label, "value": o.selection.token} for o in data.timeline.options()
     ]
     return html.Div(
         [
@@ -99,7 +112,7 @@ def _compare_control(data: AppData, view: View) -> html.Div:
             html.Label("at the date", htmlFor=ids.COMPARE_DATE, id=f"{ids.COMPARE_DATE}-label"),
             dcc.Dropdown(
                 id=ids.COMPARE_DATE,
-                options=dates,
+                options=compare_date_options(data, view.compare_date),
                 value=view.compare_date.isoformat() if view.compare_date else "",
                 clearable=False,
                 searchable=False,
