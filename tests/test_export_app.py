@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
+import json
 import re
+import shutil
+from dataclasses import replace
 
 import pypdf
 import pytest
 
-from mapdash.config import Paths
+from mapdash.config import PROJECT_ROOT, Paths
 from mapdash.errors import MapdashError
-from mapdash.export import shared_exporter
+from mapdash.export import default_size, shared_exporter
 from mapdash.web import ids
+from mapdash.web.batch import batch_export
 from mapdash.web.data import AppData
-from mapdash.web.download import download_file
+from mapdash.web.download import download_file, view_figure
+from mapdash.web.live import LiveGeodata
+from mapdash.web.view import read_query
 
 OFFER_VIEW = "?date=2025-08-10&sel=proposal:ru-2025-08-06-donbas"
 
@@ -73,3 +80,33 @@ def test_download_button_saves_the_view_on_screen_without_leaving_the_page(
     assert status.inner_text() == f"Downloaded {saved.name}"
     assert page.get_by_role("button", name="Download").is_enabled()
     page.locator(".controls").screenshot(path=str(screenshot_dir / "download-control.png"))
+
+
+def test_every_event_export_keeps_the_comparison_and_the_control_layer(data, geodata_copy):
+    layers = geodata_copy / "control"
+    layers.mkdir(exist_ok=True)
+    fixture = PROJECT_ROOT / "tests" / "data" / "geojson" / "control" / "control_2025-08-15.geojson"
+    shutil.copy(fixture, layers / "control_2025-08-15.geojson")
+    snapshot = LiveGeodata(geodata_copy).snapshot()
+    search = OFFER_VIEW + "&compare=proposal:us-2025-04&date2=2025-04-01"
+    view, _ = read_query(search, data.timeline)
+    size = default_size("png", width=1280, height=720, scale=1)
+    # Each frame is the view at one event date, both maps, and the layer of that date.
+    before = view_figure(data, replace(view, date=dt.date(2025, 8, 9)), size, snapshot=snapshot)
+    after = view_figure(data, replace(view, date=dt.date(2025, 8, 17)), size, snapshot=snapshot)
+    for figure in (before, after):
+        assert {"geo", "geo2"} <= set(figure.layout.to_plotly_json())
+        assert "as of 1 Apr 2025" in json.dumps(figure.to_plotly_json())
+
+    def outline(figure):
+        return [t for t in figure.data if t.name and t.name.startswith("control") and t.visible]
+
+    assert outline(after) and len(outline(after)[0].lon) > 10
+    assert not outline(before)
+    # The legend explains the outline.
+    assert "Held by Russia" in json.dumps(after.to_plotly_json()["layout"])
+    done = batch_export(data, search, "zip", exporter=shared_exporter(), snapshot=snapshot)
+    assert done.filename == (
+        "proposal-ru-2025-08-06-donbas_all-events_vs_proposal-us-2025-04-2025-04-01.zip"
+    )
+    assert done.count == len(data.timeline.events)

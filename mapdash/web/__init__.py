@@ -60,7 +60,7 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
     live = LiveGeodata(paths.geodata)
     register_swap(app, data, live)
     register_download(app, data, live)
-    register_batch(app, data, background_manager())
+    register_batch(app, data, live, background_manager())
     register_api(app.server, data, live)
     configure_server(app.server, data, paths=paths)
     return app

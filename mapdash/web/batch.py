@@ -1,10 +1,11 @@
 """Batch and animated exports in the app: off the request path, with a progress bar.
 
-"Every event" draws the selection's briefing at each event date, as a ZIP of PNGs or as an
-animated GIF (the same frames as ``mapdash export --all-events`` / ``--animate``). The work
-runs as a Dash background callback: by default in a separate process coordinated through a
-DiskCache folder shared by all gunicorn workers; with ``MAPDASH_REDIS_URL`` set, in Celery
-workers (``mapdash worker``) through Redis, so that it can run on other machines.
+"Every event" draws the view's briefing (its selection and comparison, with the live
+boundaries and control layers) at each event date, as a ZIP of PNGs or as an animated GIF
+(the same frames as ``mapdash export --all-events`` / ``--animate``). The work runs as a Dash
+background callback: by default in a separate process coordinated through a DiskCache folder
+shared by all gunicorn workers; with ``MAPDASH_REDIS_URL`` set, in Celery workers
+(``mapdash worker``) through Redis, so that it can run on other machines.
 """
 
 from __future__ import annotations
@@ -18,20 +19,20 @@ import zipfile
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
-from ..briefing import batch_name, make_briefing
-from ..briefing_page import briefing_figure
+from ..briefing import batch_name
 from ..errors import MapdashError
 from ..export import Exporter, animate, default_size
-from ..timeline import Selection
 from . import ids
 from .data import AppData
+from .download import view_figure
+from .live import LiveGeodata, Snapshot
 from .view import read_query
 
 BatchKind = Literal["zip", "gif"]
@@ -90,7 +91,8 @@ def batch_section() -> html.Div:
         [
             html.H2("Every event", className="group-title"),
             html.P(
-                "The selection's briefing at each event date, drawn in the background.",
+                "The view's briefing (selection, comparison, control layers) at each event "
+                "date, drawn in the background.",
                 className="hint",
             ),
             dcc.RadioItems(
@@ -120,19 +122,6 @@ def batch_section() -> html.Div:
     )
 
 
-def _figure(data: AppData, selection: Selection, day: dt.date, kind: BatchKind) -> Any:
-    size = _size(kind)
-    briefing = make_briefing(data.timeline, data.articles, selection, day)
-    return briefing_figure(
-        briefing,
-        data.regions,
-        data.context,
-        width=size.width,
-        height=size.height,
-        large_date=kind == "gif",
-    )
-
-
 def _size(kind: BatchKind) -> Any:
     # GIF frames as the command line draws them: 1280x720 at scale 1.
     if kind == "zip":
@@ -147,21 +136,26 @@ def batch_export(
     *,
     exporter: Exporter,
     progress: Progress | None = None,
+    snapshot: Snapshot | None = None,
 ) -> BatchFile:
-    """Draw the URL's selection at every event date, as a ZIP of PNGs or an animated GIF.
+    """Draw the URL's view at every event date, as a ZIP of PNGs or an animated GIF.
 
     Parameters
     ----------
     data
         The app's data.
     search
-        The URL's query string; its selection is used (its date is not: every event is).
+        The URL's query string; its selection and comparison are used (its date is not: every
+        event is; a second map with a date of its own keeps it).
     kind
         ``zip`` or ``gif``.
     exporter
         The browser that draws the frames.
     progress
         Called with (done, total) after each file.
+    snapshot
+        The live geodata (swapped boundaries, the control layer of each date); None uses the
+        data the app started with.
 
     Raises
     ------
@@ -186,13 +180,19 @@ def batch_export(
     # Two frames in flight: Python builds the next figure while Chromium draws, and the
     # progress bar moves with each file rather than after all figures are built.
     for day in days:
-        figure = _figure(data, view.selection, day, chosen)
+        figure = view_figure(
+            data, replace(view, date=day), size, snapshot=snapshot, large_date=chosen == "gif"
+        )
         pending.append((day, exporter.submit(figure, "png", size)))
         if len(pending) >= 2:
             collect()
     while pending:
         collect()
     stem = f"{view.selection.kind}-{view.selection.key}_all-events"
+    if view.comparing:
+        other, other_date = view.right
+        stem += f"_vs_{other.kind}-{other.key}"
+        stem += f"-{other_date.isoformat()}" if view.compare_date else ""
     if chosen == "gif":
         with tempfile.TemporaryDirectory() as tmp:
             path = animate([f for _, f in frames], Path(tmp) / "frames.gif", frame_ms=GIF_FRAME_MS)
@@ -204,7 +204,7 @@ def batch_export(
     return BatchFile(f"{stem}.zip", buffer.getvalue(), len(frames))
 
 
-def register_batch(app: dash.Dash, data: AppData, manager: Any) -> None:
+def register_batch(app: dash.Dash, data: AppData, live: LiveGeodata, manager: Any) -> None:
     """Attach the background batch callback to ``app``."""
 
     @app.callback(
@@ -241,6 +241,7 @@ def register_batch(app: dash.Dash, data: AppData, manager: Any) -> None:
                     kind,
                     exporter=exporter,
                     progress=lambda n, total: set_progress((str(n), str(total))),
+                    snapshot=live.snapshot(),
                 )
         except MapdashError as err:
             return no_update, f"Export failed: {err}"

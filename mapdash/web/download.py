@@ -10,16 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 import dash
+import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html, no_update
 
 from ..briefing import batch_name, make_briefing
 from ..briefing_page import briefing_figure
 from ..errors import MapdashError
-from ..export import DEFAULT_SIZES, FORMATS, Exporter, ExportFormat, shared_exporter
+from ..export import DEFAULT_SIZES, FORMATS, Exporter, ExportFormat, PageSize, shared_exporter
 from . import ids
 from .data import AppData
 from .live import LiveGeodata, Snapshot
-from .view import read_query
+from .view import View, read_query
 
 FORMAT_LABELS: dict[ExportFormat, str] = {
     "png": "PNG for slides",
@@ -86,6 +87,39 @@ def download_file(
     if chosen is None:
         raise MapdashError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     view, _ = read_query(search, data.timeline)
+    size = DEFAULT_SIZES[chosen]
+    figure = view_figure(data, view, size, snapshot=snapshot)
+    name = batch_name(view.selection, view.date, chosen)
+    if view.comparing:
+        other, other_date = view.right
+        name = name.replace(f".{chosen}", f"_vs_{batch_name(other, other_date, chosen)}")
+    return dcc.send_bytes(exporter.render(figure, chosen, size), name)
+
+
+def view_figure(
+    data: AppData,
+    view: View,
+    size: PageSize,
+    *,
+    snapshot: Snapshot | None = None,
+    large_date: bool = False,
+) -> go.Figure:
+    """Draw a view of the dashboard as a briefing, as the maps on screen show it.
+
+    Parameters
+    ----------
+    data
+        The app's data.
+    view
+        Date, selection and comparison.
+    size
+        The page size.
+    snapshot
+        The live geodata: swapped boundaries, and the control layer of the view's date drawn
+        on the first map; None uses the data the app started with, with no layer.
+    large_date
+        Print the as-of date extra large (animation frames).
+    """
     briefing = make_briefing(
         data.timeline,
         data.articles,
@@ -95,21 +129,16 @@ def download_file(
         compare_date=view.compare_date,
     )
     layer = snapshot.layer_at(view.date) if snapshot else None
-    size = DEFAULT_SIZES[chosen]
-    figure = briefing_figure(
+    return briefing_figure(
         briefing,
         snapshot.regions_web if snapshot else data.regions,
         data.context,
         width=size.width,
         height=size.height,
+        large_date=large_date,
         control=layer.geometry if layer else None,
         control_date=layer.date if layer else None,
     )
-    name = batch_name(view.selection, view.date, chosen)
-    if view.comparing:
-        other, other_date = view.right
-        name = name.replace(f".{chosen}", f"_vs_{batch_name(other, other_date, chosen)}")
-    return dcc.send_bytes(exporter.render(figure, chosen, size), name)
 
 
 def register_download(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
