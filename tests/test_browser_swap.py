@@ -125,6 +125,11 @@ def test_uploaded_control_layer_shows_from_its_date_with_measured_numbers(
     )
     # Next to what the articles said on that date.
     assert "Article: Russian forces fully control Luhansk." in measured
+    # The legend explains the outline on the map.
+    assert page.inner_text("#legend-control") == (
+        "Outlined and cross-hatched in dark red: held by Russia per the control layer of "
+        "15 Aug 2025"
+    )
     overlay = _trace(page, CONTROL_TRACE)
     assert overlay["visible"] is True and overlay["points"] > 100
     assert _overlay_paths(page) >= 1
@@ -143,6 +148,7 @@ def test_uploaded_control_layer_shows_from_its_date_with_measured_numbers(
     assert page.inner_text(MEASURED).startswith(
         "No control layer on or before 9 Aug 2025. The first is dated 15 Aug 2025."
     )
+    assert not page.locator("#legend-control").is_visible()
     page.wait_for_function(
         f"!document.querySelector('#map-left .js-plotly-plot').data[{CONTROL_TRACE}].visible"
     )

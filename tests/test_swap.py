@@ -412,7 +412,7 @@ def test_swapped_boundaries_redraw_both_maps(geodata_copy, schemas):
     before = live.snapshot()
     page = before.regions_version
     # Nothing to send on page load while the layout's boundaries are live and no layer applies.
-    left, right, _, shown = swap.overlay_outputs(
+    left, right, _, _, shown = swap.overlay_outputs(
         data, before, "?date=2025-08-20", shown=None, page_regions=page
     )
     assert left is dash.no_update and right is dash.no_update
@@ -422,7 +422,7 @@ def test_swapped_boundaries_redraw_both_maps(geodata_copy, schemas):
     assert after.regions_version != before.regions_version
     web = geodata.load_regions(resolution="web", geodata_dir=geodata_copy)
     for seen in (shown, None):  # an open page, and a page loaded after the swap
-        left, right, _, now = swap.overlay_outputs(
+        left, right, _, _, now = swap.overlay_outputs(
             data, after, "?date=2025-08-20", shown=seen, page_regions=page
         )
         for figure in (left, right):
@@ -434,7 +434,7 @@ def test_swapped_boundaries_redraw_both_maps(geodata_copy, schemas):
                 assert drawn[rid].symmetric_difference(web.geometry[rid]).area < 1e-3
                 assert drawn[rid].symmetric_difference(before.regions_web.geometry[rid]).area > 1e-3
     # Once redrawn, a date change sends no geometry.
-    left, right, _, _ = swap.overlay_outputs(
+    left, right, _, _, _ = swap.overlay_outputs(
         data, after, "?date=2025-08-17", shown=now, page_regions=page
     )
     assert left is dash.no_update and right is dash.no_update
@@ -445,22 +445,25 @@ def test_the_overlay_is_resent_only_when_the_layer_changes(geodata_copy, layers)
     data = _app_data(geodata_copy)
     snapshot = LiveGeodata(geodata_copy, min_interval=0).snapshot()
     page = snapshot.regions_version
-    first, right, _, shown = swap.overlay_outputs(
+    first, right, _, key, shown = swap.overlay_outputs(
         data, snapshot, "?date=2025-08-20", shown=None, page_regions=page
     )
     assert isinstance(first, dash.Patch) and right is dash.no_update
-    same, _, measured, _ = swap.overlay_outputs(
+    # The legend explains the outline while a layer is drawn, and says nothing when none is.
+    assert "held by Russia per the control layer of 15 Aug 2025" in str(key)
+    same, _, measured, _, _ = swap.overlay_outputs(
         data, snapshot, "?date=2025-08-17", shown=shown, page_regions=page
     )
     assert same is dash.no_update
     assert "layer of 15 Aug 2025" in str(measured)
-    earlier, _, _, hidden = swap.overlay_outputs(
+    earlier, _, _, no_key, hidden = swap.overlay_outputs(
         data, snapshot, "?date=2025-08-09", shown=shown, page_regions=page
     )
     assert isinstance(earlier, dash.Patch)
+    assert no_key == []
     assert hidden == f"{page}|none|single"
     # Compare mode: the second map at 9 Aug gets no layer, the first keeps 15 Aug's.
-    left, right, _, both = swap.overlay_outputs(
+    left, right, _, _, both = swap.overlay_outputs(
         data, snapshot, "?date=2025-08-20&date2=2025-08-09", shown=shown, page_regions=page
     )
     assert both == f"{page}|2025-08-15|none"

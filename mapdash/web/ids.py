@@ -44,6 +44,8 @@ UPLOAD_KIND = "geodata-upload-kind"
 UPLOAD_DATE = "geodata-upload-date"
 UPLOAD_RESULT = "geodata-upload-result"
 CONTROL_MEASURED = "control-measured"
+#: The legend's line for the control layer drawn on the map (empty when none is).
+LEGEND_CONTROL = "legend-control"
 OVERLAY_SHOWN = "control-overlay-shown"
 # Briefing export (web/download.py): format choice, button, the file, status line.
 DOWNLOAD_FORMAT = "download-format"

@@ -267,7 +267,11 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
                             ),
                             html.P(id=ids.DIFFERENCES, className="differences"),
                             html.Section(
-                                [html.H2("Legend"), html.Div(legend(first), id=ids.LEGEND)],
+                                [
+                                    html.H2("Legend"),
+                                    html.Div(legend(first), id=ids.LEGEND),
+                                    html.P(id=ids.LEGEND_CONTROL, className="legend-control"),
+                                ],
                                 className="legend",
                                 **attrs({"aria-label": "Legend"}),
                             ),

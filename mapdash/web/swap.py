@@ -224,6 +224,18 @@ def overlay_patch(snapshot: Snapshot, date: dt.date) -> dash.Patch:
     return patch
 
 
+def legend_line(snapshot: Snapshot, date: dt.date) -> list[Any]:
+    """Explain the control layer the (first) map draws at ``date`` in the legend; [] for none."""
+    layer = snapshot.layer_at(date)
+    if layer is None:
+        return []
+    return [
+        html.Span(className="overlay-key", **attrs({"aria-hidden": "true"})),
+        f"Outlined and cross-hatched in dark red: held by Russia per the control layer of "
+        f"{format_date(layer.date)}",
+    ]
+
+
 def overlay_outputs(
     data: AppData,
     snapshot: Snapshot,
@@ -231,8 +243,8 @@ def overlay_outputs(
     *,
     shown: str | None,
     page_regions: str,
-) -> tuple[Any, Any, list[Any], str]:
-    """Return what ``overlay`` writes: both maps, measured control, and what the maps now show.
+) -> tuple[Any, Any, list[Any], list[Any], str]:
+    """Return what ``overlay`` writes: maps, measured control, legend line, what maps show.
 
     ``shown`` is what the maps showed so far (None on page load, when they show the layout's
     boundaries, version ``page_regions``). When the boundaries changed, both maps are redrawn
@@ -241,6 +253,7 @@ def overlay_outputs(
     """
     view, _notice = read_query(search, data.timeline)
     measured = measured_children(data, snapshot, view.date)
+    key = legend_line(snapshot, view.date)
     right_date = view.right[1] if view.comparing else None
     left_layer = snapshot.layer_at(view.date)
     right_layer = snapshot.layer_at(right_date) if right_date else None
@@ -258,9 +271,9 @@ def overlay_outputs(
     drawn_regions = shown.split("|", 1)[0] if shown else page_regions
     if drawn_regions == snapshot.regions_version:
         if now == shown or (shown is None and left_layer is None and right_layer is None):
-            return no_update, no_update, measured, now
+            return no_update, no_update, measured, key, now
         right = overlay_patch(snapshot, right_date) if right_date else no_update
-        return overlay_patch(snapshot, view.date), right, measured, now
+        return overlay_patch(snapshot, view.date), right, measured, key, now
     shown_screen = screen(data, view)
     figures = [
         map_figure(
@@ -275,7 +288,7 @@ def overlay_outputs(
             (shown_screen.right or shown_screen.left, right_layer),
         )
     ]
-    return figures[0], figures[1], measured, now
+    return figures[0], figures[1], measured, key, now
 
 
 def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
@@ -317,6 +330,7 @@ def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
         Output(ids.MAP_LEFT, "figure", allow_duplicate=True),
         Output(ids.MAP_RIGHT, "figure", allow_duplicate=True),
         Output(ids.CONTROL_MEASURED, "children"),
+        Output(ids.LEGEND_CONTROL, "children"),
         Output(ids.OVERLAY_SHOWN, "data"),
         # What the dashboard's callback drew (``{"search": ..., "index": ...}``).
         Input(ids.SHOWN, "data"),
