@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from html.parser import HTMLParser
 
 import pytest
 from dash import Patch, no_update
@@ -16,7 +17,7 @@ from mapdash.timeline import Selection
 from mapdash.web import create_app, ids
 from mapdash.web.callbacks import show_view, sync_controls
 from mapdash.web.data import AppData
-from mapdash.web.render import slider_book
+from mapdash.web.render import position_card, slider_book
 from mapdash.web.view import View, parse_query, read_query, step
 
 D = dt.date
@@ -43,6 +44,19 @@ def patch_ops(patch: Patch) -> dict[str, object]:
     """The operations a Patch sends, keyed by their dotted location."""
     ops = patch.to_plotly_json()["operations"]
     return {".".join(str(p) for p in op["location"]): op["params"]["value"] for op in ops}
+
+
+def _elements(markup: str, tag: str) -> list[dict[str, str]]:
+    """The attributes of every ``tag`` element in a block of the side panel's HTML."""
+    found: list[dict[str, str]] = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, name, attributes):
+            if name == tag:
+                found.append({k: v or "" for k, v in attributes})
+
+    Collect().feed(markup)
+    return found
 
 
 # -- URL state ----------------------------------------------------------------------------------
@@ -179,10 +193,9 @@ def test_region_table_and_transfer(data):
 
 def test_legend_marks_the_colours_in_use(data):
     out = show_view(data, "?date=2025-08-10&sel=actor:russia")
-    items = out[6][0].children
-    in_use = {
-        item.to_plotly_json()["props"]["data-key"] for item in items if "in-use" in item.className
-    }
+    items = _elements(out[6][0].children, "li")
+    in_use = {item["data-key"] for item in items if "in-use" in item["class"].split()}
+    assert len(items) == len(LEGEND)
     assert in_use == {"to_russia", "recognized_russian", "frozen", "not_mentioned"}
     assert legend_entry("to_russia").label in text_of(out[6])
 
@@ -296,3 +309,15 @@ def test_slider_book_key_changes_with_the_selections_not_the_date(data):
     # outlines of the regions where the two differ follow the slider.
     assert len({tuple(_book_z(page, "right").values()) for page in book.pages}) == 1
     assert len({tuple(_book_z(page, "left").values()) for page in book.pages}) > 1
+
+
+def test_side_panel_html_escapes_what_the_claims_file_says(data):
+    from dataclasses import replace as swap
+
+    claim = data.timeline.state(D(2025, 8, 10)).positions[0]
+    hostile = swap(claim, summary='<img src=x onerror="alert(1)"> & <b>bold</b>')
+    card = position_card(data, [hostile], D(2025, 8, 10), selected=True)
+    assert "<img" not in card and "<b>" not in card
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in card
+    # One block of HTML on one line: a blank line would end Markdown's HTML block.
+    assert "\n" not in card

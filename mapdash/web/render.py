@@ -10,9 +10,10 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
-from dash import Patch, html
+from dash import Patch, dcc, html
 
 from ..figures import (
     HATCH_TRACES,
@@ -165,83 +166,108 @@ def slider_book(data: AppData, view: View) -> SliderBook:
 # -- legend -----------------------------------------------------------------------------------
 
 
-def swatch(entry: LegendEntry) -> html.Span:
-    """Draw a colour chip as the map draws it (hatched where the map hatches)."""
-    return html.Span(
-        className="swatch hatched" if entry.hatch else "swatch",
-        style={"backgroundColor": entry.fill},
-        **attrs({"data-fill": entry.fill, "aria-hidden": "true"}),
-    )
-
-
 def legend(screen_: Screen) -> list[Any]:
     """Every colour with its meaning; entries on the map(s) now are marked and counted."""
     shown = list(screen_.left.paint.legend_keys)
     if screen_.right is not None:
         shown += screen_.right.paint.legend_keys
-    items = []
-    for entry in LEGEND:
-        count = shown.count(entry.key)
-        items.append(
-            html.Li(
-                [
-                    swatch(entry),
-                    html.Span(
-                        [
-                            html.Span(entry.label, className="legend-label"),
-                            html.Br(),
-                            html.Span(entry.description, className="legend-description"),
-                        ],
-                    ),
-                ],
-                className="legend-item" + (" in-use" if count else ""),
-                title=entry.description,
-                **attrs({"data-key": entry.key}),
-            )
+    items = [
+        _tag(
+            "li",
+            _swatch_html(entry)
+            + _tag(
+                "span",
+                _tag("span", _text(entry.label), class_="legend-label")
+                + "<br/>"
+                + _tag("span", _text(entry.description), class_="legend-description"),
+            ),
+            class_="legend-item" + (" in-use" if shown.count(entry.key) else ""),
+            title=entry.description,
+            data_key=entry.key,
         )
-    return [html.Ul(items, className="legend-list")]
+        for entry in LEGEND
+    ]
+    return [_html_block(_tag("ul", "".join(items), class_="legend-list"))]
 
 
 # -- the proposals on the table ----------------------------------------------------------------
 
 
-def quote(data: AppData, evidence: Evidence) -> html.Figure:
-    """Show a quote with its article title, outlet and date."""
+def _tag(name: str, content: str = "", **attributes: str) -> str:
+    """Write one HTML element; ``content`` is HTML already, attribute values are escaped."""
+    attrs_html = "".join(
+        f' {key.rstrip("_").replace("_", "-")}="{escape(value)}"'
+        for key, value in attributes.items()
+    )
+    return f"<{name}{attrs_html}>{content}</{name}>"
+
+
+def _text(value: str) -> str:
+    """Escape text for the cards' HTML, on one line (a blank line would end the HTML block)."""
+    return escape(" ".join(value.split()))
+
+
+def _swatch_html(entry: LegendEntry) -> str:
+    """Draw a colour chip as the map draws it (hatched where the map hatches), as HTML."""
+    return _tag(
+        "span",
+        class_="swatch hatched" if entry.hatch else "swatch",
+        style=f"background-color: {entry.fill}",
+        data_fill=entry.fill,
+        aria_hidden="true",
+    )
+
+
+def _html_block(content: str, *, class_name: str | None = None) -> dcc.Markdown:
+    """Show HTML written by this module as one component.
+
+    The side panel is drawn as a few blocks of HTML rather than as one component per element:
+    Dash's work in the browser at every slider step grows with the number of components on the
+    page. Everything in ``content`` was escaped by ``_text`` and ``_tag``; void elements are
+    written self-closed (``<br/>``), which dcc.Markdown's HTML reader needs.
+    """
+    return dcc.Markdown(content, dangerously_allow_html=True, className=class_name)
+
+
+def quote(data: AppData, evidence: Evidence) -> str:
+    """Show a quote with its article title, outlet and date (HTML)."""
     article = data.articles.get(evidence.article)
     if article is None:
         source = evidence.article
     else:
         source = f"{article.title}, {article.outlet}, {format_date(article.published)}"
-    return html.Figure(
-        [html.Blockquote(f"“{' '.join(evidence.quote.split())}”"), html.Figcaption(source)],
-        className="quote",
+    return _tag(
+        "figure",
+        _tag("blockquote", _text(f"“{evidence.quote}”")) + _tag("figcaption", _text(source)),
+        class_="quote",
     )
 
 
-def _region_item(key: str, disposition: Disposition) -> html.Li:
+def _region_item(key: str, disposition: Disposition) -> str:
     entry = legend_entry(disposition)
-    return html.Li([swatch(entry), f"{_region_name(key)}: {entry.label}"])
+    return _tag("li", _swatch_html(entry) + _text(f"{_region_name(key)}: {entry.label}"))
 
 
-def _quotes(data: AppData, claims: Sequence[Claim], *, open_first: bool) -> list[Any]:
+def _quotes(data: AppData, claims: Sequence[Claim], *, open_first: bool) -> str:
     """Show the first quote of each claim when ``open_first``; fold the others away."""
     evidence = [e for claim in claims for e in claim.evidence]
     firsts = [claim.evidence[0] for claim in claims if claim.evidence] if open_first else []
     folded = [e for e in evidence if e not in firsts]
-    shown: list[Any] = [quote(data, e) for e in firsts]
+    shown = "".join(quote(data, e) for e in firsts)
     if folded:
         noun = "quote" if len(folded) == 1 else "quotes"
         summary = f"{len(folded)} more {noun}" if firsts else f"{len(folded)} {noun}"
-        shown.append(html.Details([html.Summary(summary), *[quote(data, e) for e in folded]]))
+        shown += _tag(
+            "details", _tag("summary", _text(summary)) + "".join(quote(data, e) for e in folded)
+        )
     return shown
 
 
-def position_card(
-    data: AppData, claims: Sequence[Claim], date: dt.date, *, selected: bool
-) -> html.Article:
-    """Build the card of one position on the table: actor, date, summary, regions, quotes.
+def position_card(data: AppData, claims: Sequence[Claim], date: dt.date, *, selected: bool) -> str:
+    """Write the card of one position on the table (HTML): actor, date, summary, regions, quotes.
 
-    ``claims`` are one claim, or the claims of one named proposal known at ``date``.
+    ``claims`` are one claim, or the claims of one named proposal known at ``date``. Every text
+    is escaped: a claims file is data, never markup.
     """
     newest = max(claims, key=lambda c: c.date)
     proposal = data.timeline.proposals.get(newest.proposal) if newest.proposal else None
@@ -254,25 +280,27 @@ def position_card(
         summary = newest.summary
     speakers = ", ".join(dict.fromkeys(c.speaker for c in claims if c.speaker))
     heading = actor_name(newest.actor) + (f" ({speakers})" if speakers else "")
-    return html.Article(
-        [
-            html.Header(
-                [
-                    html.H3(heading),
-                    html.Time(
-                        format_date(newest.date, newest.date_precision),
-                        dateTime=newest.date.isoformat(),
-                    ),
-                ]
+    parts = [
+        _tag(
+            "header",
+            _tag("h3", _text(heading))
+            + _tag(
+                "time",
+                _text(format_date(newest.date, newest.date_precision)),
+                datetime=newest.date.isoformat(),
             ),
-            html.P(proposal.label, className="proposal-label") if proposal else None,
-            html.P(summary, className="summary"),
-            html.Ul(regions, className="claim-regions") if regions else None,
-            # Quotes of the cards behind the map stay open; the others fold to keep the panel short.
-            *_quotes(data, claims, open_first=selected),
-        ],
-        className=f"card actor-{newest.actor}" + (" selected" if selected else ""),
-        **attrs({"data-claims": " ".join(c.id for c in claims)}),
+        ),
+        _tag("p", _text(proposal.label), class_="proposal-label") if proposal else "",
+        _tag("p", _text(summary), class_="summary"),
+        _tag("ul", "".join(regions), class_="claim-regions") if regions else "",
+        # Quotes of the cards behind the map stay open; the others fold to keep the panel short.
+        _quotes(data, claims, open_first=selected),
+    ]
+    return _tag(
+        "article",
+        "".join(parts),
+        class_=f"card actor-{newest.actor}" + (" selected" if selected else ""),
+        data_claims=" ".join(c.id for c in claims),
     )
 
 
@@ -294,23 +322,28 @@ def on_the_table(data: AppData, view: View) -> list[Any]:
         groups.setdefault(claim.proposal or claim.id, []).append(claim)
     cards = sorted(groups.values(), key=lambda claims: not any(c.id in selected for c in claims))
     return [
-        position_card(data, claims, view.date, selected=any(c.id in selected for c in claims))
-        for claims in cards
+        _html_block(
+            "".join(
+                position_card(data, group, view.date, selected=any(c.id in selected for c in group))
+                for group in cards
+            ),
+            class_name="cards",
+        )
     ]
 
 
 # -- per region: disposition, control, transfer -----------------------------------------------
 
 
-def _fact_line(data: AppData, fact: ControlFact) -> html.Li:
+def _fact_line(data: AppData, fact: ControlFact) -> str:
     source = ""
     if fact.evidence:
         article = data.articles.get(fact.evidence[0].article)
         source = f" ({article.outlet}, {format_date(article.published)})" if article else ""
-    return html.Li(f"{fact.summary}{source}")
+    return _tag("li", _text(f"{fact.summary}{source}"))
 
 
-def region_rows(data: AppData, view: View, side: MapSide) -> html.Table | html.Div:
+def region_rows(data: AppData, view: View, side: MapSide) -> dcc.Markdown:
     """Per region: disposition under the selection, control known, area beyond the line."""
     control = data.timeline.control_at(view.date)
     rows = []
@@ -320,43 +353,40 @@ def region_rows(data: AppData, view: View, side: MapSide) -> html.Table | html.D
         transfer = transfer_beyond_line(
             state, control, region_area_km2=data.areas.get(state.region, 0.0)
         )
+        known = (
+            _tag("ul", "".join(_fact_line(data, f) for f in facts))
+            if facts
+            else _tag("span", "No control report yet", class_="muted")
+        )
         rows.append(
-            html.Tr(
-                [
-                    html.Th(REGIONS[state.region].name, scope="row"),
-                    html.Td([swatch(entry), entry.label], className="disposition"),
-                    html.Td(
-                        [
-                            html.Ul([_fact_line(data, f) for f in facts])
-                            if facts
-                            else html.Span("No control report yet", className="muted"),
-                            html.P(transfer.note, className="transfer") if transfer else None,
-                        ]
-                    ),
-                ],
-                **attrs({"data-region": state.region, "data-disposition": entry.key}),
+            _tag(
+                "tr",
+                _tag("th", _text(REGIONS[state.region].name), scope="row")
+                + _tag("td", _swatch_html(entry) + _text(entry.label), class_="disposition")
+                + _tag(
+                    "td",
+                    known
+                    + (_tag("p", _text(transfer.note), class_="transfer") if transfer else ""),
+                ),
+                data_region=state.region,
+                data_disposition=entry.key,
             )
         )
-    whole = [fact for fact in control if fact.region not in REGIONS]
-    table = html.Table(
-        [
-            html.Caption(f"Regions under {data.timeline.describe(view.selection)}"),
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th("Region", scope="col"),
-                        html.Th("Under the selection", scope="col"),
-                        html.Th("Control known on this date", scope="col"),
-                    ]
-                )
-            ),
-            html.Tbody(rows),
-        ],
-        className="region-table",
+    head = "".join(
+        _tag("th", label, scope="col")
+        for label in ("Region", "Under the selection", "Control known on this date")
     )
-    if not whole:
-        return table
-    return html.Div([html.Ul([_fact_line(data, f) for f in whole], className="whole"), table])
+    table = _tag(
+        "table",
+        _tag("caption", _text(f"Regions under {data.timeline.describe(view.selection)}"))
+        + _tag("thead", _tag("tr", head))
+        + _tag("tbody", "".join(rows)),
+        class_="region-table",
+    )
+    whole = [fact for fact in control if fact.region not in REGIONS]
+    if whole:
+        table = _tag("ul", "".join(_fact_line(data, f) for f in whole), class_="whole") + table
+    return _html_block(table)
 
 
 def event_note(data: AppData, view: View) -> str:
