@@ -259,8 +259,8 @@ def register(app: dash.Dash, data: AppData) -> None:
         pressed = [token == c.selection for token in options]
         play = ("❚❚ Pause", "true") if c.playing else ("▶ Play", "false")
         # On load and on back/forward the page may show another view than ``search``.
-        shown = show_view(data, c.search, shown=None if trigger in (None, ids.URL) else search)
-        maps = (no_update, no_update) if painted else shown[:2]
+        drawn = show_view(data, c.search, shown=None if trigger in (None, ids.URL) else search)
+        maps = (no_update, no_update) if painted else drawn[:2]
         return (
             new_search,
             no_update if trigger == ids.SLIDER and value == c.slider else c.slider,
@@ -279,5 +279,5 @@ def register(app: dash.Dash, data: AppData) -> None:
             no_update if book.key == page_book else book.to_data(),
             no_update if book.key == page_book else book.key,
             *maps,
-            *shown[2:],
+            *drawn[2:],
         )
