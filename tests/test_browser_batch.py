@@ -51,6 +51,8 @@ def _export_all(page, url: str, kind: str) -> tuple[bytes, str, list[list[str]]]
     seen = page.evaluate("window.__progress")
     # Leave the page before its server stops, so that its polling does not hit a closed port.
     page.goto("about:blank")
+    # Leave the page before its server stops, or its polling logs a failed callback.
+    page.goto("about:blank")
     return content, download.suggested_filename, seen
 
 
