@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -117,6 +118,11 @@ def test_production_server_runs_gunicorn_workers(tmp_path: Path) -> None:
         assert status == 200 and json.loads(body)["status"] == "ok"
         assert headers["Server"].startswith("gunicorn")
         master = psutil.Process(server.process.pid)
+        # gunicorn forks its workers one after another; the first may answer before the second
+        # exists on a loaded machine.
+        deadline = time.monotonic() + 15
+        while len(master.children()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
         workers = master.children()
         assert len(workers) == 2
         listening = [c.laddr for c in master.net_connections("inet") if c.status == "LISTEN"]
