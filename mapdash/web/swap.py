@@ -18,7 +18,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
-from ..control import RegionControl, measured_sentence
+from ..control import ControlLayer, RegionControl, measured_sentence
 from ..errors import GeodataError
 from ..figures import CONTROL_TRACE, control_lines, map_figure
 from ..regions import REGIONS
@@ -224,9 +224,8 @@ def overlay_patch(snapshot: Snapshot, date: dt.date) -> dash.Patch:
     return patch
 
 
-def legend_line(snapshot: Snapshot, date: dt.date) -> list[Any]:
-    """Explain the control layer the (first) map draws at ``date`` in the legend; [] for none."""
-    layer = snapshot.layer_at(date)
+def legend_line(layer: ControlLayer | None) -> list[Any]:
+    """Explain the control layer the (first) map draws in the legend; [] when it draws none."""
     if layer is None:
         return []
     return [
@@ -253,9 +252,9 @@ def overlay_outputs(
     """
     view, _notice = read_query(search, data.timeline)
     measured = measured_children(data, snapshot, view.date)
-    key = legend_line(snapshot, view.date)
     right_date = view.right[1] if view.comparing else None
     left_layer = snapshot.layer_at(view.date)
+    key = legend_line(left_layer)
     right_layer = snapshot.layer_at(right_date) if right_date else None
     now = "|".join(
         [
