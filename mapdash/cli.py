@@ -74,6 +74,11 @@ def main() -> None:
     help="Threads per worker with --production.",
 )
 @click.option("--access-log", is_flag=True, help="Log every request (with --production).")
+@click.option(
+    "--private",
+    is_flag=True,
+    help="Ask for a login to view the dashboard too (needs a users file).",
+)
 def serve(
     host: str,
     port: int,
@@ -82,14 +87,22 @@ def serve(
     workers: int,
     threads: int,
     access_log: bool,
+    private: bool,
 ) -> None:
     """Start the dashboard web server (Flask's for development, gunicorn with --production)."""
     from .web import create_app
+    from .web.auth import decide_policy, is_loopback
 
     if production and debug:
         raise click.UsageError("--debug cannot be combined with --production")
-    app = create_app()
-    click.echo(f"mapdash: serving on http://{host}:{port}/", err=True)
+    if debug and not is_loopback(host):
+        raise click.UsageError(
+            "--debug serves Werkzeug's debugger, which runs code for whoever reaches it; "
+            "use it only with --host 127.0.0.1"
+        )
+    policy = decide_policy(host=host, production=production, private=private)
+    app = create_app(access=policy)
+    click.echo(f"mapdash: serving on http://{host}:{port}/ - {policy.describe()}", err=True)
     if production:
         from .web.serving import run_production
 
@@ -599,6 +612,81 @@ def export(
                 click.echo(str(path))
     elapsed = time.perf_counter() - started
     click.echo(f"wrote {len(targets)} file(s) in {elapsed:.1f} s", err=True)
+
+
+@main.group()
+def users() -> None:
+    """Manage who may view and edit: the users file (MAPDASH_USERS or instance/users.toml)."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["editor", "viewer"]),
+    required=True,
+    help="editor: may change the layers; viewer: may only look (with serve --private).",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of a prompt.",
+)
+def users_add(name: str, role: str, password_stdin: bool) -> None:
+    """Add user NAME, or set the role and password of an existing one."""
+    from .users import add_user, check_name, users_path
+
+    check_name(name)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(
+            f"Password for {name}", hide_input=True, confirmation_prompt=True, err=True
+        )
+    record = add_user(name, role=role, password=password)
+    click.echo(f"{record.name}: {record.role} in {users_path()}")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List the users, their roles and whether they have an API token."""
+    from .users import load_users, users_path
+
+    found = load_users()
+    if found is None or not found.records:
+        click.echo(
+            f"no users in {users_path()}; add one with 'mapdash users add NAME --role editor'",
+            err=True,
+        )
+        return
+    click.echo(f"{'name':<24}{'role':<8}{'token':<7}created")
+    for record in sorted(found.records.values(), key=lambda r: r.name):
+        token = "yes" if record.token_hash else "no"
+        click.echo(f"{record.name:<24}{record.role:<8}{token:<7}{record.created}")
+
+
+@users.command("remove")
+@click.argument("name")
+def users_remove(name: str) -> None:
+    """Remove user NAME (and their API token)."""
+    from .users import remove_user, users_path
+
+    remove_user(name)
+    click.echo(f"removed {name} from {users_path()}")
+
+
+@users.command("token")
+@click.argument("name")
+def users_token(name: str) -> None:
+    """Issue a bearer token for the API to user NAME (replacing an earlier one); shown once."""
+    from .users import issue_token
+
+    click.echo(issue_token(name))
+    click.echo(
+        "This token is shown once and stored only as a hash; send it as "
+        "'Authorization: Bearer TOKEN'.",
+        err=True,
+    )
 
 
 @main.command()

@@ -33,3 +33,15 @@ class UnknownRegionError(MapdashError):
 
 class ExportError(MapdashError):
     """A figure cannot be exported (bad path, bad option, no Chromium)."""
+
+
+class UsersError(MapdashError):
+    """The users file or a user command is unusable (bad name, role, password or file)."""
+
+
+class AccessDenied(MapdashError):
+    """A request lacks the role it needs; ``status`` is 401 (not logged in) or 403."""
+
+    def __init__(self, message: str, *, status: int = 403) -> None:
+        super().__init__(message)
+        self.status = status

@@ -5,21 +5,28 @@ from __future__ import annotations
 import dash
 
 from ..config import PROJECT_ROOT, Paths
+from . import ids
 from .api import register_api
+from .auth import Access, AccessPolicy, decide_policy, install_auth, protect_callbacks
 from .batch import background_manager, register_batch
 from .callbacks import register
 from .data import AppData
 from .download import register_download
 from .layout import page
 from .live import LiveGeodata
-from .serving import configure_server
-from .swap import register_swap
+from .serving import configure_server, secure_server
+from .swap import register_swap, upload_section
 from .view import default_view
 
 TITLE = "Territory on the table - mapdash"
 
 
-def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> dash.Dash:
+def create_app(
+    *,
+    paths: Paths | None = None,
+    data: AppData | None = None,
+    access: AccessPolicy | None = None,
+) -> dash.Dash:
     """Build the dashboard.
 
     Parameters
@@ -28,6 +35,9 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
         Data folders; default ``Paths.default()`` (the project's data, or the environment's).
     data
         Already loaded data (tests); when given, ``paths`` is not read.
+    access
+        Who may view and edit; default the policy of ``mapdash serve`` on 127.0.0.1 (local
+        mode without a users file, else the users file's).
 
     Returns
     -------
@@ -49,21 +59,31 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
         assets_folder=str(PROJECT_ROOT / "assets"),
         serve_locally=True,
         update_title="",
+        # A viewer's page has no editor controls, so the editor callbacks' ids are missing
+        # from it on purpose.
+        suppress_callback_exceptions=True,
     )
     # Screen readers need the page language; Dash's default template omits it.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
-    app.layout = page(
-        data, default_view(data.timeline), topojson_url=app.get_asset_url("topojson/")
-    )
+    guard = install_auth(app, access or decide_policy(host="127.0.0.1", production=False))
+    view = default_view(data.timeline)
+    topojson_url = app.get_asset_url("topojson/")
+    editor_page = page(data, view, topojson_url=topojson_url, editor=[upload_section()])
+    viewer_page = page(data, view, topojson_url=topojson_url)
+    # Viewers are sent a page without the editor's controls; the server checks the role again
+    # on every write (see web/auth.py).
+    app.layout = lambda: editor_page if guard.may_edit() else viewer_page
     register(app, data)
     # Swapped-in geodata goes live without a restart; see web/live.py.
     live = LiveGeodata(paths.geodata)
-    register_swap(app, data, live)
+    register_swap(app, data, live, access=guard)
+    protect_callbacks(app.server, guard, {ids.UPLOAD_RESULT})
     register_download(app, data, live)
     register_batch(app, data, live, background_manager())
     register_api(app.server, data, live)
     configure_server(app.server, data, paths=paths)
+    secure_server(app)
     return app
 
 
-__all__ = ["create_app"]
+__all__ = ["Access", "AccessPolicy", "create_app"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, cast
 
 from dash import dcc, html
@@ -14,7 +15,7 @@ from .batch import batch_section
 from .data import AppData
 from .download import download_section
 from .render import attrs, event_note, legend, on_the_table, region_rows, screen
-from .swap import control_section, poll_components, upload_section
+from .swap import control_section, poll_components
 from .view import View
 
 PLAY_INTERVAL_MS = 1800
@@ -196,7 +197,7 @@ def _map_panel(map_id: str, title_id: str, figure: Any, config: dict[str, Any]) 
     )
 
 
-def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
+def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] = ()) -> html.Div:
     """Build the whole page for the first view; callbacks then patch it.
 
     Parameters
@@ -207,6 +208,9 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
         The view the page opens with (the URL's view replaces it on load).
     topojson_url
         Where the browser finds plotly's world topojson (the app's own assets).
+    editor
+        The editor's controls (upload form, layer panel) at the end of the side panel; a
+        page for viewers has none.
     """
     first = screen(data, view)
     figure = map_figure(data.regions, data.context, first.left.paint)
@@ -292,7 +296,7 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
                             html.H2("On the table"),
                             html.Div(on_the_table(data, view), id=ids.ON_TABLE),
                             control_section(),
-                            upload_section(),
+                            *editor,
                         ],
                         className="panel",
                     ),

@@ -1,8 +1,11 @@
-"""Serving the dashboard: health check, gzip, request limits, asset caching and gunicorn.
+"""Serving the dashboard: health check, gzip, request limits, asset caching, security, gunicorn.
 
 ``configure_server`` adds what every server needs (``/healthz``, a request size limit with a
-clear JSON answer past it, cache headers for static assets); ``run_production`` runs the app
-under gunicorn with several worker processes that share the data loaded once before forking.
+clear JSON answer past it, cache headers for static assets); ``secure_server`` adds security
+headers (flask-talisman: a Content-Security-Policy the page, plotly and the app's scripts
+satisfy), an Origin check on every state-changing request, 404 for unknown routes and a JSON
+answer instead of a bare 500; ``run_production`` runs the app under gunicorn's asyncio worker,
+where a slow client costs a coroutine rather than a thread (see :func:`gunicorn_options`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import flask
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, RequestEntityTooLarge
 
 from ..config import Paths
 from .data import AppData
@@ -182,23 +185,161 @@ def configure_server(server: flask.Flask, data: AppData, *, paths: Paths) -> Non
     server.after_request(_cache_headers)
 
 
+#: Who may show the dashboard in a frame (CSP frame-ancestors); MAPDASH_FRAME_ANCESTORS
+#: widens it for embedding, e.g. "'self' https://intranet.example.org".
+FRAME_ANCESTORS_ENV = "MAPDASH_FRAME_ANCESTORS"
+DEFAULT_FRAME_ANCESTORS = "'self'"
+#: Further origins allowed to send state-changing requests (comma-separated), e.g. the
+#: public address of a reverse proxy that rewrites the Host header.
+ALLOWED_ORIGINS_ENV = "MAPDASH_ALLOWED_ORIGINS"
+_STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def frame_ancestors() -> str:
+    """Return the CSP frame-ancestors sources: MAPDASH_FRAME_ANCESTORS, or 'self'."""
+    return os.environ.get(FRAME_ANCESTORS_ENV, "").strip() or DEFAULT_FRAME_ANCESTORS
+
+
+def content_security_policy(script_hashes: Iterable[str], *, ancestors: str) -> dict[str, Any]:
+    """Return the Content-Security-Policy the page, plotly and the app's own scripts satisfy.
+
+    Scripts only from the server itself plus Dash's inline scripts by hash; styles may be
+    inline (plotly and Dash's components set style attributes); images and downloads also
+    from data: and blob: URLs (exports); nothing may be fetched from another origin.
+    """
+    return {
+        "default-src": "'self'",
+        "script-src": ["'self'", *script_hashes],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": "'self'",
+        "worker-src": ["'self'", "blob:"],
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": ancestors,
+    }
+
+
+def origin_problem(request: flask.Request, allowed: Iterable[str] = ()) -> str | None:
+    """Say why a state-changing request comes from a foreign page; None when it may pass.
+
+    A browser names the page's origin in ``Origin`` (or at least ``Referer``) on every
+    cross-site POST, so a request naming another origin than this server's is refused; a
+    client that names none (curl, a job) is no browser page and passes.
+    """
+    if request.method not in _STATE_CHANGING:
+        return None
+    own = request.host_url.rstrip("/")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        referer = request.headers.get("Referer")
+        if not referer:
+            return None
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(referer)
+        origin = f"{parts.scheme}://{parts.netloc}"
+    if origin == own or origin in set(allowed):
+        return None
+    return (
+        f"cross-site request refused: it comes from a page at {origin}, not from this server "
+        f"({own}); if a reverse proxy serves mapdash under another address, add it to "
+        f"{ALLOWED_ORIGINS_ENV}"
+    )
+
+
+def _json_error(status: int, message: str) -> flask.Response:
+    response = flask.jsonify({"error": message, "status": status})
+    response.status_code = status
+    return response
+
+
+def secure_server(app: Any, *, ancestors: str | None = None) -> None:
+    """Add security headers, the Origin check, 404 for unknown routes and clean 500s.
+
+    Call it after every callback is registered: the CSP lists Dash's inline scripts by hash.
+
+    Parameters
+    ----------
+    app
+        The Dash app.
+    ancestors
+        CSP frame-ancestors; default :func:`frame_ancestors`.
+    """
+    from flask_talisman import Talisman
+
+    server: flask.Flask = app.server
+    Talisman(
+        server,
+        # TLS ends at the reverse proxy in front; it sets HSTS and redirects to https.
+        force_https=False,
+        strict_transport_security=False,
+        session_cookie_secure=os.environ.get("MAPDASH_SECURE_COOKIES", "") == "1",
+        # frame-ancestors in the CSP says who may frame the page; X-Frame-Options could not
+        # express an allowed embedding site.
+        frame_options=None,
+        content_security_policy=content_security_policy(
+            app.csp_hashes(), ancestors=ancestors or frame_ancestors()
+        ),
+        referrer_policy="same-origin",
+        permissions_policy={},
+        x_content_type_options=True,
+    )
+    allowed = [o.strip() for o in os.environ.get(ALLOWED_ORIGINS_ENV, "").split(",") if o]
+
+    def check_request() -> flask.Response | None:
+        rule = flask.request.url_rule
+        # Dash answers any path with the page (for multi-page apps); this app has one page.
+        if rule is not None and rule.rule == "/<path:path>":
+            return _json_error(404, f"no page at {flask.request.path}; the dashboard is at /")
+        problem = origin_problem(flask.request, allowed)
+        if problem is not None:
+            return _json_error(403, problem)
+        return None
+
+    def not_found(error: NotFound) -> flask.Response:
+        return _json_error(404, f"no page at {flask.request.path}; the dashboard is at /")
+
+    def failed(error: InternalServerError) -> flask.Response:
+        return _json_error(500, "the server could not answer this request; the error is logged")
+
+    def other(error: HTTPException) -> flask.Response | HTTPException:
+        if error.code is None or error.code < 400:
+            return error
+        return _json_error(error.code, error.description or error.name)
+
+    # Before dash-auth's check (registered earlier in create_app would run first otherwise).
+    server.before_request_funcs.setdefault(None, []).insert(0, check_request)
+    server.register_error_handler(NotFound, not_found)
+    server.register_error_handler(InternalServerError, failed)
+    server.register_error_handler(HTTPException, other)
+
+
 def gunicorn_options(
     *, host: str, port: int, workers: int, threads: int, access_log: bool
 ) -> dict[str, Any]:
     """Return the gunicorn settings ``run_production`` uses.
 
-    Threads let a worker answer the health check and static files while one callback runs;
-    the data is loaded once in the master and shared by the forked workers (preload).
+    gunicorn's ``asgi`` worker reads requests on an asyncio event loop: a client that sends its
+    headers or body slowly holds a coroutine, not one of the threads that run the app, so a
+    few slow (or malicious) clients cannot stop the service, as they did with ``gthread``
+    (each held a thread until its last header line). The app runs in ``threads`` threads per
+    worker once its request has fully arrived (:class:`BufferedWSGI`). The data is loaded
+    once in the master and shared by the forked workers (preload).
     """
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
-        "threads": threads,
+        "worker_class": "asgi",
+        "worker_connections": WORKER_CONNECTIONS,
         "preload_app": True,
         "timeout": 120,
         "graceful_timeout": 10,
         "keepalive": 5,
+        "limit_request_line": 8190,
+        "limit_request_fields": 100,
         "accesslog": "-" if access_log else None,
         "errorlog": "-",
         "loglevel": "info",
@@ -206,6 +347,88 @@ def gunicorn_options(
         # Several instances on one machine would otherwise share one control socket path.
         "control_socket_disable": True,
     }
+
+
+#: Open connections one worker holds at most; past it, new ones wait in the listen queue.
+WORKER_CONNECTIONS = 1000
+#: A request body must arrive within this many seconds (a slow upload is answered 408).
+BODY_TIMEOUT = 60.0
+
+
+class BufferedWSGI:
+    """An ASGI app that runs a WSGI app in threads, each request's body read in full first.
+
+    a2wsgi runs the Flask app in a thread pool; it would start a request while its body is
+    still arriving, so a slow upload would hold a thread. Reading the body on the event loop
+    first (at most ``max_bytes``, within ``BODY_TIMEOUT``) means a thread is only taken by a
+    request that is complete.
+
+    Parameters
+    ----------
+    app
+        The WSGI app (``app.server``).
+    threads
+        Threads that run it.
+    max_bytes
+        Largest body accepted; a larger one is answered 413 without reading it.
+    """
+
+    def __init__(self, app: flask.Flask, *, threads: int, max_bytes: int) -> None:
+        from a2wsgi import WSGIMiddleware
+
+        self.max_bytes = max_bytes
+        self._wsgi: Any = WSGIMiddleware(app, workers=threads)  # type: ignore[arg-type]
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """Serve one ASGI connection scope."""
+        import asyncio
+
+        if scope["type"] != "http":
+            return await self._wsgi(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            return await _plain(send, 413, "request body is larger than the server accepts")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async with asyncio.timeout(BODY_TIMEOUT):
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return None
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        return await _plain(
+                            send, 413, "request body is larger than the server accepts"
+                        )
+                    chunks.append(chunk)
+                    if not message.get("more_body", False):
+                        break
+        except TimeoutError:
+            return await _plain(send, 408, "the request body did not arrive in time")
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return await self._wsgi(scope, replay, send)
+
+
+async def _plain(send: Any, status: int, text: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")],
+        }
+    )
+    await send({"type": "http.response.body", "body": text.encode() + b"\n"})
 
 
 def warm_up(server: flask.Flask) -> None:
@@ -256,6 +479,9 @@ def run_production(
     options = gunicorn_options(
         host=host, port=port, workers=workers, threads=threads, access_log=access_log
     )
+    application = BufferedWSGI(
+        server, threads=threads, max_bytes=int(server.config["MAX_CONTENT_LENGTH"])
+    )
 
     class _Application(BaseApplication):
         def load_config(self) -> None:
@@ -264,8 +490,8 @@ def run_production(
                 if key in self.cfg.settings:
                     self.cfg.set(key, value)
 
-        def load(self) -> flask.Flask:
-            return server
+        def load(self) -> BufferedWSGI:
+            return application
 
     _Application().run()
 

@@ -19,12 +19,13 @@ import dash
 from dash import Input, Output, State, dcc, html, no_update
 
 from ..control import ControlLayer, RegionControl, measured_sentence
-from ..errors import GeodataError
+from ..errors import AccessDenied, GeodataError
 from ..figures import CONTROL_TRACE, control_lines, map_figure
 from ..regions import REGIONS
 from ..store import Kind
 from ..timeline import format_date
 from . import ids
+from .auth import Access
 from .data import AppData
 from .live import UPLOAD_SUFFIXES, LiveGeodata, Snapshot, upload_max_bytes
 from .render import attrs, screen
@@ -290,8 +291,23 @@ def overlay_outputs(
     return figures[0], figures[1], measured, key, now
 
 
-def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
-    """Attach the polling, upload and overlay callbacks to ``app``."""
+def refusal(err: AccessDenied) -> html.Div:
+    """Answer someone who may not upload: why, and that nothing changed."""
+    return html.Div(
+        [html.Strong("Not installed; the current data stays live. "), str(err)],
+        className="upload-error",
+        role="alert",
+    )
+
+
+def register_swap(
+    app: dash.Dash, data: AppData, live: LiveGeodata, *, access: Access | None = None
+) -> None:
+    """Attach the polling, upload and overlay callbacks to ``app``.
+
+    ``access`` checks on the server that an upload comes from an editor (None: no check, for
+    tests of the callbacks alone).
+    """
     # The layout's maps are drawn once, from the boundaries live when the app was created.
     page_regions = live.snapshot().regions_version
 
@@ -322,6 +338,11 @@ def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
     def upload(
         contents: str | None, filename: str | None, kind: str | None, date: str | None, n: int
     ) -> tuple[Any, Any]:
+        if access is not None:
+            try:
+                access.require_editor()
+            except AccessDenied as err:
+                return refusal(err), no_update
         message, changed = upload_result(live, filename, contents, kind, date)
         return message, (n or 0) + 1 if changed else no_update
 
