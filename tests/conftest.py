@@ -32,6 +32,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_users_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Point MAPDASH_USERS at a missing file: tests never read the developer's own users."""
+    missing = tmp_path_factory.mktemp("users") / "users.toml"
+    before = os.environ.get("MAPDASH_USERS")
+    os.environ["MAPDASH_USERS"] = str(missing)
+    yield missing
+    if before is None:
+        os.environ.pop("MAPDASH_USERS", None)
+    else:
+        os.environ["MAPDASH_USERS"] = before
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -8,6 +8,7 @@ import re
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from email.message import Message
 from pathlib import Path
 
 import psutil
@@ -98,10 +99,11 @@ def test_production_and_debug_do_not_mix(runner) -> None:
     assert "--debug cannot be combined with --production" in result.output
 
 
-def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, Message, bytes]:
     request = urllib.request.Request(url, headers=headers or {})
     with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status, dict(response.headers), response.read()
+        # Header names are case-insensitive (gunicorn's asgi worker sends them in lower case).
+        return response.status, response.headers, response.read()
 
 
 def test_production_server_runs_gunicorn_workers(tmp_path: Path) -> None:
@@ -116,7 +118,7 @@ def test_production_server_runs_gunicorn_workers(tmp_path: Path) -> None:
 
         status, headers, body = _get(server.url + "/healthz")
         assert status == 200 and json.loads(body)["status"] == "ok"
-        assert headers["Server"].startswith("gunicorn")
+        assert headers["Server"] == "gunicorn/asgi"
         master = psutil.Process(server.process.pid)
         # gunicorn forks its workers one after another; the first may answer before the second
         # exists on a loaded machine.
@@ -141,3 +143,79 @@ def test_production_server_runs_gunicorn_workers(tmp_path: Path) -> None:
             answers = list(pool.map(state, dates))
         assert [a["date"] for a in answers] == dates
         assert all(len(a["regions"]) == 6 for a in answers)
+
+
+def _asgi_call(app, scope, messages, *, delay: float = 0.0):
+    import asyncio
+
+    sent: list[dict] = []
+
+    async def receive():
+        if messages:
+            await asyncio.sleep(delay)
+            return messages.pop(0)
+        await asyncio.sleep(3600)
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    return sent
+
+
+def _http_scope(method: str, path: str, headers: list[tuple[bytes, bytes]]) -> dict:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1"), *headers],
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 8050),
+    }
+
+
+def test_the_asgi_front_reads_bodies_before_taking_a_thread(monkeypatch) -> None:
+    import flask
+
+    from mapdash.web import serving
+
+    seen: list[bytes] = []
+    inner = flask.Flask("echo")
+
+    @inner.post("/echo")
+    def echo() -> str:
+        seen.append(flask.request.get_data())
+        return "ok"
+
+    front = serving.BufferedWSGI(inner, threads=2, max_bytes=10)
+    # A body in two pieces reaches the app whole.
+    sent = _asgi_call(
+        front,
+        _http_scope("POST", "/echo", [(b"content-length", b"6")]),
+        [
+            {"type": "http.request", "body": b"abc", "more_body": True},
+            {"type": "http.request", "body": b"def", "more_body": False},
+        ],
+    )
+    assert sent[0]["status"] == 200 and seen == [b"abcdef"]
+    # Declared too large: refused before a byte is read.
+    sent = _asgi_call(front, _http_scope("POST", "/echo", [(b"content-length", b"11")]), [])
+    assert sent[0]["status"] == 413
+    assert sent[1]["body"] == b"request body is larger than the server accepts\n"
+    # A body that trickles in past the deadline is answered 408 and never reaches the app.
+    monkeypatch.setattr(serving, "BODY_TIMEOUT", 0.2)
+    sent = _asgi_call(
+        front,
+        _http_scope("POST", "/echo", []),
+        [{"type": "http.request", "body": b"a", "more_body": True}] * 5,
+        delay=0.1,
+    )
+    assert sent[0]["status"] == 408
+    assert sent[1]["body"] == b"the request body did not arrive in time\n"
+    assert seen == [b"abcdef"]
