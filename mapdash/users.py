@@ -8,6 +8,9 @@ The file is TOML, by default ``instance/users.toml`` in the project folder (git 
     password = "scrypt:32768:8:1$<salt>$<hash>"
     token = "sha256:<hex>"           # only when a token was issued
 
+An optional ``[oidc]`` table signs users in through an organisation's OpenID Connect provider
+instead (see :class:`OidcConfig`); its client secret stays in an environment variable.
+
 Passwords are stored as werkzeug's salted scrypt hashes and API tokens as their sha256 (a
 token is 256 random bits, so a fast hash is enough); neither is ever written in plain text.
 Writes are atomic (temporary file, fsync, rename) and the file is private to its owner (0600).
@@ -73,6 +76,82 @@ class UserRecord:
         return User(self.name, self.role)
 
 
+@dataclass(frozen=True)
+class OidcConfig:
+    """Sign-in through an OpenID Connect provider (the users file's ``[oidc]`` table)."""
+
+    #: A short name for the provider, used in the sign-in URL (``/oidc/<provider>/login``).
+    provider: str
+    #: The provider's discovery document (``.../.well-known/openid-configuration``).
+    server_metadata_url: str
+    client_id: str
+    #: The environment variable holding the client secret (never the file).
+    client_secret_env: str
+    #: Members of this group (in the ID token's ``groups_claim``) are editors; others viewers.
+    editor_group: str
+    groups_claim: str = "groups"
+    scope: str = "openid email profile"
+
+    def client_secret(self) -> str:
+        """Return the client secret from the environment.
+
+        Raises
+        ------
+        UsersError
+            If the variable is not set.
+        """
+        secret = os.environ.get(self.client_secret_env, "")
+        if not secret:
+            raise UsersError(
+                f"[oidc] client_secret_env names {self.client_secret_env}, which is not set; "
+                f"export {self.client_secret_env}=<the client secret from the provider>"
+            )
+        return secret
+
+
+_OIDC_REQUIRED = ("provider", "server_metadata_url", "client_id", "client_secret_env")
+_OIDC_FIELDS = (*_OIDC_REQUIRED, "editor_group", "groups_claim", "scope")
+
+
+def read_oidc(table: object, *, where: str) -> OidcConfig:
+    """Read and check an ``[oidc]`` table.
+
+    Raises
+    ------
+    UsersError
+        For a missing or unknown field, a provider name that cannot be part of a URL, or a
+        discovery URL that is not https.
+    """
+    if not isinstance(table, dict):
+        raise UsersError(f"{where}: [oidc] must be a table")
+    unknown = sorted(set(table) - set(_OIDC_FIELDS))
+    if unknown:
+        raise UsersError(
+            f"{where}: [oidc] has unknown field(s) {', '.join(unknown)}; expected "
+            f"{', '.join(_OIDC_FIELDS)}"
+        )
+    missing = [key for key in (*_OIDC_REQUIRED, "editor_group") if not table.get(key)]
+    if missing:
+        raise UsersError(
+            f'{where}: [oidc] lacks {", ".join(missing)}; e.g. provider = "corp", '
+            'server_metadata_url = "https://login.example.org/.well-known/openid-configuration"'
+            ', client_id = "mapdash", client_secret_env = "MAPDASH_OIDC_SECRET", '
+            'editor_group = "mapdash-editors"'
+        )
+    values = {key: str(table[key]) for key in _OIDC_FIELDS if key in table}
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", values["provider"]):
+        raise UsersError(
+            f"{where}: [oidc] provider {values['provider']!r} must be 1-32 letters, digits, "
+            "'_' or '-' (it is part of the sign-in URL)"
+        )
+    if not values["server_metadata_url"].startswith("https://"):
+        raise UsersError(
+            f"{where}: [oidc] server_metadata_url must be an https:// URL of the provider's "
+            f"discovery document, not {values['server_metadata_url']!r}"
+        )
+    return OidcConfig(**values)
+
+
 def users_path() -> Path:
     """Return the users file: ``MAPDASH_USERS``, else ``instance/users.toml`` in the project."""
     value = os.environ.get(USERS_ENV, "").strip()
@@ -125,9 +204,16 @@ class Users:
         The entries by name.
     """
 
-    def __init__(self, path: Path, records: dict[str, UserRecord]) -> None:
+    def __init__(
+        self, path: Path, records: dict[str, UserRecord], *, oidc: OidcConfig | None = None
+    ) -> None:
         self.path = path
         self.records = records
+        self.oidc = oidc
+        #: The ``[oidc]`` table as written, kept when the file is saved again.
+        self.oidc_table: dict[str, str] = (
+            {key: getattr(oidc, key) for key in _OIDC_FIELDS} if oidc else {}
+        )
 
     def __len__(self) -> int:
         return len(self.records)
@@ -210,12 +296,13 @@ def load_users(path: Path | None = None) -> Users | None:
                 f"'mapdash users token {name}'"
             )
         records[name] = UserRecord(name, role, password, token, str(entry.get("created", "")))
-    return Users(path, records)
+    oidc = read_oidc(document["oidc"], where=str(path)) if "oidc" in document else None
+    return Users(path, records, oidc=oidc)
 
 
 def save_users(users: Users) -> None:
     """Write the users file atomically, readable by its owner only."""
-    document = {
+    document: dict[str, object] = {
         "users": {
             name: {
                 key: value
@@ -230,6 +317,8 @@ def save_users(users: Users) -> None:
             for name, rec in sorted(users.records.items())
         }
     }
+    if users.oidc_table:
+        document["oidc"] = users.oidc_table
     content = (
         "# mapdash users: salted password hashes and token hashes; manage with 'mapdash users'\n"
         + tomli_w.dumps(document)
@@ -321,6 +410,7 @@ def issue_token(name: str, *, path: Path | None = None) -> str:
 __all__ = [
     "DEFAULT_USERS_FILE",
     "MIN_PASSWORD_LENGTH",
+    "OidcConfig",
     "ROLES",
     "USERS_ENV",
     "Role",
@@ -332,6 +422,7 @@ __all__ = [
     "check_role",
     "issue_token",
     "load_users",
+    "read_oidc",
     "remove_user",
     "save_users",
     "token_hash",

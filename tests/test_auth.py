@@ -140,11 +140,12 @@ def test_viewers_get_a_page_without_the_editor_controls(app_data, geodata_copy, 
     client = _client(app_data, geodata_copy, decide_policy(host="0.0.0.0", production=True))
     anonymous = client.get("/_dash-layout").get_data(as_text=True)
     assert '"geodata-upload"' not in anonymous and "Update the geodata" not in anonymous
-    assert "control-measured" in anonymous
+    assert "control-measured" in anonymous and "Editors: log in" in anonymous
     client.get("/login", headers=basic("bob", "bob-password"))
     assert '"geodata-upload"' not in client.get("/_dash-layout").get_data(as_text=True)
     client.get("/login", headers=basic("alice", "alice-password"))
-    assert "Update the geodata" in client.get("/_dash-layout").get_data(as_text=True)
+    editor = client.get("/_dash-layout").get_data(as_text=True)
+    assert "Update the geodata" in editor and "Logged in as alice (editor)" in editor
 
 
 def test_a_removed_editor_loses_the_role_at_once(
@@ -216,3 +217,67 @@ def test_cross_site_posts_are_refused(app_data, geodata_copy, layer_bytes) -> No
     assert folder_digest(geodata_copy) == before
     same = client.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"})
     assert same.status_code == 200
+
+
+# -- OpenID Connect -------------------------------------------------------------------------
+
+OIDC_TABLE = """
+[oidc]
+provider = "corp"
+server_metadata_url = "https://login.example.org/.well-known/openid-configuration"
+client_id = "mapdash"
+client_secret_env = "MAPDASH_TEST_OIDC_SECRET"
+editor_group = "mapdash-editors"
+"""
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('[oidc]\nprovider = "corp"\n', r"\[oidc\] lacks server_metadata_url, client_id, clie"),
+        (
+            OIDC_TABLE.replace("https://login", "http://login"),
+            r"server_metadata_url must be an https:// URL",
+        ),
+        (OIDC_TABLE + 'colour = "red"\n', r"\[oidc\] has unknown field\(s\) colour; expected"),
+        (OIDC_TABLE.replace('"corp"', '"my corp"'), r"provider 'my corp' must be 1-32 letters"),
+    ],
+)
+def test_oidc_settings_are_checked(tmp_path, table, message) -> None:
+    path = tmp_path / "users.toml"
+    path.write_text(table)
+    from mapdash.users import load_users
+
+    with pytest.raises(UsersError, match=message):
+        load_users(path)
+
+
+def test_oidc_sign_in_is_built_and_maps_groups_to_roles(
+    app_data, geodata_copy, users_file, layer_bytes, monkeypatch
+) -> None:
+    users_file.write_text(users_file.read_text() + OIDC_TABLE)
+    # Adding a user rewrites the file and keeps the [oidc] table.
+    add_user("carol", role="viewer", password="carol-password")
+    assert 'editor_group = "mapdash-editors"' in users_file.read_text()
+    policy = decide_policy(host="0.0.0.0", production=True)
+    with pytest.raises(UsersError, match=r"MAPDASH_TEST_OIDC_SECRET, which is not set; export"):
+        _client(app_data, geodata_copy, policy)
+    monkeypatch.setenv("MAPDASH_TEST_OIDC_SECRET", "s3cret")
+    client = _client(app_data, geodata_copy, policy)
+    rules = {rule.rule for rule in client.application.url_map.iter_rules()}
+    assert {"/oidc/<idp>/login", "/oidc/<idp>/callback", "/oidc/logout"} <= rules
+    login = client.get("/login")
+    assert login.status_code == 302 and login.headers["Location"] == "/oidc/corp/login"
+    before = folder_digest(geodata_copy)
+    with client.session_transaction() as session:
+        session["idp"] = "corp"
+        session["user"] = {"email": "dana@example.org", "groups": ["staff"]}
+    response = client.post("/_dash-update-component", json=upload_body(LAYER, layer_bytes))
+    assert response.status_code == 403
+    assert "user 'dana@example.org' is a viewer" in response.get_json()["error"]
+    assert folder_digest(geodata_copy) == before
+    with client.session_transaction() as session:
+        session["user"] = {"email": "dana@example.org", "groups": ["staff", "mapdash-editors"]}
+    response = client.post("/_dash-update-component", json=upload_body(LAYER, layer_bytes))
+    assert response.status_code == 200
+    assert (geodata_copy / "control" / LAYER).is_file()

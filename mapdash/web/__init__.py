@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dash
+from dash import html
 
 from ..config import PROJECT_ROOT, Paths
 from . import ids
+from .account import account_bar
 from .api import register_api
 from .auth import Access, AccessPolicy, decide_policy, install_auth, protect_callbacks
 from .batch import background_manager, register_batch
@@ -70,9 +72,15 @@ def create_app(
     topojson_url = app.get_asset_url("topojson/")
     editor_page = page(data, view, topojson_url=topojson_url, editor=[upload_section()])
     viewer_page = page(data, view, topojson_url=topojson_url)
+
     # Viewers are sent a page without the editor's controls; the server checks the role again
     # on every write (see web/auth.py).
-    app.layout = lambda: editor_page if guard.may_edit() else viewer_page
+    def layout() -> html.Div:
+        user = guard.user()
+        shown = editor_page if user is not None and user.is_editor else viewer_page
+        return html.Div([account_bar(user, guard.policy), shown])
+
+    app.layout = layout
     register(app, data)
     # Swapped-in geodata goes live without a restart; see web/live.py.
     live = LiveGeodata(paths.geodata)

@@ -34,10 +34,11 @@ from typing import Literal
 import dash
 import flask
 from dash_auth.auth import Auth
+from dash_auth.oidc_auth import OIDCAuth
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..errors import AccessDenied, UsersError
-from ..users import User, Users, load_users, users_path
+from ..users import OidcConfig, User, Users, load_users, users_path
 
 AccessMode = Literal["local", "users", "read-only"]
 LOCAL_EDITOR = User("local", "editor")
@@ -196,13 +197,25 @@ class Access:
         return user
 
     def session_user(self) -> User | None:
-        """Return the user a browser logged in as, with the role the users file gives now."""
+        """Return the user a browser logged in as, with the role the users file gives now.
+
+        Someone signed in through OpenID Connect is an editor while the provider lists them in
+        the configured editor group, else a viewer.
+        """
         entry = flask.session.get("user") if flask.has_request_context() else None
         users = self._users.current()
         if not isinstance(entry, dict) or users is None:
             return None
+        if flask.session.get("idp") and users.oidc is not None:
+            return oidc_user(entry, users.oidc)
         record = users.records.get(str(entry.get("email", "")))
         return record.user if record is not None else None
+
+    @property
+    def oidc(self) -> OidcConfig | None:
+        """The OpenID Connect sign-in configured in the users file, if any."""
+        users = self._users.current()
+        return users.oidc if users is not None else None
 
     def user(self) -> User | None:
         """Return who makes the current request, or None for an anonymous viewer."""
@@ -257,6 +270,59 @@ class Access:
                 status=403,
             )
         return user
+
+
+def oidc_user(userinfo: dict[str, object], config: OidcConfig) -> User | None:
+    """Return the user an OpenID Connect ID token describes, with the role its groups give."""
+    name = next(
+        (str(userinfo[key]) for key in ("email", "preferred_username", "sub") if userinfo.get(key)),
+        None,
+    )
+    if name is None:
+        return None
+    groups = userinfo.get(config.groups_claim) or []
+    if isinstance(groups, str):
+        groups = [g.strip() for g in groups.replace(";", ",").split(",")]
+    member = isinstance(groups, list) and config.editor_group in groups
+    return User(name, "editor" if member else "viewer")
+
+
+class MapdashOIDCAuth(OIDCAuth):
+    """dash-auth's OpenID Connect sign-in, with the API's basic auth and tokens still accepted.
+
+    Parameters
+    ----------
+    app
+        The Dash app to protect.
+    access
+        Who is who, for the request being served.
+    config
+        The provider, from the users file's ``[oidc]`` table.
+    """
+
+    def __init__(self, app: dash.Dash, access: Access, config: OidcConfig) -> None:
+        self.access = access
+        private = access.policy.private
+        super().__init__(
+            app,
+            secret_key=app.server.secret_key,
+            public_routes=None if private else ["/", "/<path:path>"],
+            log_signins=True,
+            force_https_callback="MAPDASH_SECURE_COOKIES",
+        )
+        self.register_provider(
+            config.provider,
+            client_id=config.client_id,
+            client_secret=config.client_secret(),
+            server_metadata_url=config.server_metadata_url,
+            client_kwargs={"scope": config.scope},
+        )
+
+    def is_authorized(self) -> bool:
+        """Let in the health check, API clients with credentials, and signed-in users."""
+        if flask.request.path in ALWAYS_OPEN or self.access.credentials_user() is not None:
+            return True
+        return bool(super().is_authorized())
 
 
 CALLBACK_PATH = "/_dash-update-component"
@@ -357,12 +423,16 @@ def install_auth(app: dash.Dash, policy: AccessPolicy) -> Access:
     server.secret_key = secret_key()
     server.config["SESSION_COOKIE_HTTPONLY"] = True
     server.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    if policy.mode == "users":
+    auth: MapdashAuth | None = None
+    oidc = access.oidc if policy.mode == "users" else None
+    if oidc is not None:
+        MapdashOIDCAuth(app, access, oidc)
+    elif policy.mode == "users":
         auth = MapdashAuth(app, access)
-    else:
-        auth = None
 
     def login() -> flask.Response | WerkzeugResponse:
+        if oidc is not None:
+            return flask.redirect(f"/oidc/{oidc.provider}/login")
         if auth is None:
             return flask.redirect("/")
         if not auth.is_authorized():
@@ -390,10 +460,12 @@ __all__ = [
     "AccessMode",
     "AccessPolicy",
     "MapdashAuth",
+    "MapdashOIDCAuth",
     "callback_outputs",
     "decide_policy",
     "install_auth",
     "is_loopback",
+    "oidc_user",
     "protect_callbacks",
     "secret_key",
 ]

@@ -47,6 +47,12 @@ CONTROL_MEASURED = "control-measured"
 #: The legend's line for the control layer drawn on the map (empty when none is).
 LEGEND_CONTROL = "legend-control"
 OVERLAY_SHOWN = "control-overlay-shown"
+# The editor's layer panel (web/layers_panel.py): the list, what an action did, the buttons'
+# pattern-matching type ({"type": LAYER_ACTION, "action": ..., "layer": ...}).
+LAYER_PANEL = "layer-panel"
+LAYER_LIST = "layer-list"
+LAYER_RESULT = "layer-result"
+LAYER_ACTION = "layer-action"
 # Briefing export (web/download.py): format choice, button, the file, status line.
 DOWNLOAD_FORMAT = "download-format"
 DOWNLOAD_BUTTON = "download-button"
