@@ -45,3 +45,7 @@ class AccessDenied(MapdashError):
     def __init__(self, message: str, *, status: int = 403) -> None:
         super().__init__(message)
         self.status = status
+
+
+class ImplausibleError(GeodataError):
+    """A usable GeoJSON file fails a plausibility check; an editor may install it with force."""
