@@ -14,6 +14,8 @@ from .batch import background_manager, register_batch
 from .callbacks import register
 from .data import AppData
 from .download import register_download
+from .layers_api import register_layers_api
+from .layers_panel import layer_panel, register_layer_panel
 from .layout import page
 from .live import LiveGeodata
 from .serving import configure_server, secure_server
@@ -70,7 +72,9 @@ def create_app(
     guard = install_auth(app, access or decide_policy(host="127.0.0.1", production=False))
     view = default_view(data.timeline)
     topojson_url = app.get_asset_url("topojson/")
-    editor_page = page(data, view, topojson_url=topojson_url, editor=[upload_section()])
+    editor_page = page(
+        data, view, topojson_url=topojson_url, editor=[upload_section(), layer_panel()]
+    )
     viewer_page = page(data, view, topojson_url=topojson_url)
 
     # Viewers are sent a page without the editor's controls; the server checks the role again
@@ -85,10 +89,12 @@ def create_app(
     # Swapped-in geodata goes live without a restart; see web/live.py.
     live = LiveGeodata(paths.geodata)
     register_swap(app, data, live, access=guard)
-    protect_callbacks(app.server, guard, {ids.UPLOAD_RESULT})
+    register_layer_panel(app, live, guard)
+    protect_callbacks(app.server, guard, {ids.UPLOAD_RESULT, ids.LAYER_LIST, ids.LAYER_RESULT})
     register_download(app, data, live)
     register_batch(app, data, live, background_manager())
     register_api(app.server, data, live)
+    register_layers_api(app.server, live, guard)
     configure_server(app.server, data, paths=paths)
     secure_server(app)
     return app

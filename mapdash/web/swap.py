@@ -122,8 +122,10 @@ def upload_result(
     contents: str | None,
     kind: str | None,
     date_text: str | None,
+    *,
+    actor: str = "local",
 ) -> tuple[html.Div, bool]:
-    """Install an upload; return the message to show and whether anything went live."""
+    """Install an upload as ``actor``; return the message to show and whether it went live."""
     try:
         date = None
         if date_text and date_text.strip():
@@ -135,7 +137,7 @@ def upload_result(
                     "2025-08-15"
                 ) from None
         chosen: Kind = "regions" if kind == "regions" else "control"
-        installed = live.upload(filename or "", contents or "", kind=chosen, date=date)
+        installed = live.upload(filename or "", contents or "", kind=chosen, date=date, actor=actor)
     except GeodataError as err:
         problems = [html.Li(p) for p in err.problems]
         return (
@@ -338,12 +340,13 @@ def register_swap(
     def upload(
         contents: str | None, filename: str | None, kind: str | None, date: str | None, n: int
     ) -> tuple[Any, Any]:
+        actor = "local"
         if access is not None:
             try:
-                access.require_editor()
+                actor = access.require_editor().name
             except AccessDenied as err:
                 return refusal(err), no_update
-        message, changed = upload_result(live, filename, contents, kind, date)
+        message, changed = upload_result(live, filename, contents, kind, date, actor=actor)
         return message, (n or 0) + 1 if changed else no_update
 
     @app.callback(
