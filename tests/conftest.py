@@ -173,7 +173,10 @@ def page(browser, request):
     At the end of the test, fails if any request left 127.0.0.1 or the console logged an error.
     Tests that expect console errors can clear ``page.record.console_errors``.
     """
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    # Playwright evaluates string predicates (wait_for_function) with eval, which the app's
+    # Content-Security-Policy rightly forbids; tests of the policy itself open their own
+    # context without this (tests/test_browser_editor.py).
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, bypass_csp=True)
     pg = context.new_page()
     record = PageRecord()
     pg.on("request", lambda req: record.requests.append(req.url))
