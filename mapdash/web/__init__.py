@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash
-from dash import html
+from dash import dcc, html
 
 from ..config import PROJECT_ROOT, Paths
 from . import ids
@@ -67,6 +67,7 @@ def create_app(
         # from it on purpose.
         suppress_callback_exceptions=True,
     )
+    _use_geo_bundle()
     # Screen readers need the page language; Dash's default template omits it.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     guard = install_auth(app, access or decide_policy(host="127.0.0.1", production=False))
@@ -98,6 +99,21 @@ def create_app(
     configure_server(app.server, data, paths=paths)
     secure_server(app)
     return app
+
+
+def _use_geo_bundle() -> None:
+    """Serve only the geo-only plotly.js of assets/vendor/, not the full bundle Dash adds.
+
+    The partial bundle (choropleth, scatter, scattergeo) is about a third of the full one
+    gzipped, and dcc.Graph uses the ``window.Plotly`` it defines instead of loading its own.
+    Dash appends the full bundle to dcc's scripts each time an app is created, so it is
+    taken out again here; scripts/build_geodata.py pins the partial bundle to plotly.py's version.
+    """
+    dcc._js_dist[:] = [
+        resource
+        for resource in dcc._js_dist
+        if resource.get("relative_package_path") != "package_data/plotly.min.js"
+    ]
 
 
 __all__ = ["Access", "AccessPolicy", "create_app"]
