@@ -171,9 +171,7 @@ def first_loads(browser: Any, servers: list[Server], *, repeats: int) -> dict[st
     samples: dict[str, list[tuple[float, int, int]]] = {s.name: [] for s in servers}
     for _ in range(repeats):
         for server in servers:
-            context = browser.new_context(
-                viewport={"width": 1600, "height": 1000}, bypass_csp=True
-            )
+            context = browser.new_context(viewport={"width": 1600, "height": 1000}, bypass_csp=True)
             context.add_init_script(INIT_SCRIPT)
             page = context.new_page()
             finished: list[Any] = []
