@@ -12,9 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import shapely
 from conftest import ROOT, run_server
-from web_requests import basic, folder_digest, upload_body
+from web_requests import basic, folder_digest, smaller_layer, upload_body
 
 from mapdash.geodata import read_audit
 from mapdash.users import add_user, issue_token
@@ -128,15 +127,6 @@ def _occupied(state: dict) -> dict[str, float]:
     return {r["id"]: r["occupied_km2"] for r in layer["regions"]} if layer else {}
 
 
-def _smaller_layer(content: bytes) -> bytes:
-    """The same layer cut at 37.5 E: less of Donetsk held (a later, different version)."""
-    data = json.loads(content)
-    geometry = shapely.from_geojson(json.dumps(data["features"][0]["geometry"]))
-    cut = shapely.intersection(geometry, shapely.box(20, 40, 37.5, 55))
-    feature = {"type": "Feature", "properties": {}, "geometry": json.loads(shapely.to_geojson(cut))}
-    return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
-
-
 def test_refused_uploads_change_nothing_on_disk(server, data_dir) -> None:
     content = (data_dir / "geojson" / "control" / LAYER).read_bytes()
     before = folder_digest(server.geodata)
@@ -213,7 +203,7 @@ def test_editor_installs_the_log_names_them_and_rollback_restores_the_bytes(
     held_first = _occupied(_state(server))
     assert held_first["donetsk"] > 0
 
-    second = _smaller_layer(first)
+    second = smaller_layer(first)
     status, _, replaced = _post_layer(server, second, auth=basic("alice", "alice-password"))
     assert status == 201, replaced
     assert replaced["actor"] == "alice" and replaced["replaced"] == installed["version"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -45,3 +46,14 @@ def basic(name: str, password: str) -> dict[str, str]:
     """An HTTP basic-auth header."""
     token = base64.b64encode(f"{name}:{password}".encode()).decode()
     return {"Authorization": f"Basic {token}"}
+
+
+def smaller_layer(content: bytes) -> bytes:
+    """The same control layer cut at 37.5 E: less of Donetsk held (a different version)."""
+    import shapely
+
+    data = json.loads(content)
+    geometry = shapely.from_geojson(json.dumps(data["features"][0]["geometry"]))
+    cut = shapely.intersection(geometry, shapely.box(20, 40, 37.5, 55))
+    feature = {"type": "Feature", "properties": {}, "geometry": json.loads(shapely.to_geojson(cut))}
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
