@@ -361,4 +361,9 @@ def test_cli_extract_merge_starts_a_missing_claims_file(runner, tmp_path, data_d
     assert result.exit_code == 0, result.output
     created = load_claims(target)
     assert created.claims and {c.status for c in created.claims} == {"extracted"}
-    assert created.proposals == () and created.control == ()
+    # Control facts come along as 'extracted' too (the article says Russia holds about 70%).
+    assert created.proposals == ()
+    assert [(f.region, f.holder, f.share, f.status) for f in created.control] == [
+        ("donetsk", "russia", 0.7, "extracted")
+    ]
+    assert all(f.rules for f in created.control) and all(c.rules for c in created.claims)
