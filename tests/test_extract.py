@@ -372,6 +372,13 @@ def test_table_output_explains_the_rules(runner):
     assert "x-002-c345c335f8d1f17f-" in result.output
     assert "control  2025-08-09 luhansk: russia holds share 1.0 (exact)" in result.output
     assert "-> 10.4 km2" in result.output
+    # Each candidate: a line, its summary, its evidence span, the rules that fired.
+    lines = result.output.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("x-002-"))
+    assert lines[first + 2].startswith("  span: 002_c345c335f8d1f17f[")
+    rules = next(line for line in lines[first + 3 :] if not line.startswith("  span: "))
+    assert rules.startswith("  rules: cue '")
+    assert lines[-1].endswith("control fact(s)") and "candidate claim(s)" in lines[-1]
 
 
 @pytest.mark.parametrize(
