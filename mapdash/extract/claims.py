@@ -222,7 +222,7 @@ _DEMANDED = re.compile(
     r"insist\w* on)\s+(?:(?:the|all|rest|of|entire|whole|remaining|full|control|over)\s+){0,4}",
     re.IGNORECASE,
 )
-_DEMANDED_CUE = Cue("demands a region", "claim", _DEMANDED, ("demand",))
+_DEMANDED_CUE = Cue("demands a region", "claim", _DEMANDED, re.compile("demand"))
 _REGION_NOUN_BEFORE = re.compile(
     r"\b(?:region|territory|land|areas?|oblast)\s+(?:that\s+|which\s+)?$", re.IGNORECASE
 )

@@ -166,7 +166,7 @@ def _actor_patterns() -> _ActorPatterns:
 
 
 def _literal_key(pattern: str) -> str:
-    """A literal substring every match of a speaker's pattern contains (its surname's start)."""
+    """Return a literal piece of the surname that every match of a speaker pattern contains."""
     surname = re.sub(r"^\(\?:[^()]*\)\?", "", pattern)
     literal = re.match(r"[\w ]+", surname)
     return literal.group() if literal else ""
