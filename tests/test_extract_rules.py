@@ -183,3 +183,20 @@ def test_a_bad_registry_entry_is_named():
         parse_registry(data)
     with pytest.raises(MapdashError, match=r"expected a mapping with 'sides' and 'speakers'"):
         parse_registry([])
+
+
+def test_an_extracted_rejection_reaches_the_timeline():
+    from mapdash.timeline import Selection, Timeline
+
+    article = Article(
+        id="wire-8",
+        title="t",
+        outlet="o",
+        published=PUBLISHED,
+        text="Zelensky rejected any withdrawal from the Donetsk region on Tuesday.",
+    )
+    (candidate,) = extract_article(article).claims
+    assert (candidate.claim.kind, candidate.claim.status) == ("rejection", "extracted")
+    timeline = Timeline([candidate.claim])
+    states = timeline.regions(Selection("actor", "ukraine"), PUBLISHED)
+    assert {s.region: s.disposition for s in states}["donetsk"] == "to_ukraine"
