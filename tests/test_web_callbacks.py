@@ -205,8 +205,10 @@ def test_legend_marks_the_colours_in_use(data):
 
 def test_create_app_serves_local_topojson_and_loads_nothing_at_import(data):
     app = create_app(data=data)
-    graph = app.layout.children  # the page root
-    config = _find(app.layout, ids.MAP_LEFT).config
+    # The layout is built per request (viewers get no editor controls).
+    layout = app.layout() if callable(app.layout) else app.layout
+    graph = layout.children  # the page root
+    config = _find(layout, ids.MAP_LEFT).config
     assert config["topojsonURL"] == "/assets/topojson/"
     assert app.config.assets_folder.endswith("assets")
     client = app.server.test_client()
