@@ -111,6 +111,14 @@ CASES = {
         "Trump said he had not discussed Donetsk with Zelensky.",
         set(),
     ),
+    "a holder named after the position holds that one only": (
+        "Kyiv wants the front line frozen where it is, rather than Ukraine ceding Luhansk as "
+        "Moscow demands.",
+        {
+            ("ukraine", _r(anywhere="frozen"), "demand"),
+            ("russia", _r(luhansk="to_russia"), "demand"),
+        },
+    ),
     # -- conditionals: a demand stated as a condition
     "a condition is what is demanded": (
         "Moscow said it would stop its offensive only if Ukraine withdrew from Donetsk.",

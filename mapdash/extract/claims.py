@@ -414,9 +414,14 @@ def _holder(
     plans: Sequence[tuple[int, int, ActorMention | None, str]],
     stances: Sequence[tuple[int, int, str]],
     context: Context,
+    limit: int,
 ) -> tuple[_Holder | None, bool]:
-    """Whose position a cue is; the flag says the cue describes a plan whose author is unnamed."""
-    after = text[hit.end : hit.end + 120]
+    """Whose position a cue is; the flag says the cue describes a plan whose author is unnamed.
+
+    ``limit`` is where the next cue starts: "... as Moscow demands" names the holder of the cue
+    just before it only.
+    """
+    after = text[hit.end : min(limit, hit.end + 120)]
     as_holder = _AS_HOLDER.search(after)
     if as_holder:
         who = [
@@ -673,7 +678,8 @@ def claims_in(
         if past is not None:
             # "as Finland did in the 1940s, when it ceded ...": history, not a position.
             continue
-        holder, unattributed = _holder(text, hit, actors, plans, stances, context)
+        following = hits[number + 1].start if number + 1 < len(hits) else len(text)
+        holder, unattributed = _holder(text, hit, actors, plans, stances, context, following)
         regions = _regions_for(text, hits, number, mentions, context, rules)
         base, _ = (
             _disposition(text, hit, holder, actors, rules)
