@@ -197,12 +197,18 @@ class BriefingData:
             The loaders' errors (ClaimsError, CorpusError, GeodataError) pass through.
         """
         paths = paths or Paths.default()
+        articles = load_corpus(paths.seeds)
+        layers = installed_layers(paths.geodata)
         return cls(
-            timeline=Timeline.from_source(load_claims(paths.geodata / "claims.yaml")),
-            articles=load_corpus(paths.seeds),
+            timeline=Timeline.from_source(
+                load_claims(paths.geodata / "claims.yaml"),
+                published={a.id: a.published for a in articles.values()},
+                layers=[layer.date for layer in layers],
+            ),
+            articles=articles,
             regions=load_regions(resolution="web", geodata_dir=paths.geodata),
             context=load_context(geodata_dir=paths.geodata),
-            layers=installed_layers(paths.geodata),
+            layers=layers,
             geodata_dir=paths.geodata,
         )
 
