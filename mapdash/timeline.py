@@ -263,7 +263,7 @@ def on_the_table_from(
 
 def _kind_rank(kind: str) -> int:
     # A kind this module does not know ranks lowest rather than failing.
-    return KIND_PRECEDENCE.index(kind) if kind in KIND_PRECEDENCE else -1  # type: ignore[arg-type]
+    return KIND_PRECEDENCE.index(kind) if kind in KIND_PRECEDENCE else -1
 
 
 def _claim_regions(claim: Claim) -> dict[RegionId, tuple[Disposition, bool]]:

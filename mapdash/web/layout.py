@@ -7,8 +7,8 @@ from typing import Any, cast
 
 from dash import dcc, html
 
-from ..figures import map_figure
-from ..timeline import Option, format_date
+from ..figures import CONTROL_COLOR, map_figure
+from ..timeline import Event, Option, format_date
 from . import ids
 from .batch import batch_section
 from .data import AppData
@@ -127,6 +127,20 @@ def _compare_control(data: AppData, view: View) -> html.Div:
     )
 
 
+def slider_marks(events: tuple[Event, ...]) -> dict[int, dict[str, Any]]:
+    """Label the slider's marks; a control layer's date is drawn apart, in the overlay's red."""
+    marks: dict[int, dict[str, Any]] = {}
+    for i, event in enumerate(events):
+        if event.layer and not event.claims:
+            marks[i] = {
+                "label": f"▲ {event.label}",
+                "style": {"color": CONTROL_COLOR, "fontStyle": "italic"},
+            }
+        else:
+            marks[i] = {"label": event.label}
+    return marks
+
+
 def _timeline_bar(data: AppData, view: View) -> html.Section:
     events = data.timeline.events
     return html.Section(
@@ -156,12 +170,12 @@ def _timeline_bar(data: AppData, view: View) -> html.Section:
                     max=len(events) - 1,
                     step=1,
                     value=data.timeline.event_index(view.date),
-                    marks={i: {"label": e.label} for i, e in enumerate(events)},
+                    marks=slider_marks(events),
                     allow_direct_input=False,
                     updatemode="mouseup",
                 ),
                 className="slider",
-                title="Event dates; use the arrow keys to step",
+                title="Event dates (▲ in red: a control layer's date); use the arrow keys to step",
             ),
             html.Div(
                 [
@@ -219,6 +233,7 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
             dcc.Store(id=ids.SHOWN),
             dcc.Store(id=ids.BOOK),
             dcc.Store(id=ids.BOOK_KEY),
+            dcc.Store(id=ids.FIRST_QUERY),
             html.Header(
                 [
                     html.Div(
