@@ -28,6 +28,7 @@ from .render import (
     layer_figures,
     legend,
     map_patch,
+    no_layer_text,
     on_the_table,
     panel_keys,
     region_rows,
@@ -132,12 +133,19 @@ def show_view(
     drawn = screen(data, view)
     right = drawn.right
     layer = layer_figures(snapshot, view.date)
-    keys = panel_keys(data, view, drawn, layer)
+    no_layer = no_layer_text(snapshot, view.date)
+    keys = panel_keys(data, view, drawn, layer, no_layer)
     same = None
     if shown is not None:
         shown_view, shown_screen = _screen_of(data, shown)
-        shown_layer = layer_figures(shown_snapshot or snapshot, shown_view.date)
-        same = panel_keys(data, shown_view, shown_screen, shown_layer)
+        before = shown_snapshot or snapshot
+        same = panel_keys(
+            data,
+            shown_view,
+            shown_screen,
+            layer_figures(before, shown_view.date),
+            no_layer_text(before, shown_view.date),
+        )
     return (
         map_patch(drawn.left.paint),
         map_patch(right.paint) if right else no_update,
@@ -145,11 +153,11 @@ def show_view(
         right.title if right else "",
         "maps compare" if right else "maps single",
         differences_text(drawn),
-        no_update if same and same.legend == keys.legend else legend(drawn, layer),
+        no_update if same and same.legend == keys.legend else legend(drawn, no_layer),
         no_update if same and same.cards == keys.cards else on_the_table(data, view),
         no_update
         if same and same.regions == keys.regions
-        else region_rows(data, view, drawn.left, layer),
+        else region_rows(data, view, drawn.left, layer, no_layer),
         format_date(view.date),
         event_note(data, view),
     )

@@ -86,6 +86,21 @@ def map_side(
     )
 
 
+def no_layer_text(snapshot: Snapshot | None, date: dt.date) -> str:
+    """Say that no control layer is in force at ``date`` and how to add one ("" if one is)."""
+    if snapshot is None or not snapshot.layers:
+        return ADD_LAYER_HINT
+    if snapshot.layer_at(date) is not None:
+        return ""
+    first = min(layer.date for layer in snapshot.layers)
+    return (
+        f"No control layer on or before {format_date(date)} (the first is dated "
+        f"{format_date(first)}), so the line of contact is not drawn and the km2 are article "
+        "figures; add an older layer under Update the geodata or with 'mapdash swap FILE "
+        "--kind control --date YYYY-MM-DD'."
+    )
+
+
 def layer_figures(snapshot: Snapshot | None, date: dt.date) -> LayerFigures | None:
     """Return the control layer in force at ``date`` and what it measures, or None."""
     layer = snapshot.layer_at(date) if snapshot is not None else None
@@ -125,7 +140,11 @@ class PanelKeys:
 
 
 def panel_keys(
-    data: AppData, view: View, screen_: Screen, layer: LayerFigures | None = None
+    data: AppData,
+    view: View,
+    screen_: Screen,
+    layer: LayerFigures | None = None,
+    no_layer: str = ADD_LAYER_HINT,
 ) -> PanelKeys:
     """Summarise what the side panel shows for a view, to skip re-sending unchanged parts."""
     left = screen_.left.states
@@ -139,10 +158,11 @@ def panel_keys(
         tuple((s.disposition, s.claim and s.claim.id) for s in left),
         control,
         layer_key,
+        no_layer,
     )
     unreviewed = ("unreviewed",) if any(screen_.left.paint.unreviewed) else ()
     return PanelKeys(
-        legend=screen_.left.paint.legend_keys + right + unreviewed + (str(layer_key is None),),
+        legend=screen_.left.paint.legend_keys + right + unreviewed + (no_layer,),
         cards=(positions, deciding),
         regions=regions,
     )
@@ -197,7 +217,7 @@ def slider_book(data: AppData, view: View) -> SliderBook:
 # -- legend -----------------------------------------------------------------------------------
 
 
-def legend(screen_: Screen, layer: LayerFigures | None = None) -> list[Any]:
+def legend(screen_: Screen, no_layer: str = ADD_LAYER_HINT) -> list[Any]:
     """Every colour with its meaning; entries on the map(s) now are marked and counted.
 
     Says how to add a control layer where none is in force (the line of contact is drawn only
@@ -233,8 +253,8 @@ def legend(screen_: Screen, layer: LayerFigures | None = None) -> list[Any]:
                 class_="legend-item in-use unreviewed",
             )
         )
-    if layer is None:
-        notes.append(_tag("li", _text(ADD_LAYER_HINT), class_="legend-item no-layer"))
+    if no_layer:
+        notes.append(_tag("li", _text(no_layer), class_="legend-item no-layer"))
     return [_html_block(_tag("ul", "".join(items + notes), class_="legend-list"))]
 
 
@@ -417,7 +437,11 @@ def _decided_by(data: AppData, state: RegionState) -> str:
 
 
 def region_rows(
-    data: AppData, view: View, side: MapSide, layer: LayerFigures | None = None
+    data: AppData,
+    view: View,
+    side: MapSide,
+    layer: LayerFigures | None = None,
+    no_layer: str = ADD_LAYER_HINT,
 ) -> dcc.Markdown:
     """Per region: disposition and the claim deciding it, km2 changing hands, control reported.
 
@@ -490,8 +514,8 @@ def region_rows(
     whole = [fact for fact in control if fact.region not in REGIONS]
     if whole:
         table = _tag("ul", "".join(_fact_line(data, f) for f in whole), class_="whole") + table
-    if layer is None:
-        table = _tag("p", _text(ADD_LAYER_HINT), class_="no-layer hint") + table
+    if layer is None and no_layer:
+        table = _tag("p", _text(no_layer), class_="no-layer hint") + table
     return _html_block(table)
 
 
