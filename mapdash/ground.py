@@ -54,7 +54,15 @@ class GroundRow:
     area_km2: float | None
     bound: Bound
     basis: Basis
-    text: str
+    #: What changes hands, e.g. "12,420 km2 Ukraine holds would pass to Russia".
+    what: str
+    #: Where the figure comes from: "measured, control layer of ..." or "article figure: ...".
+    source: str = ""
+
+    @property
+    def text(self) -> str:
+        """The row as one sentence: what changes hands, and the figure's source in brackets."""
+        return f"{self.what} ({self.source})" if self.source else self.what
 
     def to_data(self) -> dict[str, object]:
         """Return the row as JSON-ready data (``/api/state``)."""
@@ -65,6 +73,7 @@ class GroundRow:
             "bound": self.bound,
             "basis": self.basis,
             "text": self.text,
+            "source": self.source or None,
         }
 
 
@@ -108,22 +117,26 @@ def _from_layer(state: RegionState, layer: LayerFigures) -> GroundRow | None:
     disposition = state.disposition
     if disposition in _TO_RUSSIA:
         moved = max(area - held, 0.0)
-        text = (
-            f"{_km2(moved)} Ukraine holds would pass to Russia ({source})"
+        what = (
+            f"{_km2(moved)} Ukraine holds would pass to Russia"
             if moved >= 0.5
-            else f"nothing changes hands: Russia holds all of it ({source})"
+            else "nothing changes hands: Russia holds all of it"
         )
-        return GroundRow(state.region, disposition, "to_russia", moved, "exact", "layer", text)
+        return GroundRow(
+            state.region, disposition, "to_russia", moved, "exact", "layer", what, source
+        )
     if disposition == "to_ukraine":
-        text = (
-            f"{_km2(held)} Russia holds would return to Ukraine ({source})"
+        what = (
+            f"{_km2(held)} Russia holds would return to Ukraine"
             if held >= 0.5
-            else f"nothing changes hands: Ukraine holds all of it ({source})"
+            else "nothing changes hands: Ukraine holds all of it"
         )
-        return GroundRow(state.region, disposition, "to_ukraine", held, "exact", "layer", text)
+        return GroundRow(
+            state.region, disposition, "to_ukraine", held, "exact", "layer", what, source
+        )
     if disposition == "frozen":
-        text = f"nothing changes hands; the line is drawn on the map ({source})"
-        return GroundRow(state.region, disposition, "none", 0.0, "exact", "layer", text)
+        what = "nothing changes hands; the line is drawn on the map"
+        return GroundRow(state.region, disposition, "none", 0.0, "exact", "layer", what, source)
     return None
 
 
@@ -145,11 +158,10 @@ def _from_articles(state: RegionState, facts: Sequence[ControlFact], area: float
         transfer = transfer_beyond_line(state, facts, region_area_km2=area)
         if transfer is not None and transfer.basis is not None:
             words = _bound_words(transfer.bound)
-            text = (
-                f"{words}{_km2(transfer.area_km2)} Ukraine holds would pass to Russia "
-                f"(article figure: {transfer.basis.summary})"
+            what = (
+                f"{words}{_km2(transfer.area_km2)} Ukraine holds would pass to Russia"
                 if transfer.area_km2 > 0
-                else f"nothing changes hands (article figure: {transfer.basis.summary})"
+                else "nothing changes hands"
             )
             return GroundRow(
                 state.region,
@@ -158,7 +170,8 @@ def _from_articles(state: RegionState, facts: Sequence[ControlFact], area: float
                 transfer.area_km2,
                 transfer.bound,
                 "article",
-                text,
+                what,
+                f"article figure: {transfer.basis.summary}",
             )
         return GroundRow(
             state.region,

@@ -471,7 +471,18 @@ def region_rows(
                 )
                 + _tag(
                     "td",
-                    _tag("p", _text(row.text), class_="transfer") if row.text else "",
+                    _tag(
+                        "p",
+                        _tag("strong", _text(row.what))
+                        + (
+                            _tag("span", _text(f" ({row.source})"), class_="source")
+                            if row.source
+                            else ""
+                        ),
+                        class_="transfer",
+                    )
+                    if row.what
+                    else "",
                     class_="ground",
                     data_km2=km2,
                     data_basis=row.basis,
@@ -496,7 +507,7 @@ def region_rows(
         _tag("th", "Total", scope="row")
         + _tag(
             "td",
-            _text(ground.total),
+            _text(ground.total.removeprefix("Total: ")),
             colspan="3",
             data_to_russia=f"{ground.to_russia_km2:.0f}",
             data_to_ukraine=f"{ground.to_ukraine_km2:.0f}",
