@@ -248,15 +248,21 @@ def _total_line(
     moving = [r for r in rows if r.direction in ("to_russia", "to_ukraine")]
     if not moving:
         return "Total: nothing would change hands that can be measured."
-    lower = any(r.bound == "at_least" for r in moving) or any(r.area_km2 is None for r in moving)
-    words = "at least " if lower else ""
+
+    def amount(direction: Direction, km2: float) -> str:
+        going = [r for r in moving if r.direction == direction]
+        if going and all(r.area_km2 is None for r in going):
+            return "an area no figure gives"
+        lower = any(r.bound == "at_least" or r.area_km2 is None for r in going)
+        return f"{'at least ' if lower else ''}{_km2(km2)}"
+
     basis = f"measured on the {layer.label}" if layer else "article figures"
     if any(r.basis == "article" for r in moving) and layer is not None:
         basis += " and article figures"
     unknown = [REGIONS[r.region].name for r in moving if r.area_km2 is None]
     line = (
-        f"Total: {words}{_km2(to_russia)} to Russia, {words if to_ukraine else ''}"
-        f"{_km2(to_ukraine)} to Ukraine ({basis})"
+        f"Total: {amount('to_russia', to_russia)} to Russia, "
+        f"{amount('to_ukraine', to_ukraine)} to Ukraine ({basis})"
     )
     if unknown:
         line += f"; no figure for {', '.join(unknown)}"

@@ -193,17 +193,17 @@ def test_region_table_and_transfer(data):
     assert "Ukraine still controls at least 5,000 km2" in table
     # No control layer is installed: article figures, labelled as such, and how to add a layer.
     assert (
-        "<strong>at least 5,000 km2 Ukraine holds would pass to Russia</strong><span "
-        'class="source"> (article figure: Ukraine still controls at least 5,000 km2' in table
+        "<strong>at least 5,000 km2 Ukraine holds would pass to Russia</strong> <span "
+        'class="source">(article figure: Ukraine still controls at least 5,000 km2' in table
     )
     assert (
-        "<strong>nothing changes hands</strong><span class=\"source\"> (article figure: Russian "
+        '<strong>nothing changes hands</strong> <span class="source">(article figure: Russian '
         "forces fully control Luhansk.)" in table
     )
     assert "No control layer is installed, so the line of contact is not drawn" in table
     assert (
-        "<th scope=\"row\">Total</th><td colspan=\"3\" data-to-russia=\"5000\" "
-        "data-to-ukraine=\"0\">at least 5,000 km2 to Russia, 0 km2 to Ukraine (article "
+        '<th scope="row">Total</th><td colspan="3" data-to-russia="5000" '
+        'data-to-ukraine="0">at least 5,000 km2 to Russia, 0 km2 to Ukraine (article '
         "figures); no figure for Crimea, Kherson, Zaporizhzhia.</td>" in table
     )
     # Per region, the claim that decided it and when.

@@ -475,7 +475,7 @@ def region_rows(
                         "p",
                         _tag("strong", _text(row.what))
                         + (
-                            _tag("span", _text(f" ({row.source})"), class_="source")
+                            " " + _tag("span", _text(f"({row.source})"), class_="source")
                             if row.source
                             else ""
                         ),
