@@ -106,6 +106,16 @@ def region_summary(briefing_map: BriefingMap) -> str:
     if moved:
         parts.append("On the ground: " + "; ".join(moved) + ".")
     parts.append(ground.total)
+    unreviewed = [
+        REGIONS[s.region].name
+        for s in briefing_map.states
+        if s.claim is not None and s.claim.status == "extracted"
+    ]
+    if unreviewed:
+        parts.append(
+            f"Dotted outline, decided by a machine-extracted claim not yet reviewed: "
+            f"{', '.join(unreviewed)}."
+        )
     return " ".join(parts)
 
 

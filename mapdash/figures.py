@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -317,6 +317,34 @@ def hatch_lines(geometry: shapely.Geometry) -> tuple[list[float | None], list[fl
     return lons, lats
 
 
+def _region_lines(
+    ordered: gpd.GeoDataFrame,
+    visible: Sequence[bool],
+    draw: Callable[[shapely.Geometry], tuple[list[float | None], list[float | None]]],
+    name: str,
+    line: dict[str, Any],
+    opacity: float = 1.0,
+) -> list[go.Scattergeo]:
+    """One line trace per region (hatching, outlines), shown where ``visible`` says."""
+    traces = []
+    for rid, shown in zip(REGION_IDS, visible, strict=True):
+        lons, lats = draw(ordered.geometry[rid])
+        traces.append(
+            go.Scattergeo(
+                lon=lons,
+                lat=lats,
+                mode="lines",
+                line=line,
+                opacity=opacity,
+                hoverinfo="skip",
+                visible=shown,
+                name=f"{name}-{rid}",
+                showlegend=False,
+            )
+        )
+    return traces
+
+
 def map_figure(
     regions: gpd.GeoDataFrame,
     context: gpd.GeoDataFrame,
@@ -390,21 +418,9 @@ def map_figure(
             showlegend=False,
         ),
     ]
-    for rid, visible in zip(REGION_IDS, paint.hatch_visible, strict=True):
-        lons, lats = hatch_lines(ordered.geometry[rid])
-        traces.append(
-            go.Scattergeo(
-                lon=lons,
-                lat=lats,
-                mode="lines",
-                line={"color": HATCH_COLOR, "width": 1},
-                opacity=0.55,
-                hoverinfo="skip",
-                visible=visible,
-                name=f"hatch-{rid}",
-                showlegend=False,
-            )
-        )
+    traces += _region_lines(
+        ordered, paint.hatch_visible, hatch_lines, "hatch", {"color": HATCH_COLOR, "width": 1}, 0.55
+    )
     points = shapely.point_on_surface(ordered.geometry.values)
     traces.append(
         go.Scattergeo(
@@ -420,20 +436,13 @@ def map_figure(
         )
     )
     traces.append(control_trace(control))
-    for rid, unreviewed in zip(REGION_IDS, paint.unreviewed, strict=True):
-        lons, lats = outline_lines(ordered.geometry[rid])
-        traces.append(
-            go.Scattergeo(
-                lon=lons,
-                lat=lats,
-                mode="lines",
-                line={"color": UNREVIEWED_LINE, "width": 2.5, "dash": "dot"},
-                hoverinfo="skip",
-                visible=unreviewed,
-                name=f"unreviewed-{rid}",
-                showlegend=False,
-            )
-        )
+    traces += _region_lines(
+        ordered,
+        paint.unreviewed,
+        outline_lines,
+        "unreviewed",
+        {"color": UNREVIEWED_LINE, "width": 2.5, "dash": "dot"},
+    )
     if show_legend:
         for entry in LEGEND:
             traces.append(

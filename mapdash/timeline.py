@@ -162,7 +162,7 @@ class Event:
             names.append("Control reported")
         if self.layer:
             names.append("control layer" if names else "Control layer")
-        return f"{format_date(self.date)}: {', '.join(names)}"
+        return f"{format_date(self.date, self.precision)}: {', '.join(names)}"
 
 
 @dataclass(frozen=True)

@@ -173,3 +173,11 @@ def test_the_export_region_summary_carries_the_same_figures():
     assert region_summary(BriefingMap("h", D(2025, 1, 1), ())) == (
         "The selection names no region by this date."
     )
+
+
+def test_the_export_region_summary_names_regions_decided_by_unreviewed_claims():
+    timeline = Timeline([_claim("ru", status="extracted")])
+    briefing = make_briefing(timeline, {}, Selection("actor", "russia"), D(2025, 12, 3))
+    assert region_summary(briefing.maps[0]).endswith(
+        "Dotted outline, decided by a machine-extracted claim not yet reviewed: Donetsk."
+    )

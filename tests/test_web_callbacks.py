@@ -347,3 +347,26 @@ def test_side_panel_html_escapes_what_the_claims_file_says(data):
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in card
     # One block of HTML on one line: a blank line would end Markdown's HTML block.
     assert "\n" not in card
+
+
+def test_dates_keep_their_precision_in_the_compare_choices_and_the_subtitle(data):
+    from mapdash.web.layout import compare_date_options
+
+    options = compare_date_options(data, None)
+    assert {"label": "Nov 2025: United States", "value": "2025-11-30"} in options
+    assert {
+        "label": "17 Aug 2025: United States, Russia, Ukraine, Europe",
+        "value": "2025-08-17",
+    } in (options)
+    app = create_app(data=data)
+
+    def subtitle(component):
+        if getattr(component, "className", None) == "subtitle":
+            return component.children
+        children = getattr(component, "children", None)
+        for child in children if isinstance(children, list | tuple) else [children]:
+            if child is not None and not isinstance(child, str) and (found := subtitle(child)):
+                return found
+        return None
+
+    assert subtitle(app.layout).endswith("Oct 2022 to 3 Dec 2025")

@@ -83,7 +83,7 @@ def compare_date_options(data: AppData, date: dt.date | None) -> list[dict[str, 
     """
     options = [{"label": "Same date", "value": ""}] + [
         {
-            "label": f"{format_date(e.date)}: {e.title.split(': ', 1)[1]}",
+            "label": e.title,
             "value": e.date.isoformat(),
         }
         for e in data.timeline.events
@@ -225,7 +225,7 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
     first = screen(data, view)
     figure = map_figure(data.regions, data.context, first.left.paint)
     config = graph_config(topojson_url)
-    start, end = data.timeline.span
+    first_event, last_event = data.timeline.events[0], data.timeline.events[-1]
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
@@ -242,7 +242,8 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
                             html.P(
                                 "What Russia, the United States, Ukraine and Europe proposed for "
                                 "Crimea, Donbas, Kherson, Zaporizhzhia and Kursk, "
-                                f"{format_date(start)} to {format_date(end)}",
+                                f"{format_date(first_event.date, first_event.precision)} to "
+                                f"{format_date(last_event.date, last_event.precision)}",
                                 className="subtitle",
                             ),
                         ]
