@@ -43,7 +43,14 @@ OCCUPIED_REGIONS: tuple[RegionId, ...] = tuple(
     region_id for region_id in REGION_IDS if REGIONS[region_id].country == "UA"
 )
 #: Kinds of claim from weakest to strongest: on the same date the most concrete word decides.
-KIND_PRECEDENCE: tuple[ClaimKind, ...] = ("statement", "position", "demand", "proposal")
+#: A rejection (kind of extracted refusals) weighs as a position does, just above it.
+KIND_PRECEDENCE: tuple[ClaimKind, ...] = (
+    "statement",
+    "position",
+    "rejection",
+    "demand",
+    "proposal",
+)
 #: Dispositions under which a region passes to Russia beyond the line of contact.
 _CEDED: frozenset[Disposition] = frozenset({"to_russia", "recognized_russian"})
 _INVERTED_BOUND: dict[Bound, Bound] = {
@@ -530,9 +537,10 @@ class Timeline:
         selection's most recent claim about it on the table on or before ``date``; a claim about
         all occupied territory speaks for every occupied region it does not name more
         specifically. On the same date the more concrete kind decides (proposal, then demand,
-        position, statement: ``KIND_PRECEDENCE``), then a claim naming the region over one about
-        all occupied territory, then the later claim in the file. A named proposal's map uses
-        its own claims only, so it keeps its terms whatever its author says later. A region no
+        rejection, position, statement: ``KIND_PRECEDENCE``), then a claim naming the region
+        over one about all occupied territory, then the later claim in the file. A named
+        proposal's map uses its own claims only, so it keeps its terms whatever its author says
+        later. A region no
         claim of the selection mentions has disposition None.
         """
         best: dict[RegionId, tuple[tuple[dt.date, int, bool, int], RegionState]] = {}
