@@ -13,6 +13,7 @@ from typing import Any
 
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, no_update
+from dash.exceptions import PreventUpdate
 
 from ..errors import MapdashError
 from ..timeline import Selection, format_date
@@ -205,6 +206,11 @@ _SHOW_OUTPUTS = (
 )
 
 
+def _drawn_with(shown: dict[str, Any] | None, version: dict[str, Any] | None) -> bool:
+    """Whether the page was drawn with the geodata version the poll reports."""
+    return bool(shown and version and shown.get("data") == version.get("version"))
+
+
 def _trigger(values: dict[str, Any]) -> tuple[str | None, Any]:
     """Which control fired and its value; a selector button stands for its selection token."""
     trigger = dash.ctx.triggered_id
@@ -278,15 +284,19 @@ def register(app: dash.Dash, data: AppData, live: LiveGeodata | None = None) -> 
         State(ids.URL, "search"),
         State(ids.TICKER, "disabled"),
         State(ids.BOOK_KEY, "data"),
+        State(ids.SHOWN, "data"),
     )
-    def sync(navigated: str | None, _: Any, _version: Any, *values: Any) -> tuple[Any, ...]:
+    def sync(navigated: str | None, _: Any, version: Any, *values: Any) -> tuple[Any, ...]:
         controls = dict(zip(_CONTROL_INPUTS, values[: len(_CONTROL_INPUTS)], strict=True))
-        search, ticker_disabled, page_book = values[len(_CONTROL_INPUTS) :]
+        search, ticker_disabled, page_book, shown = values[len(_CONTROL_INPUTS) :]
         trigger, value = _trigger(controls)
         snapshot = live.snapshot() if live is not None else None
         if trigger == ids.NAVIGATE:
             trigger, search = ids.URL, navigated
         geodata_changed = trigger == ids.DATA_VERSION
+        if geodata_changed and _drawn_with(shown, version):
+            # The first poll after load reports the version the panel was just drawn with.
+            raise PreventUpdate
         if geodata_changed:
             # New geodata (an upload, a dropped file): the same view, its panel measured again.
             trigger = None
@@ -324,7 +334,11 @@ def register(app: dash.Dash, data: AppData, live: LiveGeodata | None = None) -> 
             not c.playing,
             *play,
             c.notice,
-            {"search": c.search, "index": c.slider},
+            {
+                "search": c.search,
+                "index": c.slider,
+                "data": snapshot.version if snapshot is not None else None,
+            },
             no_update if book.key == page_book else book.to_data(),
             no_update if book.key == page_book else book.key,
             *maps,
