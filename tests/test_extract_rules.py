@@ -133,6 +133,18 @@ CASES = {
         "Macron cautioned against Ukraine handing over Zaporizhzhia.",
         {("france", _r(zaporizhzhia="to_ukraine"), "rejection")},
     ),
+    "warning against a deal that would cede a region": (
+        "Kallas warned against any deal that forces Kyiv to cede Kherson.",
+        {("europe", _r(kherson="to_ukraine"), "rejection")},
+    ),
+    "cautioning against a freeze": (
+        "Rubio cautioned against a ceasefire that would freeze the front line in Donetsk.",
+        {("united_states", _r(donetsk="to_ukraine"), "rejection")},
+    ),
+    "warning someone against seizing land is no position on a region": (
+        "Merz warned Putin against seizing more land.",
+        set(),
+    ),
     "a concession with a neutral consequence stays a position": (
         "Merz said that Ukraine ceding Donetsk would end the war.",
         {("germany", _r(donetsk="to_russia"), "position")},

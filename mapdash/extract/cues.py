@@ -240,6 +240,7 @@ PROPOSE_VERB = re.compile(
 REJECT_VERB = re.compile(
     r"\b(?:reject\w*|refus\w*|rul(?:e|es|ed|ing) out|oppos\w*|dismiss\w*|turn\w* down|"
     r"not happy with|opposition to|condemn\w*|"
+    r"(?:warn|caution|argu|advis|spoke|speak)\w* (?:strongly )?against|"
     r"call(?:s|ed|ing)? (?=(?:[\w'\u2019-]+ ){1,10}(?:unacceptable|unrealistic|absurd|impossible|"
     r"a non-starter)\b)|"
     r"(?:is|are|was|were|would be) (?:\w+ )?(?:unacceptable|impossible|out of the question|"
