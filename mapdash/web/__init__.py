@@ -86,9 +86,9 @@ def create_app(
         return html.Div([account_bar(user, guard.policy), shown])
 
     app.layout = layout
-    register(app, data)
     # Swapped-in geodata goes live without a restart; see web/live.py.
     live = LiveGeodata(paths.geodata)
+    register(app, data, live)
     register_swap(app, data, live, access=guard)
     register_layer_panel(app, live, guard)
     protect_callbacks(app.server, guard, {ids.UPLOAD_RESULT, ids.LAYER_LIST, ids.LAYER_RESULT})
