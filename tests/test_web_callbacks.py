@@ -371,4 +371,6 @@ def test_dates_keep_their_precision_in_the_compare_choices_and_the_subtitle(data
                 return found
         return None
 
-    assert subtitle(app.layout).endswith("Oct 2022 to 3 Dec 2025")
+    # The layout is built per request (viewers get no editor controls).
+    layout = app.layout() if callable(app.layout) else app.layout
+    assert subtitle(layout).endswith("Oct 2022 to 3 Dec 2025")

@@ -310,6 +310,12 @@ def secure_server(app: Any, *, ancestors: str | None = None) -> None:
             return error
         return _json_error(error.code, error.description or error.name)
 
+    def favicon() -> Any:
+        # Browsers ask for /favicon.ico on any page (the health check's too); Dash serves it
+        # as /_favicon.ico, and unknown paths are 404 now.
+        return flask.redirect("/_favicon.ico")
+
+    server.add_url_rule("/favicon.ico", "mapdash_favicon", favicon, methods=["GET"])
     # Before dash-auth's check (registered earlier in create_app would run first otherwise).
     server.before_request_funcs.setdefault(None, []).insert(0, check_request)
     server.register_error_handler(NotFound, not_found)
