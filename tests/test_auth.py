@@ -139,7 +139,7 @@ def test_local_mode_lets_the_single_user_upload(app_data, geodata_copy, layer_by
 def test_viewers_get_a_page_without_the_editor_controls(app_data, geodata_copy, users_file) -> None:
     client = _client(app_data, geodata_copy, decide_policy(host="0.0.0.0", production=True))
     anonymous = client.get("/_dash-layout").get_data(as_text=True)
-    assert '"geodata-upload"' not in anonymous and "Update the geodata" not in anonymous
+    assert '"geodata-upload"' not in anonymous and '"layer-panel"' not in anonymous
     assert "control-measured" in anonymous and "Editors: log in" in anonymous
     client.get("/login", headers=basic("bob", "bob-password"))
     assert '"geodata-upload"' not in client.get("/_dash-layout").get_data(as_text=True)
