@@ -16,11 +16,14 @@ from .live import LiveGeodata
 from .serving import configure_server
 from .swap import register_swap
 from .view import default_view
+from .watch import Watcher
 
 TITLE = "Territory on the table - mapdash"
 
 
-def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> dash.Dash:
+def create_app(
+    *, paths: Paths | None = None, data: AppData | None = None, watch: bool = False
+) -> dash.Dash:
     """Build the dashboard.
 
     Parameters
@@ -29,6 +32,9 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
         Data folders; default ``Paths.default()`` (the project's data, or the environment's).
     data
         Already loaded data (tests); when given, ``paths`` is not read.
+    watch
+        Watch the geodata folder from the server (``mapdash serve``): a dropped file goes
+        live with no page open, taken by one process per folder (see :mod:`.watch`).
 
     Returns
     -------
@@ -60,6 +66,10 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
     register(app, data)
     # Swapped-in geodata goes live without a restart; see web/live.py.
     live = LiveGeodata(paths.geodata)
+    if watch:
+        watcher = Watcher(paths.geodata)
+        watcher.start()
+        app.server.extensions["mapdash.watcher"] = watcher
     register_swap(app, data, live)
     register_download(app, data, live)
     register_batch(app, data, live, background_manager())
