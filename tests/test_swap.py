@@ -584,3 +584,20 @@ def test_swap_dry_run_writes_nothing(runner, geodata_copy, schemas, monkeypatch,
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[: len(first_lines)] == first_lines
     assert _snapshot_bytes(geodata_copy) == before
+
+
+def test_areas_follow_swapped_boundaries_without_a_restart(geodata_copy, schemas):
+    from mapdash.web.live import LiveAreas
+
+    live = LiveGeodata(geodata_copy, min_interval=0)
+    areas = LiveAreas(live)
+    before = dict(areas)
+    assert before == pytest.approx(geodata.reference_areas(geodata_dir=geodata_copy))
+    store.install(schemas / "osm.geojson", geodata_dir=geodata_copy)
+    full = geodata.load_regions(resolution="full", geodata_dir=geodata_copy)
+    assert dict(areas) == pytest.approx(geodata.region_areas(full))
+    assert abs(areas["kursk"] - before["kursk"]) > 10  # osm.geojson's Kursk is coarser
+    # The map's web file and its context still share every border (one clean coverage).
+    snapshot = live.snapshot()
+    shapes = [*snapshot.regions_web.geometry, *snapshot.context.geometry]
+    assert shapely.coverage_is_valid(shapes)

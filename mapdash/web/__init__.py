@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import dash
 from dash import dcc
 
@@ -12,7 +14,7 @@ from .callbacks import register
 from .data import AppData
 from .download import register_download
 from .layout import page
-from .live import LiveGeodata
+from .live import LiveAreas, LiveGeodata
 from .serving import configure_server
 from .swap import register_swap
 from .view import default_view
@@ -47,7 +49,11 @@ def create_app(
         If the claims, articles or geodata cannot be loaded (the message says what to fix).
     """
     paths = paths or Paths.default()
-    data = data or AppData.load(paths)
+    # Swapped-in geodata goes live without a restart; see web/live.py.
+    live = LiveGeodata(paths.geodata)
+    if data is None:
+        # Areas follow the live boundaries ("would hand over" after a swap).
+        data = dataclasses.replace(AppData.load(paths), areas=LiveAreas(live))
     app = dash.Dash(
         __name__,
         title=TITLE,
@@ -64,8 +70,6 @@ def create_app(
         data, default_view(data.timeline), topojson_url=app.get_asset_url("topojson/")
     )
     register(app, data)
-    # Swapped-in geodata goes live without a restart; see web/live.py.
-    live = LiveGeodata(paths.geodata)
     if watch:
         watcher = Watcher(paths.geodata)
         watcher.start()
