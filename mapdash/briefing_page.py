@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import pyproj
 from shapely.geometry.base import BaseGeometry
 
-from .briefing import Briefing, meaning
+from .briefing import Briefing, meaning, region_summary
 from .figures import (
     CONTROL_COLOR,
     FONT_FAMILY,
@@ -425,7 +425,7 @@ def briefing_figure(
     ]
     top = pad + max(len(title_lines) * 48, 24 + date_size * 1.25) + 16
     if single:
-        said = meaning(briefing.maps[0].states) or "The selection names no region by this date."
+        said = region_summary(briefing.maps[0])
         lines = _wrap(said, page_w - 2 * pad, 22)
         annotations.append(
             _text(canvas, "<br>".join(lines), pad, top, 22, color=MUTED, name="meaning")
@@ -462,7 +462,9 @@ def briefing_figure(
     if not single:
         for m in briefing.maps:
             heading_lines = _wrap(m.heading, slot, 19, bold=True)
-            summary_lines = _wrap(meaning(m.states) or "Names no region by this date.", slot, 15)
+            summary_lines = _wrap(
+                meaning(m.states) or m.notice or "Names no region by this date.", slot, 15
+            )
             headings.append((heading_lines, summary_lines))
         top += max(26 * len(h) + 26 + 20 * len(s) for h, s in headings) + 14
     view = fit_view(slot, bottom - top)

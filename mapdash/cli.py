@@ -601,6 +601,7 @@ def export(
     date = as_of.date() if isinstance(as_of, dt.datetime) else timeline.span[1]
 
     def figure(day: dt.date, size: tuple[int, int], *, large_date: bool = False) -> go.Figure:
+        layer = data.control_at(day) if control else None
         briefing = make_briefing(
             timeline,
             data.articles,
@@ -610,8 +611,9 @@ def export(
             compare_date=other_date,
             title=title,
             note=note,
+            layer=data.layer_figures(layer),
+            areas=data.areas,
         )
-        layer = data.control_at(day) if control else None
         return briefing_figure(
             briefing,
             data.regions,

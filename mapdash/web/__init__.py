@@ -69,7 +69,7 @@ def create_app(
     app.layout = page(
         data, default_view(data.timeline), topojson_url=app.get_asset_url("topojson/")
     )
-    register(app, data)
+    register(app, data, live)
     if watch:
         watcher = Watcher(paths.geodata)
         watcher.start()

@@ -9,6 +9,7 @@ import geopandas as gpd
 
 from ..claims import load_claims, servable_claims
 from ..config import Paths
+from ..control import installed_layers
 from ..corpus import load_corpus
 from ..geodata import load_context, load_regions, region_areas
 from ..timeline import Timeline
@@ -44,7 +45,12 @@ class AppData:
         articles = load_corpus(paths.seeds, unreadable=unreadable)
         claims, left = servable_claims(load_claims(paths.geodata / "claims.yaml"), articles)
         return cls(
-            timeline=Timeline.from_source(claims),
+            timeline=Timeline.from_source(
+                claims,
+                published={a.id: a.published for a in articles.values()},
+                # Control layers installed by then are slider marks of their own.
+                layers=[layer.date for layer in installed_layers(paths.geodata)],
+            ),
             regions=load_regions(resolution="web", geodata_dir=paths.geodata),
             context=load_context(geodata_dir=paths.geodata),
             articles=articles,

@@ -20,6 +20,7 @@ from ..export import DEFAULT_SIZES, FORMATS, Exporter, ExportFormat, PageSize, s
 from . import ids
 from .data import AppData
 from .live import LiveGeodata, Snapshot
+from .render import layer_figures
 from .view import View, read_query
 
 FORMAT_LABELS: dict[ExportFormat, str] = {
@@ -127,6 +128,8 @@ def view_figure(
         view.date,
         compare=view.compare,
         compare_date=view.compare_date,
+        layer=layer_figures(snapshot, view.date),
+        areas=data.areas,
     )
     layer = snapshot.layer_at(view.date) if snapshot else None
     return briefing_figure(
