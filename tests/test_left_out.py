@@ -124,7 +124,8 @@ def test_one_watcher_per_folder_takes_dropped_files(geodata_copy, data_dir):
         shutil.copy(data_dir / "geojson/control/control_2025-08-15.geojson", dropped)
         os.utime(dropped, (0, 0))
         live = geodata_copy / "control" / "control_2025-08-15.geojson"
-        while not live.exists():
+        # Installed, then logged, then the dropped file taken away.
+        while not live.exists() or dropped.exists():
             assert time.monotonic() < deadline + 10
             time.sleep(0.05)
         assert [e.actor for e in geodata.read_audit(geodata_copy)] == ["drop-in"]
