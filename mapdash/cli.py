@@ -101,7 +101,7 @@ def serve(
             "use it only with --host 127.0.0.1"
         )
     policy = decide_policy(host=host, production=production, private=private)
-    app = create_app(access=policy)
+    app = create_app(access=policy, watch=True)
     click.echo(f"mapdash: serving on http://{host}:{port}/ - {policy.describe()}", err=True)
     if production:
         from .web.serving import run_production

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import dash
 from dash import dcc, html
 
@@ -17,10 +19,11 @@ from .download import register_download
 from .layers_api import register_layers_api
 from .layers_panel import layer_panel, register_layer_panel
 from .layout import page
-from .live import LiveGeodata
+from .live import LiveAreas, LiveGeodata
 from .serving import configure_server, secure_server
 from .swap import register_swap, upload_section
 from .view import default_view
+from .watch import Watcher
 
 TITLE = "Territory on the table - mapdash"
 
@@ -30,6 +33,7 @@ def create_app(
     paths: Paths | None = None,
     data: AppData | None = None,
     access: AccessPolicy | None = None,
+    watch: bool = False,
 ) -> dash.Dash:
     """Build the dashboard.
 
@@ -42,6 +46,9 @@ def create_app(
     access
         Who may view and edit; default the policy of ``mapdash serve`` on 127.0.0.1 (local
         mode without a users file, else the users file's).
+    watch
+        Watch the geodata folder from the server (``mapdash serve``): a dropped file goes
+        live with no page open, taken by one process per folder (see :mod:`.watch`).
 
     Returns
     -------
@@ -54,7 +61,11 @@ def create_app(
         If the claims, articles or geodata cannot be loaded (the message says what to fix).
     """
     paths = paths or Paths.default()
-    data = data or AppData.load(paths)
+    # Swapped-in geodata goes live without a restart; see web/live.py.
+    live = LiveGeodata(paths.geodata)
+    if data is None:
+        # Areas follow the live boundaries ("would hand over" after a swap).
+        data = dataclasses.replace(AppData.load(paths), areas=LiveAreas(live))
     app = dash.Dash(
         __name__,
         title=TITLE,
@@ -86,9 +97,11 @@ def create_app(
         return html.Div([account_bar(user, guard.policy), shown])
 
     app.layout = layout
-    # Swapped-in geodata goes live without a restart; see web/live.py.
-    live = LiveGeodata(paths.geodata)
     register(app, data, live)
+    if watch:
+        watcher = Watcher(paths.geodata)
+        watcher.start()
+        app.server.extensions["mapdash.watcher"] = watcher
     register_swap(app, data, live, access=guard)
     register_layer_panel(app, live, guard)
     protect_callbacks(app.server, guard, {ids.UPLOAD_RESULT, ids.LAYER_LIST, ids.LAYER_RESULT})
