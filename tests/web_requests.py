@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-UPLOAD_OUTPUT = "..geodata-upload-result.children...geodata-uploaded.data.."
+UPLOAD_OUTPUT = "..geodata-upload-result.children...geodata-uploaded.data...geodata-upload-force.hidden.."
 
 
 def upload_body(
@@ -21,8 +21,12 @@ def upload_body(
         "outputs": [
             {"id": "geodata-upload-result", "property": "children"},
             {"id": "geodata-uploaded", "property": "data"},
+            {"id": "geodata-upload-force", "property": "hidden"},
         ],
-        "inputs": [{"id": "geodata-upload", "property": "contents", "value": url}],
+        "inputs": [
+            {"id": "geodata-upload", "property": "contents", "value": url},
+            {"id": "geodata-upload-force", "property": "n_clicks", "value": None},
+        ],
         "changedPropIds": ["geodata-upload.contents"],
         "state": [
             {"id": "geodata-upload", "property": "filename", "value": filename},
