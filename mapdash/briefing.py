@@ -247,9 +247,7 @@ def credits(regions: gpd.GeoDataFrame, layer: ControlLayer | None) -> tuple[str,
     if not others:
         lines = [f"Boundaries: {NATURAL_EARTH}; see geodata/SOURCES.md."]
     else:
-        lines = [
-            f"Region boundaries: {'; '.join(sources)}. Other boundaries: {NATURAL_EARTH}."
-        ]
+        lines = [f"Region boundaries: {'; '.join(sources)}. Other boundaries: {NATURAL_EARTH}."]
     if layer is not None:
         lines.append(_layer_credit(layer))
     return tuple(lines)

@@ -21,7 +21,16 @@ import plotly.graph_objects as go
 from shapely.geometry.base import BaseGeometry
 
 from .briefing import Briefing, meaning
-from .cartography import LABEL_POINTS, PARALLELS, ZOOM, Frame, Place, fit_frame, places_in, scale_bar
+from .cartography import (
+    LABEL_POINTS,
+    PARALLELS,
+    ZOOM,
+    Frame,
+    Place,
+    fit_frame,
+    places_in,
+    scale_bar,
+)
 from .figures import (
     CONTROL_COLOR,
     FONT_FAMILY,
@@ -51,7 +60,7 @@ _PAD = 48.0
 _MAP_GAP = 36.0
 _COLUMN_GAP = 48.0
 #: The legend column's narrowest width (design pixels); a map that stops growing gives it more.
-_COLUMN = {1: 460.0, 2: 380.0}
+_COLUMN = {1: 420.0, 2: 380.0}
 #: Animation frames are small images: no text under this many pixels, map labels at least
 #: this tall (a capital letter is about 0.7 of the font size: 18 px type, 12.6 px capitals).
 FRAME_MIN_TEXT_PX = 13.0
@@ -89,7 +98,7 @@ class _Canvas:
         return 1 - px * self.unit / self.height
 
     def size(self, design: float) -> float:
-        """A font size in design pixels, raised to the canvas's smallest readable size."""
+        """Return a font size in design pixels, raised to the canvas's smallest readable size."""
         return max(design, self.min_px / self.unit)
 
 
@@ -181,7 +190,7 @@ _HATCH_STEP = 7.0
 def _hatch(
     canvas: _Canvas, x: float, y: float, *, rising: bool, color: str
 ) -> list[dict[str, Any]]:
-    """Hatch a chip: "/" lines (``rising``, as regions are hatched) or "\\" (control layers)."""
+    r"""Hatch a chip: "/" lines (``rising``, as regions are hatched) or "\\" (control layers)."""
     w, h = _CHIP
     shapes = []
     t = _HATCH_STEP
@@ -191,9 +200,7 @@ def _hatch(
             x0, x1 = xa, xb
         else:
             x0, x1 = w - xa, w - xb
-        shapes.append(
-            _line(canvas, x + x0, y + t - xa, x + x1, y + t - xb, color=color, width=1)
-        )
+        shapes.append(_line(canvas, x + x0, y + t - xa, x + x1, y + t - xb, color=color, width=1))
         t += _HATCH_STEP
     return shapes
 
@@ -216,7 +223,7 @@ def _swatch(canvas: _Canvas, entry: LegendEntry, x: float, y: float) -> list[dic
 
 
 def _control_swatch(canvas: _Canvas, x: float, y: float) -> list[dict[str, Any]]:
-    """Draw the control layer's chip: outline and "\\" hatching, as on the map."""
+    r"""Draw the control layer's chip: outline and "\\" hatching, as on the map."""
     chip = _rect(
         canvas, x, y, *_CHIP, line={"color": CONTROL_COLOR, "width": 1.4}, name="swatch-control"
     )
@@ -297,10 +304,14 @@ def _sources_text(briefing: Briefing) -> list[str]:
     return list(briefing.sources) or ["none (the selection names no region yet)"]
 
 
-def _sources_block(canvas: _Canvas, briefing: Briefing, x: float, top: float, width: float) -> _Block:
-    """The articles behind the colours, one per line, under the legend."""
+def _sources_block(
+    canvas: _Canvas, briefing: Briefing, x: float, top: float, width: float
+) -> _Block:
+    """List the articles behind the colours, one per line, under the legend."""
     size = canvas.size(15)
-    notes = [_text(canvas, "<b>Sources of the positions</b>", x, top, canvas.size(17), name="sources")]
+    notes = [
+        _text(canvas, "<b>Sources of the positions</b>", x, top, canvas.size(17), name="sources")
+    ]
     y = top + 1.6 * canvas.size(17)
     for i, source in enumerate(_sources_text(briefing)):
         lines = _wrap(source, width, size)
@@ -321,7 +332,9 @@ def _footer_lines(
     note, small = canvas.size(17), canvas.size(15)
     lines: list[tuple[str, float, str]] = []
     if briefing.note:
-        lines += [(line, note, LABEL_COLOR) for line in _wrap(f"Note: {briefing.note}", width, note)]
+        lines += [
+            (line, note, LABEL_COLOR) for line in _wrap(f"Note: {briefing.note}", width, note)
+        ]
     if with_sources:
         text = f"Sources of the positions: {'; '.join(_sources_text(briefing))}."
         lines += [(line, small, MUTED) for line in _wrap(text, width, small)]
@@ -382,9 +395,7 @@ def _compose(
             heading = _wrap(m.heading, slot, big, bold=True)
             summary = _wrap(meaning(m.states) or "Names no region by this date.", slot, small)
             headings.append((heading, summary))
-        heading_h = (
-            max(1.37 * big * (len(h) + 1) + 1.33 * small * len(s) for h, s in headings) + 14
-        )
+        heading_h = max(1.37 * big * (len(h) + 1) + 1.33 * small * len(s) for h, s in headings) + 14
     footer = _footer_height(
         _footer_lines(canvas, briefing, credits, page_w - 2 * _PAD, with_sources=False)
     )
@@ -402,7 +413,12 @@ def _compose(
             _footer_lines(canvas, briefing, credits, page_w - 2 * _PAD, with_sources=True)
         )
     return _Header(
-        title, said, date_text, date_size, headings, PageLayout(header, heading_h, footer, in_footer)
+        title,
+        said,
+        date_text,
+        date_size,
+        headings,
+        PageLayout(header, heading_h, footer, in_footer),
     )
 
 
@@ -513,7 +529,7 @@ def _place_traces(
 def _scale_block(
     canvas: _Canvas, frame: Frame, left: float, top: float, map_w: float, map_h: float
 ) -> _Block:
-    """A scale bar in the map's lower right corner: two halves, 0 and the length in km."""
+    """Draw a scale bar in the map's lower right corner: two halves, 0 and the length in km."""
     bar = scale_bar(frame)
     length = bar.share * map_w
     size = canvas.size(14)
@@ -593,8 +609,24 @@ def briefing_figure(
     # Header: the title on the left, the as-of date large on the right, what it means below.
     title_size = canvas.size(38)
     annotations += [
-        _text(canvas, "<b>" + "<br>".join(composed.title) + "</b>", _PAD, _PAD - 8, title_size, name="title"),
-        _text(canvas, "As of", page_w - _PAD, _PAD - 8, canvas.size(18), anchor="right", color=MUTED, name="as"),
+        _text(
+            canvas,
+            "<b>" + "<br>".join(composed.title) + "</b>",
+            _PAD,
+            _PAD - 8,
+            title_size,
+            name="title",
+        ),
+        _text(
+            canvas,
+            "As of",
+            page_w - _PAD,
+            _PAD - 8,
+            canvas.size(18),
+            anchor="right",
+            color=MUTED,
+            name="as",
+        ),
         _text(
             canvas,
             f"<b>{composed.date_text}</b>",
@@ -606,9 +638,19 @@ def briefing_figure(
         ),
     ]
     if composed.said:
-        said_top = _PAD + max(len(composed.title) * 1.26 * title_size, 24 + composed.date_size * 1.25) + 16
+        said_top = (
+            _PAD + max(len(composed.title) * 1.26 * title_size, 24 + composed.date_size * 1.25) + 16
+        )
         annotations.append(
-            _text(canvas, "<br>".join(composed.said), _PAD, said_top, canvas.size(22), color=MUTED, name="meaning")
+            _text(
+                canvas,
+                "<br>".join(composed.said),
+                _PAD,
+                said_top,
+                canvas.size(22),
+                color=MUTED,
+                name="meaning",
+            )
         )
 
     # Footer: note and credits (and sources if the column has no room), under a rule.
@@ -641,7 +683,9 @@ def briefing_figure(
     annotations += legend.annotations
     shapes += legend.shapes
     if not fixed.sources_in_footer:
-        sources = _sources_block(canvas, briefing, legend_x, legend_top + legend.height + 12, column_w)
+        sources = _sources_block(
+            canvas, briefing, legend_x, legend_top + legend.height + 12, column_w
+        )
         annotations += sources.annotations
     label_size = canvas.size(17 if n == 1 else 14)
     small_size = canvas.size(label_size * 0.8)
@@ -660,7 +704,15 @@ def briefing_figure(
             annotations.append(_text(canvas, text, left, legend_top, big, name=f"heading-{i}"))
             y = legend_top + 1.37 * big * (len(heading_lines) + 1)
             annotations.append(
-                _text(canvas, "<br>".join(summary_lines), left, y, small, color=MUTED, name=f"meaning-{i}")
+                _text(
+                    canvas,
+                    "<br>".join(summary_lines),
+                    left,
+                    y,
+                    small,
+                    color=MUTED,
+                    name=f"meaning-{i}",
+                )
             )
         geo = "geo" if i == 0 else f"geo{i + 1}"
         paint = paint_regions(briefing_map.states, highlight=briefing.differences)

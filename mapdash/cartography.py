@@ -26,7 +26,10 @@ EARTH_RADIUS_KM = 6371.0088
 MARGIN = 0.08
 #: The widest map for its height: past this the frame stops growing sideways and the page
 #: gives the width to the legend instead (the map stays about the regions).
-MAX_ASPECT = 1.45
+MAX_ASPECT = 1.6
+
+#: The share of a frame's extra width (past the regions and their margin) that goes east.
+EAST_SHARE = 0.2
 
 PlaceKind = Literal["country", "capital", "sea"]
 
@@ -147,7 +150,7 @@ def _inverse(lon0: float) -> pyproj.Transformer:
 def outline_box(
     lon0: float, lon_range: tuple[float, float], lat_range: tuple[float, float]
 ) -> tuple[float, float, float, float]:
-    """The projected bounding box of a lon/lat rectangle's outline, as plotly fits it."""
+    """Return the projected bounding box of a lon/lat rectangle's outline, as plotly fits it."""
     lons = np.linspace(*lon_range, 80)
     lats = np.linspace(*lat_range, 80)
     west, east = lon_range
@@ -176,11 +179,15 @@ def _fit(bounds: tuple[float, ...], aspect: float) -> Frame:
         margin = MARGIN * max(x1 - x0, y1 - y0)
         x0, x1, y0, y1 = x0 - margin, x1 + margin, y0 - margin, y1 + margin
         content = (x1 - x0) / (y1 - y0)
-        if aspect > content:
-            grow = ((y1 - y0) * aspect - (x1 - x0)) / 2
-            x0, x1 = x0 - grow, x1 + grow
+        # An aspect of 0 asks for the regions' own.
+        wanted = aspect if aspect > 0 else content
+        if wanted > content:
+            # Wider than the regions: mostly westwards, over the rest of Ukraine (the context
+            # stops a little east of the Volga).
+            grow = (y1 - y0) * wanted - (x1 - x0)
+            x0, x1 = x0 - grow * (1 - EAST_SHARE), x1 + grow * EAST_SHARE
         else:
-            grow = ((x1 - x0) / aspect - (y1 - y0)) / 2
+            grow = ((x1 - x0) / wanted - (y1 - y0)) / 2
             y0, y1 = y0 - grow, y1 + grow
         # Centre the projection on the box, so that its outline is symmetric about lon0.
         centre_lon, _ = _inverse(lon0).transform((x0 + x1) / 2, (y0 + y1) / 2)
@@ -221,17 +228,16 @@ def fit_frame(
     """Fit a map of ``geometries`` into a box: the frame, and the map's width and height.
 
     The frame holds the geometries with a margin of ``MARGIN`` all round. A box wider than
-    that grows the frame sideways up to ``MAX_ASPECT``; past it the map keeps that aspect and
-    is narrower than the box (the page gives the rest to the legend). A box taller than the
-    geometries grows the frame north and south.
+    that grows the frame sideways (mostly west) up to ``MAX_ASPECT``; past it the map keeps
+    that aspect and is narrower than the box (the page gives the rest to the legend). A box
+    taller than the geometries gets a map of their aspect, as wide as the box and shorter.
     """
     hull = shapely.convex_hull(shapely.union_all(list(geometries)))
     ring = shapely.get_coordinates(hull)
-    x, y = _forward(float(ring[:, 0].mean())).transform(ring[:, 0], ring[:, 1])
-    content = (x.max() - x.min()) / (y.max() - y.min())
-    aspect = min(max(box_width / box_height, content * 0.5), MAX_ASPECT)
-    width = min(box_width, box_height * aspect)
+    fitted = _fit(tuple(np.round(ring, 4).ravel().tolist()), 0.0)
+    aspect = min(max(box_width / box_height, fitted.aspect), MAX_ASPECT)
     frame = _fit(tuple(np.round(ring, 4).ravel().tolist()), round(aspect, 3))
+    width = min(box_width, box_height * frame.aspect)
     return frame, width, width / frame.aspect
 
 
@@ -261,7 +267,7 @@ def scale_bar(frame: Frame, *, lat: float | None = None, target: float = 0.18) -
 
 
 def places_in(frame: Frame, *, inset: float = 0.04) -> tuple[Place, ...]:
-    """The places of ``PLACES`` that fall inside the frame, away from its edges."""
+    """Return the places of ``PLACES`` that fall inside the frame, away from its edges."""
     return tuple(p for p in PLACES if frame.contains(p.lon, p.lat, inset=inset))
 
 

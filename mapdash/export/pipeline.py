@@ -1,4 +1,4 @@
-"""The one export pipeline: a briefing request -> pages -> files, for the CLI, downloads and batches.
+"""The one export pipeline: briefing request -> pages -> files, for CLI, downloads and batches.
 
 ``mapdash export``, the app's download button and its "every event" batch all go through here:
 the same figure (:func:`briefing_page`), the same sizes, the same file names and metadata, and
@@ -207,14 +207,14 @@ def event_dates(source: BriefingSource) -> list[dt.date]:
 def event_pages(
     source: BriefingSource, request: BriefingRequest, fmt: ExportFormat, size: PageSize
 ) -> Iterator[Page]:
-    """The request's page at every event date, named as a batch names them."""
+    """Yield the request's page at every event date, named as a batch names them."""
     for day in event_dates(source):
         at = request.on(day)
         yield briefing_page(source, at, size, name=at.batch_name(fmt))
 
 
 def frame_pages(source: BriefingSource, request: BriefingRequest, size: PageSize) -> list[Page]:
-    """The frames of an animation: one page per event, laid out alike so that nothing jumps.
+    """Draw the frames of an animation: one page per event, laid out alike so that nothing jumps.
 
     Header and footer take the height of the tallest frame's, so that the map sits at the
     same place in every frame however the title or the sources wrap.
@@ -304,9 +304,7 @@ def write_pages(
     ExportError
         If a file cannot be written or drawing fails.
     """
-    for page, content in render_pages(
-        exporter, pages, fmt, size, total=total, progress=progress
-    ):
+    for page, content in render_pages(exporter, pages, fmt, size, total=total, progress=progress):
         yield write_bytes(folder / page.name, content)
 
 
