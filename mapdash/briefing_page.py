@@ -465,9 +465,9 @@ _SHORTEST: Mapping[str, str] = {**_SHORT, "recognized_russian": "recognised", "f
 
 def _place_traces(
     places: Sequence[Place], geo: str, canvas: _Canvas, base: float, *, large: bool
-) -> list[Any]:
+) -> list[dict[str, Any]]:
     """Country, capital and sea names, quiet, drawn over the map but under nothing else."""
-    traces: list[Any] = []
+    traces: list[dict[str, Any]] = []
     country = base * 1.15 if large else base
     styles: dict[str, dict[str, Any]] = {
         "country": {"color": PLACE_COLOR, "size": country, "weight": 600, "style": "normal"},
@@ -477,51 +477,53 @@ def _place_traces(
         chosen = [p for p in places if p.kind == kind]
         if chosen:
             traces.append(
-                go.Scattergeo(
-                    lon=[p.lon for p in chosen],
-                    lat=[p.lat for p in chosen],
-                    text=[p.name for p in chosen],
-                    mode="text",
-                    textfont={
+                {
+                    "type": "scattergeo",
+                    "lon": [p.lon for p in chosen],
+                    "lat": [p.lat for p in chosen],
+                    "text": [p.name for p in chosen],
+                    "mode": "text",
+                    "textfont": {
                         "family": FONT_FAMILY,
                         "size": round(canvas.px(style["size"]), 1),
                         "color": style["color"],
                         "weight": style["weight"],
                         "style": style["style"],
                     },
-                    hoverinfo="skip",
-                    name=f"places-{kind}",
-                    showlegend=False,
-                    geo=geo,
-                )
+                    "hoverinfo": "skip",
+                    "name": f"places-{kind}",
+                    "showlegend": False,
+                    "geo": geo,
+                }
             )
     capitals = [p for p in places if p.kind == "capital"]
     if capitals:
         traces.append(
-            go.Scattergeo(
-                lon=[p.lon for p in capitals],
-                lat=[p.lat for p in capitals],
-                text=[p.name for p in capitals],
-                mode="markers+text",
-                textposition="middle right",
-                marker={
+            {
+                "type": "scattergeo",
+                "lon": [p.lon for p in capitals],
+                "lat": [p.lat for p in capitals],
+                "text": [p.name for p in capitals],
+                "mode": "markers+text",
+                "textposition": "middle right",
+                "marker": {
                     "size": round(canvas.px(9), 1),
                     "color": "#ffffff",
                     "line": {"color": LABEL_COLOR, "width": max(1.0, round(canvas.px(2), 1))},
                     "symbol": "circle",
                 },
-                textfont={
+                "textfont": {
                     "family": FONT_FAMILY,
                     "size": round(canvas.px(base), 1),
                     "color": LABEL_COLOR,
                     "weight": 600,
                     "shadow": "auto",
                 },
-                hoverinfo="skip",
-                name="places-capital",
-                showlegend=False,
-                geo=geo,
-            )
+                "hoverinfo": "skip",
+                "name": "places-capital",
+                "showlegend": False,
+                "geo": geo,
+            }
         )
     return traces
 
@@ -693,7 +695,9 @@ def briefing_figure(
         label_size = max(label_size, FRAME_LABEL_PX / canvas.unit)
         small_size = max(small_size, FRAME_LABEL_PX / canvas.unit)
     places = places_in(frame)
-    figure = go.Figure()
+    # Traces and layout as plain dicts, validated once when the figure is built at the end.
+    traces: list[dict[str, Any]] = []
+    geos: dict[str, dict[str, Any]] = {}
     for i, briefing_map in enumerate(briefing.maps):
         left = _PAD + i * (map_w + _MAP_GAP)
         if n > 1:
@@ -717,28 +721,32 @@ def briefing_figure(
         geo = "geo" if i == 0 else f"geo{i + 1}"
         paint = paint_regions(briefing_map.states, highlight=briefing.differences)
         drawn = map_figure(regions, context, paint, control=control if i == main else None)
-        labels = drawn.data[LABEL_TRACE]
+        drawn_traces = [trace.to_plotly_json() for trace in drawn.data]
+        labels = drawn_traces[LABEL_TRACE]
         # Hatching and the control layer under the names: every label is drawn last.
-        for trace_index, trace in enumerate(drawn.data):
-            if trace_index != LABEL_TRACE:
-                figure.add_trace(trace.update(geo=geo))
+        traces += [
+            {**trace, "geo": geo}
+            for index, trace in enumerate(drawn_traces)
+            if index != LABEL_TRACE
+        ]
         by_region = {state.region: state for state in briefing_map.states}
         ordered = [by_region.get(rid, RegionState(rid, None)) for rid in REGION_IDS]
-        labels.update(
-            lon=[LABEL_POINTS[rid][0] for rid in REGION_IDS],
-            lat=[LABEL_POINTS[rid][1] for rid in REGION_IDS],
-            text=_region_labels(
-                ordered,
-                round(canvas.px(small_size), 1),
-                words=_SHORTEST if large_date else _SHORT,
-            ),
-            textfont={"size": round(canvas.px(label_size), 1)},
-            geo=geo,
+        traces.append(
+            {
+                **labels,
+                "lon": [LABEL_POINTS[rid][0] for rid in REGION_IDS],
+                "lat": [LABEL_POINTS[rid][1] for rid in REGION_IDS],
+                "text": _region_labels(
+                    ordered,
+                    round(canvas.px(small_size), 1),
+                    words=_SHORTEST if large_date else _SHORT,
+                ),
+                "textfont": {**labels["textfont"], "size": round(canvas.px(label_size), 1)},
+                "geo": geo,
+            }
         )
-        figure.add_trace(labels)
         place_size = FRAME_LABEL_PX / canvas.unit if large_date else 15.0
-        for trace in _place_traces(places, geo, canvas, place_size, large=not large_date):
-            figure.add_trace(trace)
+        traces += _place_traces(places, geo, canvas, place_size, large=not large_date)
         scale = _scale_block(canvas, frame, left, top, map_w, map_h)
         annotations += scale.annotations
         shapes += scale.shapes
@@ -758,19 +766,20 @@ def briefing_figure(
             lonaxis={"range": list(frame.lon_range)},
             lataxis={"range": list(frame.lat_range)},
         )
-        figure.layout[geo] = geo_layout
-    figure.update_layout(
-        width=width,
-        height=height,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        paper_bgcolor=PAGE,
-        font={"family": FONT_FAMILY, "color": LABEL_COLOR},
-        showlegend=False,
-        annotations=annotations,
-        shapes=shapes,
-        dragmode=False,
-    )
-    return figure
+        geos[geo] = geo_layout
+    layout = {
+        **geos,
+        "width": width,
+        "height": height,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "paper_bgcolor": PAGE,
+        "font": {"family": FONT_FAMILY, "color": LABEL_COLOR},
+        "showlegend": False,
+        "annotations": annotations,
+        "shapes": shapes,
+        "dragmode": False,
+    }
+    return go.Figure(data=traces, layout=layout)
 
 
 __all__ = ["PageLayout", "briefing_figure", "page_layout"]

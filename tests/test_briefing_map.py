@@ -127,7 +127,9 @@ def test_compare_maps_both_hold_the_six_regions_in_frame(data, exporter):
 def _points(svg: str) -> list[tuple[float, float]]:
     return [
         (float(x), float(y))
-        for x, y in re.findall(r'class="point"[^>]* transform="translate\(([\d.]+),([\d.]+)\)"', svg)
+        for x, y in re.findall(
+            r'class="point"[^>]* transform="translate\(([\d.]+),([\d.]+)\)"', svg
+        )
     ]
 
 
@@ -165,7 +167,9 @@ def test_hatching_runs_as_its_legend_chip_does_and_labels_are_drawn_over_it(
     figure = briefing_page(source, request, PAGES["slide"], name="x.png").figure
 
     def slopes(xs, ys):
-        pairs = zip(zip(xs[:-1], ys[:-1]), zip(xs[1:], ys[1:]))
+        pairs = zip(
+            zip(xs[:-1], ys[:-1], strict=True), zip(xs[1:], ys[1:], strict=True), strict=True
+        )
         found = set()
         for (x0, y0), (x1, y1) in pairs:
             if None in (x0, y0, x1, y1) or x1 == x0:
@@ -181,9 +185,7 @@ def test_hatching_runs_as_its_legend_chip_does_and_labels_are_drawn_over_it(
     assert -1.0 in slopes(lon[hatch_start:], lat[hatch_start:])
     # Its legend chip: every line "\\" too (y grows up on the page, as latitude does).
     chip = [
-        s
-        for s in figure.layout.shapes
-        if s.type == "line" and s.line.color == control.line.color
+        s for s in figure.layout.shapes if s.type == "line" and s.line.color == control.line.color
     ]
     assert chip and {np.sign((s.y1 - s.y0) / (s.x1 - s.x0)) for s in chip} == {-1.0}
     # Recognised-as-Russian hatching and its chip both run "/".
@@ -230,7 +232,8 @@ def test_compare_by_date_reads_left_to_right_earlier_first(data, runner, tmp_pat
 
 def test_pdf_carries_the_briefings_title_subject_and_creation_date(runner, tmp_path):
     out = tmp_path / "slide4.pdf"
-    result = runner.invoke(main, ["export", "--proposal", "ru-2025-08-06-donbas", "--out", str(out)])
+    args = ["export", "--proposal", "ru-2025-08-06-donbas", "--out", str(out)]
+    result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
     info = pypdf.PdfReader(out).metadata
     assert info.title == "Russia, 6 Aug 2025: cede all of Donbas"
@@ -299,9 +302,7 @@ def test_gif_frames_keep_the_map_in_place_and_labels_large(data, runner, tmp_pat
         subs = re.findall(r"font-size:([\d.]+)px", " ".join(labels.text))
         assert subs and min(float(v) for v in subs) >= 12 / 0.7
     out = tmp_path / "timeline.gif"
-    result = runner.invoke(
-        main, ["export", "--animate", "--frame-ms", "1500", "--out", str(out)]
-    )
+    result = runner.invoke(main, ["export", "--animate", "--frame-ms", "1500", "--out", str(out)])
     assert result.exit_code == 0, result.output
     gif = Image.open(out)
     assert gif.size == (1280, 720) and gif.n_frames == len(data.timeline.events)

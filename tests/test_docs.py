@@ -65,3 +65,92 @@ def test_serve_listens_on_loopback_port_8050_unless_told_otherwise(runner):
     assert re.search(r"--host TEXT\s+Address to bind\.\s+\[default: 127\.0\.0\.1\]", result.output)
     assert re.search(r"--port INTEGER\s+Port to listen on\.\s+\[default: 8050\]", result.output)
     assert "http://127.0.0.1:8050" in README
+
+
+# -- every example runs ----------------------------------------------------------------------
+
+SKIP_MARK = re.compile(r"^<!-- docs-test: skip \(([^)]+)\) -->$")
+#: Options whose value is a file or folder the example writes: moved into a temporary folder.
+OUTPUTS = ("--out", "--out-dir", "--claims-file")
+MAGIC = {".png": b"\x89PNG", ".pdf": b"%PDF", ".svg": b"<svg", ".gif": b"GIF8", ".yaml": b""}
+
+
+def _examples() -> list[str]:
+    """Every `mapdash ...` the README shows to run: code block lines and the commands table."""
+    found: list[str] = []
+    lines = README.splitlines()
+    inside, skipped, previous = False, False, ""
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            if not inside:
+                skipped = bool(SKIP_MARK.match(previous))
+            inside = not inside
+        elif inside:
+            command = stripped.removeprefix("$ ").split(" #", 1)[0].strip()
+            if command.startswith("mapdash ") and not skipped:
+                found.append(command)
+        elif stripped.startswith("|"):
+            for span in INLINE.findall(stripped):
+                if span.startswith("mapdash "):
+                    found.append(span.replace("\\|", "|"))
+        if stripped:
+            previous = stripped
+    return found
+
+
+def test_the_readme_marks_what_it_does_not_run():
+    # The servers are shown, and skipped with a reason; everything else is run below.
+    skipped = [m.group(1) for m in map(SKIP_MARK.match, README.splitlines()) if m]
+    assert "starts a server that runs until stopped" in skipped
+    assert not any(e.startswith(("mapdash serve", "mapdash worker")) for e in _examples())
+    assert sum(e.startswith("mapdash export") for e in _examples()) >= 7
+
+
+@pytest.fixture(scope="module")
+def warm_exporter():
+    """One browser for every export example (each command would otherwise start its own)."""
+    from mapdash.export import shared_exporter
+
+    return shared_exporter()
+
+
+@pytest.mark.parametrize("example", _examples())
+def test_every_readme_example_runs_as_written(example, runner, tmp_path, monkeypatch, root):
+    import contextlib
+    import shlex
+    import shutil
+
+    import mapdash.export
+    from mapdash.export import shared_exporter
+
+    @contextlib.contextmanager
+    def warm(*, tabs: int = 1):
+        yield shared_exporter()
+
+    monkeypatch.setattr(mapdash.export, "open_exporter", warm)
+    geodata = tmp_path / "geodata"
+    shutil.copytree(root / "geodata", geodata, ignore=shutil.ignore_patterns("history"))
+    monkeypatch.setenv("MAPDASH_GEODATA", str(geodata))
+    monkeypatch.chdir(root)
+    args = shlex.split(example)[1:]
+    written: list[Path] = []
+    for i, arg in enumerate(args[:-1]):
+        if arg in OUTPUTS:
+            given = Path(args[i + 1])
+            target = tmp_path / "out" / given.name
+            target.parent.mkdir(exist_ok=True)
+            if (root / given).is_file():
+                shutil.copy(root / given, target)  # a file the command updates
+            args[i + 1] = str(target)
+            written.append(target)
+    result = runner.invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, f"`{example}` failed:\n{result.output}"
+    for target in written:
+        files = sorted(target.iterdir()) if target.is_dir() else [target]
+        assert files, f"`{example}` wrote nothing into {target.name}"
+        for file in files:
+            assert file.stat().st_size > 0, file.name
+            assert file.read_bytes().startswith(MAGIC.get(file.suffix, b"")), file.name
+    if not written:
+        assert result.stdout.strip(), f"`{example}` printed nothing"
