@@ -1,0 +1,145 @@
+"""Date expressions in a sentence, resolved against the article's publication date."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ..types import DatePrecision
+
+# -- dates ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateRef:
+    """A date resolved from an expression in the text."""
+
+    date: dt.date
+    precision: DatePrecision
+    expression: str
+
+
+_MONTH_NAMES = {name.casefold(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTH_NAMES |= {name.casefold(): i for i, name in enumerate(calendar.month_abbr) if name}
+_MONTH_NAMES["sept"] = 9
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"  # noqa: E501
+_WEEKDAY_NAMES = {name.casefold(): i for i, name in enumerate(calendar.day_name)}
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DATE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("mdy", re.compile(rf"\b(?P<m>{_MONTH}) (?P<d>\d{{1,2}}),? (?P<y>\d{{4}})\b")),
+    ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<m>{_MONTH}),? (?P<y>\d{{4}})\b")),
+    (
+        "my",
+        re.compile(
+            rf"\b(?:[Ii]n|[Ss]ince|[Ff]rom|[Bb]y|[Uu]ntil) (?P<m>{_MONTH}) (?P<y>\d{{4}})\b"
+        ),
+    ),
+    ("md", re.compile(rf"\b(?P<m>{_MONTH}) (?P<d>\d{{1,2}})\b(?!,? \d{{4}})")),
+    (
+        "today",
+        re.compile(r"\b(?:earlier in the day|today|this morning|tonight|on the day)\b", re.I),
+    ),
+    ("yesterday", re.compile(r"\b(?:yesterday|last night)\b", re.IGNORECASE)),
+    ("tomorrow", re.compile(r"\btomorrow\b", re.IGNORECASE)),
+    ("weekday", re.compile(rf"\b(?P<early>(?:early|late) )?(?P<w>{_WEEKDAY})\b")),
+    ("last_week", re.compile(r"\blast week\b", re.IGNORECASE)),
+    ("last_month", re.compile(r"\blast month\b", re.IGNORECASE)),
+    ("month", re.compile(rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ll]ast) (?P<m>{_MONTH})(?!\w)")),
+    ("year", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Bb]y) (?P<y>(?:19|20)\d\d)\b")),
+)
+# Cheap test for any word a date expression needs; most sentences have none.
+_DATE_KEYS = (
+    *(name.lower()[:3] for name in calendar.month_abbr if name),
+    "day",
+    "tonight",
+    "tomorrow",
+    "morning",
+    "last",
+)
+_YEAR = re.compile(r"\d{4}")
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whom|whose)\b[^,;]*(?:,|$)")
+_FUTURE = re.compile(
+    r"\b(?:will|would be in|is set to|are set to|scheduled|next|is expected to|plans? to)\b",
+    re.IGNORECASE,
+)
+
+
+def resolve_date(text: str, published: dt.date) -> DateRef | None:
+    """Resolve the first date expression of a sentence against the publication date.
+
+    Weekdays are the most recent such day on or before publication ("on Wednesday" in an article
+    of Saturday 9 August 2025 is 6 August), or the next one when the sentence speaks of the future
+    ("will be in Washington on Monday"). "In April" is the most recent April, month precision.
+
+    >>> resolve_date("since Wednesday, when Witkoff met Putin", dt.date(2025, 8, 9)).date
+    datetime.date(2025, 8, 6)
+    """
+    lowered = text.lower()
+    if not any(key in lowered for key in _DATE_KEYS) and not _YEAR.search(text):
+        return None
+    # A date inside ", which ... ," describes something else ("Crimea, which it annexed in 2014").
+    text = _RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), text)
+    found: list[tuple[int, DateRef]] = []
+    for kind, pattern in _DATE_RES:
+        for match in pattern.finditer(text):
+            ref = _resolve(kind, match, published, future=bool(_FUTURE.search(text)))
+            if ref is not None:
+                found.append((match.start(), ref))
+                break
+    if not found:
+        return None
+    return min(found, key=lambda item: item[0])[1]
+
+
+def _resolve(
+    kind: str, match: re.Match[str], published: dt.date, *, future: bool
+) -> DateRef | None:
+    expression = match.group()
+    groups = match.groupdict()
+    try:
+        if kind in ("mdy", "dmy"):
+            month = _MONTH_NAMES[groups["m"].rstrip(".").casefold()]
+            date = dt.date(int(groups["y"]), month, int(groups["d"]))
+            return DateRef(date, "day", expression)
+        if kind == "my":
+            month = _MONTH_NAMES[groups["m"].rstrip(".").casefold()]
+            return DateRef(dt.date(int(groups["y"]), month, 1), "month", expression)
+        if kind == "md":
+            month = _MONTH_NAMES[groups["m"].rstrip(".").casefold()]
+            date = dt.date(published.year, month, int(groups["d"]))
+            if date > published + dt.timedelta(days=7):
+                date = date.replace(year=published.year - 1)
+            return DateRef(date, "day", expression)
+    except ValueError:
+        return None
+    if kind == "today":
+        return DateRef(published, "day", expression)
+    if kind == "yesterday":
+        return DateRef(published - dt.timedelta(days=1), "day", expression)
+    if kind == "tomorrow":
+        return DateRef(published + dt.timedelta(days=1), "day", expression)
+    if kind == "weekday":
+        weekday = _WEEKDAY_NAMES[groups["w"].casefold()]
+        if future:
+            ahead = (weekday - published.weekday()) % 7 or 7
+            return DateRef(published + dt.timedelta(days=ahead), "day", expression)
+        back = (published.weekday() - weekday) % 7
+        return DateRef(published - dt.timedelta(days=back), "day", expression)
+    if kind == "last_week":
+        day = published - dt.timedelta(days=7)
+        return DateRef(day.replace(day=1), "month", expression)
+    if kind == "last_month":
+        first = published.replace(day=1) - dt.timedelta(days=1)
+        return DateRef(first.replace(day=1), "month", expression)
+    if kind == "month":
+        month = _MONTH_NAMES[groups["m"].rstrip(".").casefold()]
+        year = published.year if month <= published.month else published.year - 1
+        return DateRef(dt.date(year, month, 1), "month", expression)
+    if kind == "year":
+        year = int(groups["y"])
+        if year > published.year:
+            return None
+        return DateRef(dt.date(year, 1, 1), "year", expression)
+    return None
