@@ -767,7 +767,7 @@ def briefing_figure(
             lataxis={"range": list(frame.lat_range)},
         )
         geos[geo] = geo_layout
-    layout = {
+    page_layout_ = {
         **geos,
         "width": width,
         "height": height,
@@ -779,7 +779,7 @@ def briefing_figure(
         "shapes": shapes,
         "dragmode": False,
     }
-    return go.Figure(data=traces, layout=layout)
+    return go.Figure(data=traces, layout=page_layout_)
 
 
 __all__ = ["PageLayout", "briefing_figure", "page_layout"]
