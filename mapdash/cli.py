@@ -383,24 +383,97 @@ def extract(
     help="Refuse files larger than this (default 64 MiB).",
 )
 @click.option("--dry-run", is_flag=True, help="Only check the file and say what would change.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Install even when plausibility checks fail (the override is recorded in the audit log).",
+)
+@click.option("--source", default=None, help="Who made the file, for legends and the audit log.")
+@click.option("--licence", default=None, help="The file's licence, e.g. 'CC BY 4.0'.")
 def swap(
-    file: Path, kind: str | None, layer_date: object, max_bytes: int | None, dry_run: bool
+    file: Path,
+    kind: str | None,
+    layer_date: object,
+    max_bytes: int | None,
+    dry_run: bool,
+    force: bool,
+    source: str | None,
+    licence: str | None,
 ) -> None:
-    """Validate FILE and install it into the live geodata folder (atomic, previous kept)."""
+    """Check FILE and install it into the live geodata folder (atomic, versioned, logged)."""
     import datetime as dt
 
-    from .geodata import DEFAULT_MAX_BYTES
-    from .store import install
+    from .geodata import DEFAULT_MAX_BYTES, install_file
 
     given = layer_date.date() if isinstance(layer_date, dt.datetime) else None
-    installed = install(
+    installed = install_file(
         file,
         kind="control" if kind == "control" else "regions" if kind == "regions" else None,
         date=given,
         max_bytes=max_bytes or DEFAULT_MAX_BYTES,
         dry_run=dry_run,
+        force=force,
+        source=source,
+        licence=licence,
+        actor=_actor(),
     )
     click.echo("\n".join(installed.describe()))
+
+
+def _actor() -> str:
+    """Name the person at the command line for the audit log (their login name)."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output as text or as JSON.",
+)
+def history(fmt: str) -> None:
+    """List every install, removal and rollback of the live geodata, oldest first."""
+    from .config import Paths
+    from .geodata import list_installed, read_audit
+
+    folder = Paths.default().geodata
+    entries = read_audit(folder)
+    if fmt == "json":
+        data = {
+            "entries": [entry.as_json() for entry in entries],
+            "live": [layer.as_json() for layer in list_installed(folder)],
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if not entries:
+        click.echo("no changes yet: the geodata is as shipped")
+    for entry in entries:
+        click.echo(entry.describe())
+    click.echo("live now:")
+    for layer in list_installed(folder):
+        click.echo(
+            f"  {layer.layer}: version {layer.version} ({layer.source or 'source unknown'}; "
+            f"{len(layer.versions)} version(s) kept)"
+        )
+
+
+@main.command()
+@click.argument("version", required=False)
+def rollback(version: str | None) -> None:
+    """Undo the last change, or restore VERSION (a version id, a layer id, or 'shipped')."""
+    from .config import Paths
+    from .geodata import rollback as restore
+
+    entry = restore(version, geodata_dir=Paths.default().geodata, actor=_actor())
+    click.echo(entry.describe())
 
 
 def _options(*options: Callable[[F], F]) -> Callable[[F], F]:

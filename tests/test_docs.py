@@ -1,6 +1,7 @@
 """The README and the command line agree: every command it shows exists, and vice versa."""
 
 import re
+import shlex
 from pathlib import Path
 
 import click
@@ -75,28 +76,38 @@ OUTPUTS = ("--out", "--out-dir", "--claims-file")
 MAGIC = {".png": b"\x89PNG", ".pdf": b"%PDF", ".svg": b"<svg", ".gif": b"GIF8", ".yaml": b""}
 
 
-def _examples() -> list[str]:
-    """Every `mapdash ...` the README shows to run: code block lines and the commands table."""
-    found: list[str] = []
-    lines = README.splitlines()
+def _example_groups() -> list[list[str]]:
+    """Every `mapdash ...` the README shows to run, grouped as they run together.
+
+    The lines of one code block run in order on one folder (a swap, then its rollback); each
+    `mapdash ...` of the commands table runs on its own.
+    """
+    groups: list[list[str]] = []
     inside, skipped, previous = False, False, ""
-    for line in lines:
+    for line in README.splitlines():
         stripped = line.strip()
         if stripped.startswith("```"):
             if not inside:
                 skipped = bool(SKIP_MARK.match(previous))
+                groups.append([])
             inside = not inside
         elif inside:
             command = stripped.removeprefix("$ ").split(" #", 1)[0].strip()
             if command.startswith("mapdash ") and not skipped:
-                found.append(command)
+                groups[-1].append(command)
         elif stripped.startswith("|"):
-            for span in INLINE.findall(stripped):
-                if span.startswith("mapdash "):
-                    found.append(span.replace("\\|", "|"))
+            groups += [
+                [span.replace("\\|", "|")]
+                for span in INLINE.findall(stripped)
+                if span.startswith("mapdash ")
+            ]
         if stripped:
             previous = stripped
-    return found
+    return [group for group in groups if group]
+
+
+def _examples() -> list[str]:
+    return [command for group in _example_groups() for command in group]
 
 
 def test_the_readme_marks_what_it_does_not_run():
@@ -107,18 +118,9 @@ def test_the_readme_marks_what_it_does_not_run():
     assert sum(e.startswith("mapdash export") for e in _examples()) >= 7
 
 
-@pytest.fixture(scope="module")
-def warm_exporter():
-    """One browser for every export example (each command would otherwise start its own)."""
-    from mapdash.export import shared_exporter
-
-    return shared_exporter()
-
-
-@pytest.mark.parametrize("example", _examples())
-def test_every_readme_example_runs_as_written(example, runner, tmp_path, monkeypatch, root):
+@pytest.mark.parametrize("examples", _example_groups(), ids=lambda group: " && ".join(group))
+def test_every_readme_example_runs_as_written(examples, runner, tmp_path, monkeypatch, root):
     import contextlib
-    import shlex
     import shutil
 
     import mapdash.export
@@ -133,6 +135,13 @@ def test_every_readme_example_runs_as_written(example, runner, tmp_path, monkeyp
     shutil.copytree(root / "geodata", geodata, ignore=shutil.ignore_patterns("history"))
     monkeypatch.setenv("MAPDASH_GEODATA", str(geodata))
     monkeypatch.chdir(root)
+    for example in examples:
+        _run(example, runner, tmp_path, root)
+
+
+def _run(example: str, runner, tmp_path: Path, root: Path) -> None:
+    import shutil
+
     args = shlex.split(example)[1:]
     written: list[Path] = []
     for i, arg in enumerate(args[:-1]):
@@ -140,7 +149,7 @@ def test_every_readme_example_runs_as_written(example, runner, tmp_path, monkeyp
             given = Path(args[i + 1])
             target = tmp_path / "out" / given.name
             target.parent.mkdir(exist_ok=True)
-            if (root / given).is_file():
+            if (root / given).is_file() and not target.exists():
                 shutil.copy(root / given, target)  # a file the command updates
             args[i + 1] = str(target)
             written.append(target)

@@ -86,7 +86,7 @@ def exports(data, exporter, offer) -> dict[str, bytes]:
             data.context,
             width=size.width,
             height=size.height,
-            credits=credits(data.regions, None),
+            credits=credits(data.boundaries(), None),
         )
         drawn[fmt] = exporter.render(figure, fmt, size)
     return drawn

@@ -53,8 +53,9 @@ def test_install_control_writes_the_dated_file_and_keeps_the_previous_one(geodat
     first = store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
     live = geodata_copy / "control" / "control_2025-08-15.geojson"
     assert first.kind == "control"
+    assert first.layer == "control_2025-08-15"
     assert first.live == (live,)
-    assert first.previous == ()
+    assert first.replaced is None
     installed = control.read_control(live)
     assert installed.date == dt.date(2025, 8, 15)
     assert json.loads(live.read_text())["features"][0]["properties"] == {
@@ -67,19 +68,21 @@ def test_install_control_writes_the_dated_file_and_keeps_the_previous_one(geodat
     second = store.install(
         layers / "frontline_export.geojson", geodata_dir=geodata_copy, date=dt.date(2025, 8, 15)
     )
-    (kept,) = second.previous
-    assert kept.parent == geodata_copy / "history"
-    assert kept.name.endswith("_control_2025-08-15.geojson")
+    assert second.replaced == first.version
+    kept = geodata_copy / "versions" / "control_2025-08-15" / first.version / live.name
     assert kept.read_bytes() == old
     assert live.read_bytes() != old
     assert not list((geodata_copy / "control").glob(".tmp-*"))
 
 
 def test_installing_identical_content_keeps_no_duplicate(geodata_copy, layers):
-    store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
+    first = store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
     again = store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
-    assert again.previous == ()
-    assert not (geodata_copy / "history").exists()
+    assert again.unchanged
+    assert again.version == first.version
+    assert "identical to the live version" in again.describe()[1]
+    assert len(list((geodata_copy / "versions" / "control_2025-08-15").iterdir())) == 1
+    assert len(geodata.read_audit(geodata_copy)) == 1
 
 
 @pytest.mark.parametrize(
@@ -132,12 +135,13 @@ def test_region_swap_replaces_only_the_matched_regions(geodata_copy, schemas, na
     result = store.install(schemas / name, geodata_dir=geodata_copy)
 
     assert result.kind == "regions"
-    assert sorted(p.name for p in result.previous) == sorted(
-        [p.name for p in result.previous if p.name.endswith("_regions.geojson")]
-        + [p.name for p in result.previous if p.name.endswith("_regions_web.geojson")]
-    )
-    kept = {p.name.split("_", 1)[1]: p.read_bytes() for p in result.previous}
-    assert kept == {"regions.geojson": old_full, "regions_web.geojson": old_web}
+    assert result.replaced == "shipped"
+    # The shipped files are never rewritten: they stay the reference, and version "shipped".
+    assert (geodata_copy / "regions.geojson").read_bytes() == old_full
+    assert (geodata_copy / "regions_web.geojson").read_bytes() == old_web
+    version_dir = geodata_copy / "versions" / "boundaries" / str(result.version)
+    assert result.live == (version_dir / "regions.geojson", version_dir / "regions_web.geojson")
+    assert (version_dir.parent / "CURRENT").read_text() == f"{result.version}\n"
     full = geodata.load_regions(resolution="full", geodata_dir=geodata_copy)
     web = geodata.load_regions(resolution="web", geodata_dir=geodata_copy)
     assert list(full.index) == list(REGION_IDS) == list(web.index)
@@ -157,7 +161,7 @@ def test_region_swap_replaces_only_the_matched_regions(geodata_copy, schemas, na
 def test_region_swap_keeps_shared_borders_and_clockwise_web_rings(geodata_copy, schemas):
     store.install(schemas / "geoboundaries.geojson", geodata_dir=geodata_copy)
     web = geodata.load_regions(resolution="web", geodata_dir=geodata_copy)
-    raw = json.loads((geodata_copy / "regions_web.geojson").read_text())
+    raw = json.loads((geodata.boundaries_dir(geodata_copy) / "regions_web.geojson").read_text())
     for feature in raw["features"]:
         geom = shapely.geometry.shape(feature["geometry"])
         assert all(not shapely.is_ccw(p.exterior) for p in shapely.get_parts(geom))
@@ -167,9 +171,16 @@ def test_region_swap_keeps_shared_borders_and_clockwise_web_rings(geodata_copy, 
     assert shapely.intersection(donetsk.boundary, luhansk.boundary).length > 1.0
 
 
-def test_region_swap_passes_on_the_territorial_sea_warning(geodata_copy, schemas):
+def test_region_swap_clips_the_territorial_sea(geodata_copy, schemas):
     result = store.install(schemas / "territorial_sea.geojson", geodata_dir=geodata_copy)
-    assert any("does the boundary include territorial sea" in p for p in result.problems)
+    assert result.problems[1] == (
+        "territorial_sea.geojson: region zaporizhzhia: clipped 5,225 km2 (16%) that lie beyond "
+        "the shipped land outline (territorial sea?); the land part is installed"
+    )
+    areas = geodata.region_areas(geodata.load_regions(resolution="full", geodata_dir=geodata_copy))
+    assert areas["zaporizhzhia"] == pytest.approx(27_081, rel=0.02)
+    # The shipped areas stay the reference: the shipped boundaries still pass as they are.
+    assert geodata.validate_file(schemas / "natural_earth.geojson", geodata_dir=geodata_copy)
 
 
 def test_unusable_boundaries_change_nothing(geodata_copy, schemas):
@@ -211,8 +222,12 @@ def test_concurrent_installs_are_serialised(geodata_copy, layers, tmp_path):
     assert errors == []
     live = (geodata_copy / "control" / "control_2025-08-15.geojson").read_bytes()
     assert live in expected
-    history = list((geodata_copy / "history").iterdir())
-    assert history and {p.read_bytes() for p in history} <= expected
+    kept = list((geodata_copy / "versions" / "control_2025-08-15").glob("*/control_*.geojson"))
+    # Each install that changed the live bytes kept its version and logged one entry.
+    entries = geodata.read_audit(geodata_copy)
+    assert {p.read_bytes() for p in kept} == expected
+    assert len(kept) == len(entries) >= 4
+    assert [e.replaced for e in entries[1:]] == [e.version for e in entries[:-1]]
     assert not list((geodata_copy / "control").glob(".tmp-*"))
 
 
@@ -222,11 +237,15 @@ def test_swap_command(runner, geodata_copy, layers, monkeypatch):
         main, ["swap", str(layers / "frontline.geojson"), "--date", "2025-10-01"]
     )
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[:2] == [
-        "frontline.geojson: control layer of 2025-10-01 (date from given), 1 feature(s), "
-        "67,728 km2",
-        "installed control_2025-10-01.geojson",
-    ]
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        "frontline.geojson: control layer of 2025-10-01 (date from given), 1 feature(s), 67,728 km2"
+    )
+    assert re.fullmatch(
+        r"installed control_2025-10-01 version \d{8}T\d{6}Z-[0-9a-f]{8} \(replaced nothing; "
+        r"mapdash rollback undoes it\)",
+        lines[1],
+    )
     assert (geodata_copy / "control" / "control_2025-10-01.geojson").is_file()
 
 
@@ -546,15 +565,14 @@ def test_measured_control_next_to_the_article_figures(geodata_copy, layers):
             [
                 "frontline_export.geojson: control layer of 2025-06-01 (date from property), "
                 "2 feature(s), 67,728 km2",
-                "would install control_2025-06-01.geojson",
+                "would install control_2025-06-01 (nothing written: dry run)",
             ],
         ),
         (
             ["gadm.geojson", "--kind", "regions"],
             [
                 "gadm.geojson: region boundaries for donetsk, luhansk, kherson",
-                "would install regions.geojson",
-                "would install regions_web.geojson",
+                "would install boundaries (nothing written: dry run)",
             ],
         ),
     ],

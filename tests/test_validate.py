@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -153,14 +154,18 @@ def test_a_region_in_several_features_is_merged_and_reported():
     assert merged.geom_type == "Polygon"  # the halves joined along their cut
 
 
-def test_validate_warns_about_territorial_sea():
+def test_territorial_sea_is_clipped_to_the_shipped_land_outline():
     report = geodata.validate_file(_fixture("territorial_sea.geojson"))
-    assert len(report.problems) == 2
-    assert report.problems[1].startswith("territorial_sea.geojson: region zaporizhzhia covers 32,")
-    assert (
-        "% more than the reference 27,081 km2; does the boundary include territorial sea"
-        in (report.problems[1])
+    assert report.problems == (
+        "territorial_sea.geojson: region donetsk: clipped 2,894 km2 (10%) that lie beyond the "
+        "shipped land outline (territorial sea?); the land part is installed",
+        "territorial_sea.geojson: region zaporizhzhia: clipped 5,225 km2 (16%) that lie beyond "
+        "the shipped land outline (territorial sea?); the land part is installed",
     )
+    # What is left is the land: within 1% of the shipped Natural Earth areas.
+    reference = geodata.reference_areas()
+    for region, area in geodata.region_areas(report.regions).items():
+        assert area == pytest.approx(reference[region], rel=0.01)
     assert geodata.validate_file(_fixture("natural_earth.geojson")).problems == ()
 
 
@@ -300,13 +305,27 @@ def test_cli_validate_good_file(runner):
 
 
 def test_cli_validate_usable_file_with_problems(runner):
-    result = runner.invoke(main, ["validate", str(_fixture("bowtie.geojson"))])
+    result = runner.invoke(main, ["validate", str(_fixture("duplicates.geojson"))])
     assert result.exit_code == 0, result.output
-    assert "  feature 1 (name='Luhansk'): luhansk (by name='Luhansk'); Polygon, " in result.output
-    assert "counter-clockwise rings, repaired" in result.output
-    assert "2 problem(s):" in result.output
-    assert "  - bowtie.geojson feature 1 (name='Luhansk'): invalid geometry (Self-intersection" in (
-        result.output
+    assert "1 problem(s):" in result.output
+    assert (
+        "  - duplicates.geojson: region donetsk appears in 2 features (0 (name='Donetsk'), "
+        "1 (name='Donetsk')); merged them into one"
+    ) in result.output
+
+
+def test_cli_validate_implausible_file_exits_1_with_reasons_first(runner):
+    result = runner.invoke(main, ["validate", str(_fixture("bowtie.geojson"))])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Error: bowtie.geojson fails 1 plausibility check(s) and was not")
+    assert lines[1] == (
+        "  - bowtie.geojson: region luhansk covers 6,103 km2, 23% of the 26,310 km2 of Luhansk "
+        "as shipped (Natural Earth); expected between 50% and 200% - the boundary is broken or "
+        "names the wrong area"
+    )
+    assert lines[2].startswith(
+        "  - bowtie.geojson feature 1 (name='Luhansk'): invalid geometry (Self-intersection"
     )
 
 
@@ -426,11 +445,17 @@ def test_geometry_collections_and_unrepairable_geometry(tmp_path):
         assert report.features[2].problems == ("gc.geojson feature 2: not a Feature object",)
 
 
-def test_validate_warns_when_a_region_is_much_too_small():
-    report = geodata.validate_file(_fixture("bowtie.geojson"))
-    assert report.problems[-1] == (
-        "bowtie.geojson: region luhansk covers 6,103 km2, 77% less than the reference "
-        "26,310 km2; part of the region may be missing"
+def test_validate_warns_when_a_region_is_somewhat_small(tmp_path):
+    frame = geodata.shipped_regions()
+    shrunk = frame.geometry["donetsk"].buffer(-0.05)
+    path = tmp_path / "shrunk.geojson"
+    path.write_bytes(geodata.dumps_geojson([({"name": "Donetsk"}, shrunk)], decimals=5))
+    report = geodata.validate_file(path)
+    (problem,) = report.problems
+    assert re.fullmatch(
+        r"shrunk\.geojson: region donetsk covers 2\d,\d{3} km2, 1\d% less than the reference "
+        r"26,599 km2; part of the region may be missing",
+        problem,
     )
 
 

@@ -143,7 +143,7 @@ def briefing_page(
     """
     briefing = briefing_of(source, request)
     layer = source.control_at(request.date) if request.control else None
-    lines = credits(source.regions, layer)
+    lines = credits(source.boundaries(), layer)
     figure = briefing_figure(
         briefing,
         source.regions,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dash
+from dash import dcc
 
 from ..config import PROJECT_ROOT, Paths
 from .api import register_api
@@ -49,7 +50,10 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
         assets_folder=str(PROJECT_ROOT / "assets"),
         serve_locally=True,
         update_title="",
+        # Phones lay the page out at their own width (assets/mapdash.css stacks it there).
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    _use_geo_bundle()
     # Screen readers need the page language; Dash's default template omits it.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = page(
@@ -64,6 +68,21 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
     register_api(app.server, data, live)
     configure_server(app.server, data, paths=paths)
     return app
+
+
+def _use_geo_bundle() -> None:
+    """Serve only the geo-only plotly.js of assets/vendor/, not the full bundle Dash adds.
+
+    The partial bundle (choropleth, scatter, scattergeo) is about a third of the full one
+    gzipped, and dcc.Graph uses the ``window.Plotly`` it defines instead of loading its own.
+    Dash appends the full bundle to dcc's scripts each time an app is created, so it is
+    taken out again here; scripts/build_geodata.py pins the partial bundle to plotly.py's version.
+    """
+    dcc._js_dist[:] = [
+        resource
+        for resource in dcc._js_dist
+        if resource.get("relative_package_path") != "package_data/plotly.min.js"
+    ]
 
 
 __all__ = ["create_app"]

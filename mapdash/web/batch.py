@@ -133,6 +133,7 @@ def batch_export(
     exporter: Exporter,
     progress: Progress | None = None,
     snapshot: Snapshot | None = None,
+    geodata_dir: Path | None = None,
 ) -> BatchFile:
     """Draw the URL's view at every event date, as a ZIP of PNGs or an animated GIF.
 
@@ -152,6 +153,8 @@ def batch_export(
     snapshot
         The live geodata (swapped boundaries, the control layer of each date); None uses the
         data the app started with.
+    geodata_dir
+        The live geodata folder, to credit the boundaries drawn.
 
     Raises
     ------
@@ -163,7 +166,7 @@ def batch_export(
         raise MapdashError(f"unknown batch kind {kind!r}; expected one of {', '.join(BATCH_KINDS)}")
     view, _ = read_query(search, data.timeline)
     request = view_request(view)
-    source = LiveSource(data, snapshot)
+    source = LiveSource(data, snapshot, geodata_dir)
     total = len(data.timeline.events)
     if chosen == "gif":
         content = animation(
@@ -224,6 +227,7 @@ def register_batch(app: dash.Dash, data: AppData, live: LiveGeodata, manager: An
                     exporter=exporter,
                     progress=lambda n, total: set_progress((str(n), str(total))),
                     snapshot=live.snapshot(),
+                    geodata_dir=live.geodata_dir,
                 )
         except MapdashError as err:
             return no_update, f"Export failed: {err}"

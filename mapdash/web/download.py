@@ -8,7 +8,9 @@ the live geodata, including the control layer of the view's date.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import dash
@@ -16,6 +18,7 @@ import geopandas as gpd
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html, no_update
 
+from ..briefing import Attribution, credits, layer_credit
 from ..control import ControlLayer
 from ..errors import MapdashError
 from ..export import (
@@ -28,6 +31,7 @@ from ..export import (
     default_size,
     shared_exporter,
 )
+from ..geodata import boundaries_attribution
 from ..timeline import Timeline
 from ..types import Article
 from . import ids
@@ -73,6 +77,8 @@ class LiveSource:
 
     data: AppData
     snapshot: Snapshot | None = None
+    #: The live geodata folder, whose install records name the boundaries' source.
+    geodata_dir: Path | None = None
 
     @property
     def timeline(self) -> Timeline:
@@ -91,8 +97,14 @@ class LiveSource:
 
     @property
     def context(self) -> gpd.GeoDataFrame:
-        """The rest of Ukraine and the neighbours."""
-        return self.data.context
+        """The rest of Ukraine and the neighbours (the live boundaries version's)."""
+        return self.snapshot.context if self.snapshot else self.data.context
+
+    def boundaries(self) -> Attribution:
+        """Return the (source, licence) of the live region boundaries."""
+        if self.geodata_dir is None:
+            return (None, None)
+        return boundaries_attribution(self.geodata_dir)
 
     def control_at(self, date: dt.date) -> ControlLayer | None:
         """Return the live control layer shown at ``date`` (none without a snapshot)."""
@@ -116,6 +128,7 @@ def download_file(
     *,
     exporter: Exporter,
     snapshot: Snapshot | None = None,
+    geodata_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Draw the URL's view as a briefing file, in the shape ``dcc.Download`` takes.
 
@@ -132,6 +145,8 @@ def download_file(
     snapshot
         The live geodata (swapped boundaries, the control layer at the date); None uses the
         data the app started with.
+    geodata_dir
+        The live geodata folder, to credit the boundaries drawn.
 
     Raises
     ------
@@ -180,8 +195,18 @@ def view_figure(
     return page.figure
 
 
+def credits_text(boundaries: Attribution, layers: Sequence[ControlLayer]) -> str:
+    """Say where the page's boundaries and installed control layers come from (the footer)."""
+    return " ".join([*credits(boundaries, None), *(layer_credit(layer) for layer in layers)])
+
+
 def register_download(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
-    """Attach the download callback to ``app``."""
+    """Attach the download callback, and the footer's credits of the live data, to ``app``."""
+
+    @app.callback(Output(ids.CREDITS, "children"), Input(ids.DATA_VERSION, "data"))
+    def show_credits(_: object) -> str:
+        snapshot = live.snapshot()
+        return credits_text(boundaries_attribution(live.geodata_dir), snapshot.layers)
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
@@ -198,7 +223,12 @@ def register_download(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
     def download(_: int | None, search: str | None, fmt: str) -> tuple[Any, str]:
         try:
             sent = download_file(
-                data, search, fmt, exporter=shared_exporter(), snapshot=live.snapshot()
+                data,
+                search,
+                fmt,
+                exporter=shared_exporter(),
+                snapshot=live.snapshot(),
+                geodata_dir=live.geodata_dir,
             )
         except MapdashError as err:
             return no_update, f"Export failed: {err}"

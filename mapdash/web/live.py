@@ -4,11 +4,11 @@ Each server process keeps a :class:`LiveGeodata`. The page polls it every couple
 poll re-reads the folder at most once per ``min_interval`` and compares file stats (a cheap
 ``stat`` per file), so most polls cost microseconds. Only files that pass validation go live:
 
-- a GeoJSON file dropped at the top of the geodata folder is validated and installed through
-  :func:`mapdash.store.install` (atomic, previous version kept); the dropped file is removed,
-  or moved to ``rejected/`` with its problems next to it when it is unusable;
-- a changed ``control/control_<date>.geojson`` or ``regions*.geojson`` is re-read; when it no
-  longer reads, the last good version stays on the map and the problems are shown.
+- a GeoJSON file dropped at the top of the geodata folder is checked and installed through
+  :func:`mapdash.geodata.install_file` (atomic, versioned, logged); the dropped file is
+  removed, or moved to ``rejected/`` with its problems next to it when it fails in any way;
+- a changed ``control/control_<date>.geojson`` or a new version of the boundaries is re-read;
+  when it no longer reads, the last good version stays on the map and the problems are shown.
 
 Everything is files, so several worker processes behind one folder stay consistent.
 """
@@ -22,7 +22,6 @@ import hashlib
 import logging
 import os
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -39,9 +38,19 @@ from ..control import (
     occupied,
     read_control,
 )
-from ..errors import GeodataError
-from ..geodata import CONTEXT_WEB_FILE, REGIONS_FILE, REGIONS_WEB_FILE, load_regions
-from ..store import HISTORY_DIR, Installed, Kind, install
+from ..errors import GeodataError, MapdashError
+from ..geodata import (
+    CONTEXT_WEB_FILE,
+    REGIONS_FILE,
+    REGIONS_WEB_FILE,
+    Installed,
+    Kind,
+    install_bytes,
+    install_file,
+    load_context,
+    load_regions,
+)
+from ..geodata.versions import boundaries_key
 
 log = logging.getLogger("mapdash.live")
 
@@ -87,6 +96,8 @@ class Snapshot:
     regions_version: str
     regions_web: geopandas.GeoDataFrame
     regions_full: geopandas.GeoDataFrame
+    #: The context drawn around the regions (a boundaries version carries its own).
+    context: geopandas.GeoDataFrame
     layers: tuple[ControlLayer, ...]
     measured: Mapping[dt.date, tuple[RegionControl, ...]]
     rejections: tuple[Rejection, ...] = field(default=())
@@ -121,7 +132,9 @@ class LiveGeodata:
         self._lock = threading.Lock()
         self._checked = 0.0
         self._regions_key: tuple[object, ...] | None = None
-        self._regions: tuple[geopandas.GeoDataFrame, geopandas.GeoDataFrame] | None = None
+        self._regions: (
+            tuple[geopandas.GeoDataFrame, geopandas.GeoDataFrame, geopandas.GeoDataFrame] | None
+        ) = None
         self._layers: dict[Path, tuple[tuple[str, int, int], ControlLayer]] = {}
         self._broken: dict[Path, tuple[tuple[str, int, int], Rejection]] = {}
         self._rejections: list[Rejection] = []
@@ -145,7 +158,7 @@ class LiveGeodata:
         self._reload_regions()
         self._reload_layers()
         assert self._regions is not None
-        web, full = self._regions
+        web, full, context = self._regions
         state = (self._regions_key, self._layer_keys())
         if self._snapshot is None or state != self._state:
             # Measuring is the costly part; it is redone only when the data changed.
@@ -164,6 +177,7 @@ class LiveGeodata:
             regions_version=hashlib.sha256(repr(self._regions_key).encode()).hexdigest()[:16],
             regions_web=web,
             regions_full=full,
+            context=context,
             layers=layers,
             measured=measured,
             rejections=tuple(broken + recent + self._set_aside_files(cutoff)),
@@ -191,13 +205,13 @@ class LiveGeodata:
         return sorted(key for key, _ in self._layers.values())
 
     def _reload_regions(self) -> None:
-        paths = (self.geodata_dir / REGIONS_FILE, self.geodata_dir / REGIONS_WEB_FILE)
-        key = tuple(_stat_key(path) for path in paths)
+        key = boundaries_key(self.geodata_dir)
         if key == self._regions_key and self._regions is not None:
             return
         try:
             web = load_regions(resolution="web", geodata_dir=self.geodata_dir)
             full = load_regions(resolution="full", geodata_dir=self.geodata_dir)
+            context = load_context(geodata_dir=self.geodata_dir)
         except GeodataError as err:
             if self._regions is None:
                 raise
@@ -208,7 +222,7 @@ class LiveGeodata:
             self._rejections = [*self._rejections[-(MAX_REJECTIONS_SHOWN - 1) :], rejection]
             self._regions_key = key
             return
-        self._regions = (web, full)
+        self._regions = (web, full, context)
         self._regions_key = key
 
     def _reload_layers(self) -> None:
@@ -257,18 +271,23 @@ class LiveGeodata:
                 # A file still being copied in changes between two looks; wait until it does not.
                 if seen != (stat.st_size, stat.st_mtime) and now - stat.st_mtime < _SETTLE_SECONDS:
                     continue
-                installed = install(path, geodata_dir=self.geodata_dir)
+                installed = install_file(path, geodata_dir=self.geodata_dir, actor="drop-in")
             except FileNotFoundError:
                 continue  # another worker took it
-            except GeodataError as err:
+            except MapdashError as err:
                 self._set_aside(path, err)
+                self._dropped.pop(path, None)
+                continue
+            except Exception as err:  # noqa: BLE001 - a dropped file must never block rescans
+                log.exception("dropped file %s failed unexpectedly", path.name)
+                self._set_aside(path, GeodataError(f"could not be read ({type(err).__name__})"))
                 self._dropped.pop(path, None)
                 continue
             log.info("installed dropped file: %s", "; ".join(installed.describe()))
             path.unlink(missing_ok=True)
             self._dropped.pop(path, None)
 
-    def _set_aside(self, path: Path, err: GeodataError) -> None:
+    def _set_aside(self, path: Path, err: MapdashError) -> None:
         folder = self.geodata_dir / REJECTED_DIR
         folder.mkdir(exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -277,7 +296,7 @@ class LiveGeodata:
             path.name,
             f"{err}; the current data stays live and the file was moved to "
             f"{REJECTED_DIR}/{target.name}",
-            err.problems,
+            list(getattr(err, "problems", [])),
         )
         self._log(rejection)
         try:
@@ -305,16 +324,28 @@ class LiveGeodata:
         kind: Kind | None = None,
         date: dt.date | None = None,
         max_bytes: int | None = None,
+        force: bool = False,
+        actor: str = "local",
     ) -> Installed:
         """Install a file uploaded in the page (a ``data:...;base64,`` URL from dcc.Upload).
 
         Raises
         ------
+        ImplausibleError
+            When the file fails plausibility checks and ``force`` is False.
         GeodataError
             When the file is too large, not .geojson/.json, or unusable; nothing changes then.
         """
         try:
-            return self._upload(filename, contents, kind=kind, date=date, max_bytes=max_bytes)
+            return self._upload(
+                filename,
+                contents,
+                kind=kind,
+                date=date,
+                max_bytes=max_bytes,
+                force=force,
+                actor=actor,
+            )
         except GeodataError as err:
             name = Path(filename or "upload").name
             self._log(self._rejection(name, f"upload refused: {err}", err.problems))
@@ -328,6 +359,8 @@ class LiveGeodata:
         kind: Kind | None = None,
         date: dt.date | None = None,
         max_bytes: int | None = None,
+        force: bool = False,
+        actor: str = "local",
     ) -> Installed:
         limit = max_bytes or upload_max_bytes()
         name = Path(filename or "upload.geojson").name
@@ -346,12 +379,16 @@ class LiveGeodata:
                 f"upload limit of {limit:,} bytes ({limit / 2**20:.1f} MiB); simplify the file, "
                 "drop it into the geodata folder, or raise MAPDASH_UPLOAD_MAX_BYTES"
             )
-        with tempfile.TemporaryDirectory(prefix="mapdash-upload-") as tmp:
-            staged = Path(tmp) / name
-            staged.write_bytes(raw)
-            installed = install(
-                staged, kind=kind, date=date, geodata_dir=self.geodata_dir, max_bytes=limit
-            )
+        installed = install_bytes(
+            name,
+            raw,
+            kind=kind,
+            date=date,
+            geodata_dir=self.geodata_dir,
+            max_bytes=limit,
+            force=force,
+            actor=actor,
+        )
         log.info("installed upload: %s", "; ".join(installed.describe()))
         self.snapshot(force=True)
         return installed
@@ -363,7 +400,6 @@ def _by_date(item: tuple[tuple[str, int, int], ControlLayer]) -> dt.date:
 
 __all__ = [
     "DEFAULT_UPLOAD_MAX_BYTES",
-    "HISTORY_DIR",
     "LiveGeodata",
     "Rejection",
     "Snapshot",

@@ -277,7 +277,7 @@ def overlay_outputs(
     figures = [
         map_figure(
             snapshot.regions_web,
-            data.context,
+            snapshot.context,
             side.paint,
             control=layer.geometry if layer else None,
         )

@@ -1,20 +1,18 @@
-"""Region geodata: read, match, repair, reproject and write GeoJSON.
+"""Reading GeoJSON: bounded parsing, the legacy 'crs' member, reprojection and repair.
 
-This is the only module that parses or writes GeoJSON, touches coordinate reference systems or
-repairs geometry. Everything it returns is in EPSG:4326 (longitude, latitude) with polygon
-exterior rings clockwise: plotly's geo traces are drawn by d3-geo, which treats a spherical
-polygon whose exterior ring is counter-clockwise (the RFC 7946 order) as its complement, so an
-RFC 7946 ring would paint the whole globe except the region. Natural Earth and GADM happen to be
-clockwise already; files from elsewhere are re-oriented on reading.
+Everything returned is in EPSG:4326 (longitude, latitude) with polygon exterior rings clockwise:
+plotly's geo traces are drawn by d3-geo, which treats a spherical polygon whose exterior ring is
+counter-clockwise (the RFC 7946 order) as its complement, so an RFC 7946 ring would paint the
+whole globe except the region. Natural Earth and GADM happen to be clockwise already; files from
+elsewhere are re-oriented on reading.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,19 +23,12 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from .config import Paths
-from .errors import GeodataError
-from .regions import REGION_IDS, REGIONS, match_code, match_name
-from .types import RegionId
+from ..errors import GeodataError
+from ..regions import REGION_IDS, REGIONS
+from ..types import RegionId
+from .match import CODE_PROPERTIES, NAME_PROPERTIES, Match, feature_label, match_properties
 
-Resolution = Literal["full", "web"]
-ContextKind = Literal["ukraine_oblast", "russia_oblast", "country"]
 Winding = Literal["clockwise", "counter-clockwise", "mixed"]
-CONTEXT_KINDS: tuple[ContextKind, ...] = ("ukraine_oblast", "russia_oblast", "country")
-
-REGIONS_FILE = "regions.geojson"
-REGIONS_WEB_FILE = "regions_web.geojson"
-CONTEXT_WEB_FILE = "context_web.geojson"
 
 #: Largest file read_geojson accepts unless told otherwise (64 MiB).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -48,41 +39,7 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 EQUAL_AREA_CRS = "+proj=laea +lat_0=48 +lon_0=35 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
 WGS84 = pyproj.CRS.from_epsg(4326)
 
-#: Property names that carry a place name, in the order they are trusted (Natural Earth,
-#: OpenStreetMap, geoBoundaries, GADM). Values may hold several names separated by "|".
-NAME_PROPERTIES: tuple[str, ...] = (
-    "name",
-    "name:en",
-    "name_en",
-    "shapeName",
-    "NAME_1",
-    "NAME",
-    "name_alt",
-    "VARNAME_1",
-    "NL_NAME_1",
-    "name_local",
-)
-#: Property names that carry an ISO 3166-2 or HASC code. Natural Earth's ``hasc_maybe`` is left
-#: out on purpose: it names neighbouring oblasts (Zaporizhzhya's is "UA.DP").
-CODE_PROPERTIES: tuple[str, ...] = (
-    "iso_3166_2",
-    "ISO3166-2",
-    "shapeISO",
-    "ISO_1",
-    "HASC_1",
-    "code_hasc",
-)
-_LABEL_PROPERTIES = ("name", "name:en", "shapeName", "NAME_1", "NAME", "id")
 _POLYGONAL = ("Polygon", "MultiPolygon")
-
-
-@dataclass(frozen=True)
-class Match:
-    """Which region a feature's properties name, and the property that said so."""
-
-    region: RegionId
-    prop: str
-    value: str
 
 
 @dataclass(frozen=True)
@@ -204,84 +161,77 @@ class GeojsonReport:
         }
 
 
-# --- matching ---------------------------------------------------------------------------------
+#: Bounds on what one file may cost to read; past them the file is refused with a message.
+MAX_FEATURES = 50_000
+MAX_VERTICES = 5_000_000
+#: Digits in one JSON integer (coordinates need a handful; Python refuses past 4,300).
+MAX_NUMBER_DIGITS = 40
+#: Problems listed one by one; the rest are summarised in one line.
+MAX_PROBLEMS = 50
 
 
-def _values(value: object) -> list[str]:
-    if not isinstance(value, str):
-        return []
-    return [part.strip() for part in value.split("|") if part.strip()]
+class _NumberTooLong(ValueError):
+    """A JSON integer longer than MAX_NUMBER_DIGITS."""
 
 
-def match_properties(properties: Mapping[str, Any]) -> tuple[Match | None, list[str]]:
-    """Find which of the six regions a feature's properties name.
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _NumberTooLong(text[:20])
+    return int(text)
 
-    Names are tried before codes, because some sources carry wrong codes (Natural Earth gives
-    Kyiv City Khmelnytskyi's HASC code). A code naming another region than the name does is
-    reported.
 
-    Parameters
-    ----------
-    properties
-        The feature's properties (any of NAME_PROPERTIES and CODE_PROPERTIES).
+def summarise(problems: Sequence[str], *, limit: int = MAX_PROBLEMS) -> list[str]:
+    """Return the first ``limit`` problems and one line counting the rest.
 
-    Returns
-    -------
-    tuple
-        The match (or None) and a list of conflicts found, as readable sentences.
+    A file of a million broken features must not produce a million-line report.
     """
-    by_name: Match | None = None
-    for prop in NAME_PROPERTIES:
-        for value in _values(properties.get(prop)):
-            region = match_name(value)
-            if region is not None:
-                by_name = Match(region, prop, value)
-                break
-        if by_name:
-            break
-    by_code: Match | None = None
-    for prop in CODE_PROPERTIES:
-        for value in _values(properties.get(prop)):
-            region = match_code(value)
-            if region is not None:
-                by_code = Match(region, prop, value)
-                break
-        if by_code:
-            break
-    conflicts: list[str] = []
-    if by_name and by_code and by_name.region != by_code.region:
-        conflicts.append(
-            f"{by_name.prop}={by_name.value!r} names {by_name.region} but "
-            f"{by_code.prop}={by_code.value!r} is the code of {by_code.region}; used the name"
-        )
-    return by_name or by_code, conflicts
+    if len(problems) <= limit:
+        return list(problems)
+    rest = len(problems) - limit
+    return [
+        *problems[:limit],
+        f"... and {rest:,} more problem(s) like these, not listed; fix the ones above and "
+        "check the file again",
+    ]
 
 
-def feature_label(properties: Mapping[str, Any]) -> str:
-    """Return a short label for messages, e.g. ``name='Donets'k'``."""
-    for prop in _LABEL_PROPERTIES:
-        value = properties.get(prop)
-        if isinstance(value, str | int) and str(value).strip():
-            return f"{prop}={value!r}"
-    return "no name"
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """Read a file whole, refusing it before reading when it is larger than ``max_bytes``.
 
-
-# --- reading ----------------------------------------------------------------------------------
-
-
-def _load_json(path: Path, max_bytes: int) -> Any:
-    name = path.name
+    Raises
+    ------
+    GeodataError
+        When the file cannot be read or is too large.
+    """
     try:
         size = path.stat().st_size
+        if size <= max_bytes:
+            raw = path.read_bytes()
     except OSError as err:
         raise GeodataError(f"{path}: cannot read the file ({err.strerror or err})") from None
     if size > max_bytes:
-        raise GeodataError(
-            f"{name} is {size:,} bytes ({size / 2**20:.1f} MiB), larger than the limit of "
-            f"{max_bytes:,} bytes ({max_bytes / 2**20:.1f} MiB); simplify the file or raise "
-            f"the limit (max_bytes=..., or mapdash validate --max-bytes N)"
-        )
-    raw = path.read_bytes()
+        raise too_large(path.name, size, max_bytes)
+    return raw
+
+
+def too_large(name: str, size: int, max_bytes: int) -> GeodataError:
+    """Return the error for a file of ``size`` bytes past the limit."""
+    return GeodataError(
+        f"{name} is {size:,} bytes ({size / 2**20:.1f} MiB), larger than the limit of "
+        f"{max_bytes:,} bytes ({max_bytes / 2**20:.1f} MiB); simplify the file or raise "
+        f"the limit (max_bytes=..., or mapdash validate --max-bytes N)"
+    )
+
+
+def parse_json(name: str, raw: bytes) -> Any:
+    """Parse GeoJSON bytes with bounded cost: UTF-8, nesting depth and number size limited.
+
+    Raises
+    ------
+    GeodataError
+        When the bytes are not UTF-8 JSON, nest deeper than Python's recursion limit allows, or
+        hold an integer of more than MAX_NUMBER_DIGITS digits.
+    """
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -289,10 +239,22 @@ def _load_json(path: Path, max_bytes: int) -> Any:
             f"{name} is not UTF-8 text (byte {err.start}); GeoJSON must be UTF-8 (RFC 7946)"
         ) from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_bounded_int)
     except json.JSONDecodeError as err:
         raise GeodataError(
             f"{name} is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}"
+        ) from None
+    except _NumberTooLong as err:
+        raise GeodataError(
+            f"{name}: a number starting {err.args[0]}... has more than {MAX_NUMBER_DIGITS} "
+            "digits; GeoJSON coordinates and properties need ordinary numbers - fix the "
+            "program that wrote the file"
+        ) from None
+    except RecursionError:
+        raise GeodataError(
+            f"{name}: arrays or objects are nested too deeply to read (over "
+            f"{sys.getrecursionlimit():,} levels); a GeoJSON MultiPolygon needs 4 levels of "
+            "coordinate arrays - this is not a GeoJSON file a GIS would write"
         ) from None
 
 
@@ -362,7 +324,8 @@ def _winding(geometry: BaseGeometry) -> Winding | None:
     return "mixed"
 
 
-def _polygonal_part(geometry: BaseGeometry) -> BaseGeometry:
+def polygonal_part(geometry: BaseGeometry) -> BaseGeometry:
+    """Return the polygons of a geometry (dropping points and lines), possibly empty."""
     parts = [part for part in shapely.get_parts(geometry) if part.geom_type in _POLYGONAL]
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
@@ -423,6 +386,23 @@ def _parse_feature(name: str, index: int, feature: object) -> _Parsed:
     return _Parsed(index, label, properties, geom_type, geometry)
 
 
+def _parse_features(name: str, raw_features: Sequence[object]) -> list[_Parsed]:
+    """Parse every feature, refusing the file once it holds more than MAX_VERTICES vertices."""
+    parsed = []
+    vertices = 0
+    for index, feature in enumerate(raw_features):
+        item = _parse_feature(name, index, feature)
+        if item.geometry is not None:
+            vertices += int(shapely.get_num_coordinates(item.geometry))
+            if vertices > MAX_VERTICES:
+                raise GeodataError(
+                    f"{name}: more than {MAX_VERTICES:,} vertices by feature {index}; "
+                    "simplify the file (e.g. mapshaper -simplify 10%) before installing it"
+                )
+        parsed.append(item)
+    return parsed
+
+
 def _outside_lonlat(geometries: Sequence[BaseGeometry]) -> tuple[float, ...] | None:
     """Return the bounds when they leave longitude/latitude range, else None."""
     if not geometries:
@@ -458,7 +438,7 @@ def _repair(
     """Keep a geometry's polygons, repaired if invalid: (geometry or None, repaired, problems)."""
     problems: list[str] = []
     if geom_type == "GeometryCollection":
-        polygonal = _polygonal_part(geometry)
+        polygonal = polygonal_part(geometry)
         if polygonal.is_empty:
             return (
                 None,
@@ -476,7 +456,7 @@ def _repair(
     if reason == "Valid Geometry":
         return geometry, False, problems
     try:
-        fixed = _polygonal_part(shapely.make_valid(geometry))
+        fixed = polygonal_part(shapely.make_valid(geometry))
     except shapely.errors.GEOSException as err:
         problems.append(f"{where}: invalid geometry ({reason}) that cannot be repaired ({err})")
         return None, False, problems
@@ -493,7 +473,9 @@ def _repair(
     return fixed, True, problems
 
 
-def read_features(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FeatureSet:
+def read_features(
+    path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, content: bytes | None = None
+) -> FeatureSet:
     """Read the polygonal features of a GeoJSON file, reprojected and repaired.
 
     Parameters
@@ -502,6 +484,8 @@ def read_features(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fe
         A GeoJSON FeatureCollection or Feature.
     max_bytes
         Refuse files larger than this.
+    content
+        The file's bytes when they are already read (an upload); ``path`` then only names it.
 
     Returns
     -------
@@ -516,10 +500,20 @@ def read_features(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fe
     """
     path = Path(path)
     name = path.name
-    data = _load_json(path, max_bytes)
+    if content is None:
+        content = read_bytes(path, max_bytes)
+    elif len(content) > max_bytes:
+        raise too_large(name, len(content), max_bytes)
+    data = parse_json(name, content)
     raw_features = _feature_dicts(name, data)
+    if len(raw_features) > MAX_FEATURES:
+        raise GeodataError(
+            f"{name} has {len(raw_features):,} features, more than the {MAX_FEATURES:,} one file "
+            "may hold; region boundaries need six and a control layer a few hundred - split or "
+            "dissolve the file"
+        )
     crs = _declared_crs(name, data)
-    parsed = [_parse_feature(name, index, feature) for index, feature in enumerate(raw_features)]
+    parsed = _parse_features(name, raw_features)
     transformer = _transformer(name, crs, parsed)
     notes: list[str] = []
     if crs is None:
@@ -571,11 +565,11 @@ def read_features(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Fe
         raise GeodataError(
             f"{name}: no usable Polygon or MultiPolygon feature among {len(raw_features)} "
             "feature(s)",
-            problems,
+            summarise(problems),
         )
     notes.extend(_file_notes(name, reports))
     return FeatureSet(
-        path, crs_label, tuple(features), tuple(reports), tuple(problems), tuple(notes)
+        path, crs_label, tuple(features), tuple(reports), tuple(summarise(problems)), tuple(notes)
     )
 
 
@@ -635,7 +629,17 @@ def read_geojson(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Geo
     GeodataError
         When the file is unusable (see read_features) or none of the six regions is in it.
     """
-    found = read_features(path, max_bytes=max_bytes)
+    return regions_report(read_features(path, max_bytes=max_bytes))
+
+
+def regions_report(found: FeatureSet) -> GeojsonReport:
+    """Match features already read (see :func:`read_features`) to the six regions.
+
+    Raises
+    ------
+    GeodataError
+        When none of the six regions is among the features.
+    """
     name = found.path.name
     problems = list(found.problems)
     notes = list(found.notes)
@@ -659,7 +663,7 @@ def read_geojson(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Geo
     if unmatched:
         notes.append(
             f"{name}: {len(unmatched)} feature(s) match none of the six regions and are "
-            f"ignored: {', '.join(unmatched)}"
+            f"ignored: {', '.join(unmatched[:20])}{', ...' if len(unmatched) > 20 else ''}"
         )
     geometries: dict[RegionId, BaseGeometry] = {}
     for region, features in parts.items():
@@ -673,7 +677,7 @@ def read_geojson(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Geo
                     "merged them into one"
                 )
             merged = shapely.union_all([f.geometry for f in features])
-            geometries[region] = orient_for_drawing(_polygonal_part(merged))
+            geometries[region] = orient_for_drawing(polygonal_part(merged))
         else:
             geometries[region] = features[0].geometry
     missing = tuple(rid for rid in REGION_IDS if rid not in geometries)
@@ -683,389 +687,6 @@ def read_geojson(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Geo
         features=found.reports,
         regions=_region_frame(geometries),
         missing=missing,
-        problems=tuple(problems),
+        problems=tuple(summarise(problems)),
         notes=tuple(notes),
     )
-
-
-# --- the committed data -----------------------------------------------------------------------
-
-
-def _geodata_dir(geodata_dir: Path | None) -> Path:
-    return Path(geodata_dir) if geodata_dir is not None else Paths.default().geodata
-
-
-def load_regions(
-    *, resolution: Resolution = "web", geodata_dir: Path | None = None
-) -> geopandas.GeoDataFrame:
-    """Load the six regions.
-
-    Parameters
-    ----------
-    resolution
-        "web" (simplified, for the map) or "full" (for areas and checks).
-    geodata_dir
-        Folder holding regions.geojson and regions_web.geojson; default the configured one.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Indexed by region id in REGION_IDS order; columns name, country, iso_3166_2, geometry
-        (EPSG:4326, exterior rings clockwise).
-
-    Raises
-    ------
-    GeodataError
-        When the file is unusable or lacks one of the six regions.
-    """
-    if resolution not in ("full", "web"):
-        raise GeodataError(f"unknown resolution {resolution!r}; expected 'full' or 'web'")
-    filename = REGIONS_FILE if resolution == "full" else REGIONS_WEB_FILE
-    report = read_geojson(_geodata_dir(geodata_dir) / filename)
-    if report.missing:
-        raise GeodataError(
-            f"{filename} lacks the region(s) {', '.join(report.missing)}; the map needs all six "
-            f"({', '.join(REGION_IDS)}) - rebuild it with scripts/build_geodata.py or add them",
-            list(report.problems),
-        )
-    return report.regions
-
-
-def load_context(*, geodata_dir: Path | None = None) -> geopandas.GeoDataFrame:
-    """Load the context drawn around the regions: other oblasts and neighbouring countries.
-
-    Parameters
-    ----------
-    geodata_dir
-        Folder holding context_web.geojson; default the configured one.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Columns id, name, kind ("ukraine_oblast", "russia_oblast" or "country"), geometry.
-
-    Raises
-    ------
-    GeodataError
-        When the file is unusable or a feature lacks id, name or a known kind.
-    """
-    found = read_features(_geodata_dir(geodata_dir) / CONTEXT_WEB_FILE)
-    name = found.path.name
-    problems: list[str] = list(found.problems)
-    rows: list[tuple[str, str, str, BaseGeometry]] = []
-    for feature in found.features:
-        props = feature.properties
-        kind = props.get("kind")
-        if kind not in CONTEXT_KINDS:
-            problems.append(
-                f"{name} feature {feature.index} ({feature.label}): kind is {kind!r}; expected "
-                f"one of {', '.join(CONTEXT_KINDS)}"
-            )
-            continue
-        ident, label = props.get("id"), props.get("name")
-        if not isinstance(ident, str) or not isinstance(label, str):
-            problems.append(
-                f"{name} feature {feature.index} ({feature.label}): needs string properties "
-                "'id' and 'name'"
-            )
-            continue
-        rows.append((ident, label, kind, feature.geometry))
-    if problems:
-        raise GeodataError(f"{name} has {len(problems)} problem(s)", problems)
-    return geopandas.GeoDataFrame(
-        {
-            "id": [row[0] for row in rows],
-            "name": [row[1] for row in rows],
-            "kind": [row[2] for row in rows],
-        },
-        geometry=[row[3] for row in rows],
-        crs="EPSG:4326",
-    )
-
-
-def region_areas(gdf: geopandas.GeoDataFrame) -> dict[str, float]:
-    """Return each region's area in km2, computed in an equal-area projection.
-
-    Parameters
-    ----------
-    gdf
-        Regions indexed by id, in EPSG:4326 (use full-resolution geometry for real figures).
-
-    Returns
-    -------
-    dict
-        Region id to area in square kilometres.
-    """
-    projected = gdf.to_crs(EQUAL_AREA_CRS)
-    return {str(rid): float(area) / 1e6 for rid, area in projected.area.items()}
-
-
-def reference_areas(*, geodata_dir: Path | None = None) -> dict[str, float]:
-    """Return the areas (km2) of the committed full-resolution regions."""
-    return region_areas(load_regions(resolution="full", geodata_dir=geodata_dir))
-
-
-#: A matched region's area may differ this much from the reference before validate warns.
-AREA_TOLERANCE = 0.10
-
-
-def validate_file(
-    path: Path | str,
-    *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    geodata_dir: Path | None = None,
-) -> GeojsonReport:
-    """Check a GeoJSON file of region boundaries the way ``mapdash validate`` does.
-
-    Like read_geojson, plus a warning for each matched region whose area differs from the
-    committed data's by more than 10% (e.g. boundaries that include 12 nautical miles of
-    territorial sea, 15-60% too large).
-
-    Parameters
-    ----------
-    path
-        The GeoJSON file.
-    max_bytes
-        Refuse files larger than this.
-    geodata_dir
-        Folder of the reference data; default the configured one.
-
-    Returns
-    -------
-    GeojsonReport
-        The report, with area warnings added to its problems.
-
-    Raises
-    ------
-    GeodataError
-        When the file is unusable.
-    """
-    report = read_geojson(path, max_bytes=max_bytes)
-    name = report.path.name
-    reference = reference_areas(geodata_dir=geodata_dir)
-    problems = list(report.problems)
-    for region, area in region_areas(report.regions).items():
-        expected = reference[region]
-        change = area / expected - 1
-        if abs(change) > AREA_TOLERANCE:
-            hint = (
-                "does the boundary include territorial sea (12 nautical miles adds 15-60%)? "
-                "Use a land-only boundary"
-                if change > 0
-                else "part of the region may be missing"
-            )
-            problems.append(
-                f"{name}: region {region} covers {area:,.0f} km2, {abs(change):.0%} "
-                f"{'more' if change > 0 else 'less'} than the reference {expected:,.0f} km2; "
-                + hint
-            )
-    return replace(report, problems=tuple(problems))
-
-
-# --- writing ----------------------------------------------------------------------------------
-
-
-def _rounded(coords: Any, decimals: int) -> Any:
-    if isinstance(coords, list | tuple):
-        if coords and isinstance(coords[0], float | int):
-            return [round(float(value), decimals) + 0.0 for value in coords]
-        return [_rounded(item, decimals) for item in coords]
-    return coords
-
-
-def dumps_geojson(
-    features: Iterable[tuple[Mapping[str, Any], BaseGeometry]], *, decimals: int
-) -> bytes:
-    """Serialise features as a deterministic GeoJSON FeatureCollection.
-
-    Same input gives byte-identical output: sorted keys, coordinates rounded to ``decimals``,
-    one feature per line (readable diffs), UTF-8, trailing newline.
-
-    Parameters
-    ----------
-    features
-        (properties, geometry) pairs in output order; geometry in EPSG:4326.
-    decimals
-        Decimal places kept in coordinates.
-
-    Returns
-    -------
-    bytes
-        The file content.
-    """
-    lines = []
-    for properties, geometry in features:
-        if not np.isfinite(shapely.get_coordinates(geometry)).all():
-            raise GeodataError(
-                f"refusing to write a geometry with non-finite coordinates (NaN or infinity), "
-                f"properties {dict(properties)!r}"
-            )
-        mapping = shapely.geometry.mapping(geometry)
-        feature = {
-            "type": "Feature",
-            "properties": dict(properties),
-            "geometry": {
-                "type": mapping["type"],
-                "coordinates": _rounded(mapping["coordinates"], decimals),
-            },
-        }
-        text = json.dumps(
-            feature, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-        )
-        lines.append(text)
-    body = ",\n".join(lines)
-    return f'{{"type":"FeatureCollection","features":[\n{body}\n]}}\n'.encode()
-
-
-def write_geojson(
-    path: Path | str,
-    features: Sequence[tuple[Mapping[str, Any], BaseGeometry]],
-    *,
-    decimals: int,
-) -> None:
-    """Write features atomically (temporary file, then rename) with dumps_geojson.
-
-    Parameters
-    ----------
-    path
-        Target file; replaced only once the new content is fully written.
-    features
-        (properties, geometry) pairs in output order.
-    decimals
-        Decimal places kept in coordinates.
-    """
-    path = Path(path)
-    content = dumps_geojson(features, decimals=decimals)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-# --- coverage simplification ------------------------------------------------------------------
-
-
-def clean_coverage(geometries: Sequence[BaseGeometry], *, gap_width: float) -> list[BaseGeometry]:
-    """Make polygons a clean coverage: no overlaps, small gaps closed, shared edges identical.
-
-    Natural Earth's admin-1 polygons do not match vertex for vertex along every shared border
-    (Kherson/Crimea, Odesa/Moldova...), which coverage_simplify needs.
-
-    Parameters
-    ----------
-    geometries
-        Polygons that roughly tile an area.
-    gap_width
-        Gaps narrower than this (degrees) go to the neighbour with the longest shared border.
-
-    Returns
-    -------
-    list
-        The cleaned geometries, in input order.
-    """
-    cleaned = shapely.coverage_clean(list(geometries), gap_width=gap_width)
-    return [_polygonal_part(geom) for geom in cleaned]
-
-
-def simplify_coverage(
-    geometries: Sequence[BaseGeometry], *, tolerance: float, grid_size: float
-) -> list[BaseGeometry]:
-    """Simplify a clean coverage so neighbours keep identical borders, then snap to a grid.
-
-    Plain ``simplify()`` works polygon by polygon and tears shared borders apart; shapely's
-    coverage_simplify simplifies each shared edge once.
-
-    Parameters
-    ----------
-    geometries
-        A clean coverage (see clean_coverage).
-    tolerance
-        Simplification tolerance in degrees.
-    grid_size
-        Precision grid in degrees applied after simplifying.
-
-    Returns
-    -------
-    list
-        The simplified geometries (exterior rings clockwise), in input order.
-    """
-    return _snap_for_drawing(shapely.coverage_simplify(list(geometries), tolerance), grid_size)
-
-
-def _snap_for_drawing(simplified: Sequence[BaseGeometry], grid_size: float) -> list[BaseGeometry]:
-    # Snapping identical vertices to the same grid keeps shared edges identical.
-    snapped = shapely.set_precision(list(simplified), grid_size, mode="pointwise")
-    repaired = [
-        _polygonal_part(geom if geom.is_valid else shapely.make_valid(geom)) for geom in snapped
-    ]
-    return [orient_for_drawing(geom) for geom in repaired]
-
-
-def simplify_coverage_around(
-    geometries: Sequence[BaseGeometry],
-    detailed: Sequence[bool],
-    *,
-    tolerance: float,
-    context_tolerance: float,
-    grid_size: float,
-) -> list[BaseGeometry]:
-    """Simplify a clean coverage: the detailed polygons at ``tolerance``, the rest coarser.
-
-    The backdrop around the map's subjects can be drawn with far fewer vertices (each one is
-    projected again at every redraw) without moving the subjects' own borders. Both
-    simplifications keep the coverage's nodes, so every edge of the coarse one runs between the
-    same nodes as in the fine one: the detailed polygons' edges are taken from the fine
-    simplification, every other edge from the coarse one, and the faces they enclose are
-    given back to their polygons. The result is still a coverage: neighbours share identical
-    borders, detailed ones exactly as :func:`simplify_coverage` would draw them.
-
-    Parameters
-    ----------
-    geometries
-        A clean coverage (see clean_coverage).
-    detailed
-        For each geometry, whether it keeps the fine tolerance.
-    tolerance, context_tolerance
-        Simplification tolerances in degrees for the detailed polygons and for the others.
-    grid_size
-        Precision grid in degrees applied after simplifying.
-
-    Returns
-    -------
-    list
-        The simplified geometries (exterior rings clockwise), in input order.
-    """
-    polygons = list(geometries)
-    fine = shapely.coverage_simplify(polygons, tolerance)
-    coarse = shapely.coverage_simplify(polygons, context_tolerance)
-    kept = [i for i, flag in enumerate(detailed) if flag]
-    others = [i for i, flag in enumerate(detailed) if not flag]
-    # Coarse edges of the others, less the coarse edges that border a detailed polygon, plus
-    # the detailed polygons' fine edges: the linework of the result, noded by the union.
-    linework = shapely.union_all(
-        [
-            shapely.difference(
-                shapely.union_all(shapely.boundary(coarse[others])),
-                shapely.union_all(shapely.boundary(coarse[kept])),
-            ),
-            shapely.union_all(shapely.boundary(fine[kept])),
-        ]
-    )
-    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(linework)))
-    owners: list[list[BaseGeometry]] = [[] for _ in polygons]
-    for face, inside in zip(faces, shapely.point_on_surface(faces), strict=True):
-        # A face lies wholly inside or wholly outside the detailed polygons (their borders are
-        # in the linework); outside, the coarse polygon it came from owns it. Faces inside no
-        # polygon at all are holes (inland water, enclosed sea) and stay empty.
-        owner = next((i for i in kept if fine[i].contains(inside)), None)
-        for candidates in (coarse, fine):
-            if owner is None:
-                owner = next((i for i in others if candidates[i].contains(inside)), None)
-        if owner is not None:
-            owners[owner].append(face)
-    merged = [shapely.coverage_union_all(mine) if mine else shapely.Polygon() for mine in owners]
-    return _snap_for_drawing(merged, grid_size)

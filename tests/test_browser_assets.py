@@ -1,0 +1,26 @@
+"""What the dashboard's first page loads: the geo-only plotly.js, no full bundle, no topojson."""
+
+from __future__ import annotations
+
+import plotly.offline
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_first_page_loads_the_geo_bundle_and_nothing_plotly_does_not_need(page, server):
+    page.goto(server.url + "/")
+    page.wait_for_selector("#map-left .choropleth .choroplethlocation")
+    page.wait_for_load_state("networkidle")
+    paths = [url.split("?")[0].removeprefix(server.url) for url in page.record.requests]
+    assert "/assets/vendor/plotly-geo.min.js" in paths
+    # Neither Dash's full plotly.js (4.8 MB) nor a world topojson is fetched.
+    assert not [p for p in paths if p.endswith("plotly.min.js")], paths
+    assert not [p for p in paths if "topojson" in p], paths
+    info = page.evaluate(
+        "() => ({version: Plotly.version, traces: Object.keys(Plotly.PlotSchema.get().traces)})"
+    )
+    assert info["version"] == plotly.offline.get_plotlyjs_version()
+    assert sorted(info["traces"]) == ["choropleth", "scatter", "scattergeo"]
+    # The six regions and the context are drawn from the app's own GeoJSON.
+    assert page.locator("#map-left .choroplethlocation").count() > 50
