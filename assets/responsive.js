@@ -1,7 +1,7 @@
-// Maps on narrow screens. Plotly fits the map's lon/lat range into the graph and draws
-// nothing outside it; the dashboard's range is landscape, so on a portrait screen the map
-// would be a thin band with the six regions a third of its width. Below NARROW pixels each
-// map switches to the view its figure carries in layout.meta.narrowView (a portrait frame
+// Maps on narrow screens (a page under NARROW pixels wide). Plotly fits the map's lon/lat
+// range into the graph and draws nothing outside it; the dashboard's range is landscape, so
+// on a portrait screen the map would be a thin band with the six regions a third of its
+// width. Below NARROW pixels each map switches to the view its figure carries in layout.meta.narrowView (a portrait frame
 // fitted to the six regions, from mapdash.cartography), and back to its own view above.
 (function () {
   "use strict";
@@ -27,7 +27,8 @@
     if (!window.Plotly || !narrow || !gd._fullLayout || !gd.clientWidth) {
       return;
     }
-    var mode = gd.clientWidth < NARROW ? "narrow" : "wide";
+    // The page's width, as in the stylesheet: compare mode's maps are narrow on any screen.
+    var mode = window.innerWidth < NARROW ? "narrow" : "wide";
     if (gd.dataset.mapdashView === mode) {
       return;
     }

@@ -124,8 +124,9 @@ def test_the_slider_steps_by_touch_on_a_phone(browser, server):
     assert box["width"] >= 24 and box["height"] >= 24, "a thumb a finger can hold"
     before = page.locator(f"#{ids.AS_OF}").inner_text()
     track = page.locator(".timeline .slider").bounding_box()
-    # A tap near the start of the track moves to an early event.
-    page.touchscreen.tap(track["x"] + 20, box["y"] + box["height"] / 2)
+    # A tap near the start of the track (inside the slider's side padding) moves to an early
+    # event.
+    page.touchscreen.tap(track["x"] + 44, box["y"] + box["height"] / 2)
     page.wait_for_function(
         f"document.getElementById('{ids.AS_OF}').innerText !== {before!r}", timeout=15_000
     )
