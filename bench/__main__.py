@@ -44,6 +44,13 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     help="Leave out a part (repeatable); the load test needs the browser part's payloads.",
 )
 @click.option(
+    "--only",
+    type=click.Choice(PARTS),
+    multiple=True,
+    help="Run only this part (repeatable); the other parts keep the results of the last run "
+    "in OUT_DIR/latest.json.",
+)
+@click.option(
     "--out-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=RESULTS,
@@ -56,9 +63,12 @@ def main(
     seconds: float,
     articles: int,
     skip: tuple[str, ...],
+    only: tuple[str, ...],
     out_dir: Path,
 ) -> None:
     """Run the benchmarks; print and write the results."""
+    if only:
+        skip = tuple(p for p in PARTS if p not in only)
     from .bigjson import build, measure
     from .browser import run_browser
     from .exporting import run_export
@@ -99,6 +109,8 @@ def main(
             click.echo(f"extraction: {articles} generated articles ...", err=True)
             results["extraction"] = run_extraction(work, count=articles)
     results["load_average_end"] = round(os.getloadavg()[0], 2)
+    if only:
+        results = carry_over(results, out_dir / "latest.json")
     results["ratios"] = ratios(results)
     results["seconds"] = round(time.perf_counter() - started, 1)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -107,6 +119,21 @@ def main(
     (out_dir / "latest.md").write_text(table, encoding="utf-8")
     click.echo(table)
     click.echo(f"wrote {out_dir / 'latest.json'} and {out_dir / 'latest.md'}", err=True)
+
+
+def carry_over(results: dict[str, Any], previous: Path) -> dict[str, Any]:
+    """Keep the parts this run left out from the previous results, saying from when."""
+    if not previous.exists():
+        return results
+    old = json.loads(previous.read_text(encoding="utf-8"))
+    kept = {}
+    for part in PARTS:
+        if part not in results and part in old:
+            results[part] = old[part]
+            kept[part] = old.get("carried_over", {}).get(part, old["when"])
+    if kept:
+        results["carried_over"] = kept
+    return results
 
 
 def ratios(results: dict[str, Any]) -> dict[str, float | None]:

@@ -16,6 +16,7 @@ from typing import Any
 from mapdash.corpus import load_corpus
 from mapdash.extract import extract_article
 
+from .devcorpus import CORPUS_DEV, score_corpus
 from .servers import ROOT
 
 
@@ -47,7 +48,11 @@ def generate(folder: Path, *, count: int, seed: int = 7) -> int:
 
 
 def run_extraction(work_dir: Path, *, count: int) -> dict[str, Any]:
-    """Generate, load and extract ``count`` articles; returns articles per second."""
+    """Generate, load and extract ``count`` articles; returns articles per second.
+
+    Also scores extraction on the development corpus (``../shared/corpus-dev``) when it is
+    there (precision, recall, core recall, per article; see bench/devcorpus.py).
+    """
     folder = work_dir / "generated_corpus"
     size = generate(folder, count=count)
     start = time.perf_counter()
@@ -59,6 +64,7 @@ def run_extraction(work_dir: Path, *, count: int) -> dict[str, Any]:
         claims += len(extraction.claims)
         controls += len(extraction.control)
     done = time.perf_counter()
+    cpu = _cpu_rate(corpus)
     return {
         "articles": len(corpus),
         "megabytes": round(size / 1e6, 2),
@@ -66,6 +72,24 @@ def run_extraction(work_dir: Path, *, count: int) -> dict[str, Any]:
         "extract_seconds": round(done - loaded, 2),
         "extract_articles_per_second": round(len(corpus) / (done - loaded), 1),
         "end_to_end_articles_per_second": round(len(corpus) / (done - start), 1),
+        "extract_articles_per_cpu_second": cpu,
         "candidate_claims": claims,
         "candidate_control_facts": controls,
+        **dev_corpus(),
     }
+
+
+def _cpu_rate(corpus: dict[str, Any]) -> float:
+    """Articles per second of this process's CPU time (what other load on the machine spares)."""
+    start = time.process_time()
+    for article in corpus.values():
+        extract_article(article)
+    return round(len(corpus) / (time.process_time() - start), 1)
+
+
+def dev_corpus() -> dict[str, Any]:
+    """The development-corpus scores, or a note that the corpus is absent."""
+    if not (CORPUS_DEV / "gold.yaml").exists():
+        return {"dev_corpus": None, "dev_corpus_note": f"not found at {CORPUS_DEV}"}
+    score = score_corpus()
+    return {"dev_corpus": score.as_dict(), "dev_corpus_table": score.table()}

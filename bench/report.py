@@ -78,9 +78,31 @@ def markdown(results: dict[str, Any]) -> str:
         )
     ext = results.get("extraction")
     if ext:
+        cpu = ext.get("extract_articles_per_cpu_second")
         lines.append(
             f"| extraction, {ext['articles']:,} generated articles "
             f"| {ext['extract_articles_per_second']:.0f} articles/s "
-            f"({ext['end_to_end_articles_per_second']:.0f}/s with loading) | | |"
+            f"({ext['end_to_end_articles_per_second']:.0f}/s with loading"
+            + (f"; {cpu:.0f}/s of CPU time" if cpu else "")
+            + ") | | |"
         )
+        dev = (ext.get("dev_corpus") or {}).get("total")
+        if dev:
+            lines.append(
+                f"| extraction, dev corpus ({len(ext['dev_corpus']['articles'])} real articles, "
+                f"{dev['gold']} gold claims, {dev['core']} core) "
+                f"| precision {dev['precision']:.2f} ({dev['matched']}/{dev['candidates']}), "
+                f"recall {dev['recall']:.2f}, core recall {dev['core_recall']:.2f} "
+                f"({dev['core_matched']}/{dev['core']}) | | |"
+            )
+    carried = results.get("carried_over")
+    if carried:
+        lines += [
+            "",
+            "Rows of "
+            + ", ".join(sorted(carried))
+            + " are from the run of "
+            + ", ".join(sorted(set(carried.values())))
+            + ".",
+        ]
     return "\n".join(lines) + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -18,7 +19,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, cast, get_args
 
 import yaml
 
@@ -31,6 +32,7 @@ from .types import (
     DISPOSITIONS,
     Article,
     Claim,
+    ClaimKind,
     ControlFact,
     Disposition,
     Evidence,
@@ -40,6 +42,15 @@ from .types import (
 CLAIMS_FILE = "claims.yaml"
 #: Parties a claim can belong to.
 ACTORS: tuple[str, ...] = ("russia", "united_states", "ukraine", "europe")
+
+
+def known_actors() -> tuple[str, ...]:
+    """Return the actors a claim may name: the main four and every side of the speakers registry."""
+    from .extract.registry import load_registry
+
+    return tuple(dict.fromkeys((*ACTORS, *load_registry().actors)))
+
+
 #: Region key of a control fact about Ukraine as a whole ("a fifth of Ukraine").
 WHOLE_UKRAINE = "ukraine"
 
@@ -59,6 +70,9 @@ _EVIDENCE = {
         },
     },
 }
+#: Optional: the extraction rules behind a machine-extracted entry (its evidence carries the
+#: span, ``start``/``end`` in the article text).
+_RULES = {"type": "array", "items": {"type": "string"}}
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -100,7 +114,7 @@ SCHEMA: dict[str, Any] = {
                     "date_precision": {"enum": ["day", "month", "year"]},
                     "actor": {"type": "string"},
                     "speaker": {"type": ["string", "null"]},
-                    "kind": {"enum": ["demand", "proposal", "position", "statement"]},
+                    "kind": {"enum": list(get_args(ClaimKind))},
                     "regions": {
                         "type": "object",
                         "minProperties": 1,
@@ -110,6 +124,7 @@ SCHEMA: dict[str, Any] = {
                     "proposal": {"type": ["string", "null"]},
                     "status": {"enum": ["reviewed", "extracted"]},
                     "evidence": _EVIDENCE,
+                    "rules": _RULES,
                 },
             },
         },
@@ -130,7 +145,9 @@ SCHEMA: dict[str, Any] = {
                     "bound": {"enum": ["exact", "at_least", "about", "at_most"]},
                     "summary": {"type": "string"},
                     "stated": {"type": "string"},
+                    "status": {"enum": ["reviewed", "extracted"]},
                     "evidence": _EVIDENCE,
+                    "rules": _RULES,
                 },
             },
         },
@@ -283,6 +300,7 @@ def _claim(item: Mapping[str, Any]) -> Claim:
         speaker=item.get("speaker"),
         proposal=item.get("proposal"),
         status=item["status"],
+        rules=tuple(item.get("rules") or ()),
     )
 
 
@@ -299,6 +317,8 @@ def _control(item: Mapping[str, Any]) -> ControlFact:
         bound=item.get("bound", "exact"),
         extra={"stated": item["stated"]} if "stated" in item else {},
         date_precision=item.get("date_precision", "day"),
+        status=item.get("status", "reviewed"),
+        rules=tuple(item.get("rules") or ()),
     )
 
 
@@ -325,6 +345,7 @@ def claim_to_data(claim: Claim) -> dict[str, Any]:
         "proposal": claim.proposal,
         "status": claim.status,
         "evidence": [evidence_to_data(e) for e in claim.evidence],
+        **({"rules": list(claim.rules)} if claim.rules else {}),
     }
 
 
@@ -354,7 +375,11 @@ def control_to_data(fact: ControlFact) -> dict[str, Any]:
     }
     if "stated" in fact.extra:
         data["stated"] = fact.extra["stated"]
+    if fact.status != "reviewed":
+        data["status"] = fact.status
     data["evidence"] = [evidence_to_data(e) for e in fact.evidence]
+    if fact.rules:
+        data["rules"] = list(fact.rules)
     return data
 
 
@@ -478,6 +503,7 @@ def check_claims(claim_set: ClaimSet, corpus: Mapping[str, Article]) -> list[str
         Empty when everything checks out.
     """
     problems: list[str] = []
+    actors = known_actors()
     known_regions = set(REGION_IDS)
     proposal_ids = {p.id for p in claim_set.proposals}
     seen: set[str] = set()
@@ -486,9 +512,9 @@ def check_claims(claim_set: ClaimSet, corpus: Mapping[str, Article]) -> list[str
         if proposal.id in seen:
             problems.append(f"{owner}: id used twice; ids must be unique")
         seen.add(proposal.id)
-        if proposal.actor not in ACTORS:
+        if proposal.actor not in actors:
             problems.append(
-                f"{owner}: unknown actor {proposal.actor!r}; expected one of {', '.join(ACTORS)}"
+                f"{owner}: unknown actor {proposal.actor!r}; expected one of {', '.join(actors)}"
             )
         if not any(c.proposal == proposal.id for c in claim_set.claims):
             problems.append(f"{owner}: no claim belongs to it; add claims or remove it")
@@ -497,9 +523,9 @@ def check_claims(claim_set: ClaimSet, corpus: Mapping[str, Article]) -> list[str
         if claim.id in seen:
             problems.append(f"{owner}: id used twice; ids must be unique")
         seen.add(claim.id)
-        if claim.actor not in ACTORS:
+        if claim.actor not in actors:
             problems.append(
-                f"{owner}: unknown actor {claim.actor!r}; expected one of {', '.join(ACTORS)}"
+                f"{owner}: unknown actor {claim.actor!r}; expected one of {', '.join(actors)}"
             )
         for region, disposition in claim.regions.items():
             if region != ALL_OCCUPIED and region not in known_regions:
@@ -537,11 +563,17 @@ def _evidence_keys(claim: Claim) -> set[tuple[str, str]]:
     return {(e.article, normalize_quote(e.quote)) for e in claim.evidence}
 
 
-def merge_claims(claim_set: ClaimSet, candidates: Iterable[Claim]) -> MergeResult:
-    """Add new candidate claims as ``extracted``, leaving every existing entry untouched.
+def merge_claims(
+    claim_set: ClaimSet,
+    candidates: Iterable[Claim],
+    control: Iterable[ControlFact] = (),
+) -> MergeResult:
+    """Add new candidate claims and control facts as ``extracted``, leaving existing entries.
 
-    A candidate is skipped when a claim with its id exists, or when an existing claim of the same
-    actor already quotes one of its evidence sentences, so merging twice adds nothing twice.
+    A candidate claim is skipped when a claim with its id exists, or when an existing claim of
+    the same actor already quotes one of its evidence sentences; a control fact when one with
+    its id exists or one of the same region and holder quotes its sentence. So merging twice
+    adds nothing twice. The rules that produced each candidate are kept with it.
     """
     claims = list(claim_set.claims)
     ids = {c.id for c in claims} | {p.id for p in claim_set.proposals}
@@ -553,16 +585,9 @@ def merge_claims(claim_set: ClaimSet, candidates: Iterable[Claim]) -> MergeResul
         keys = {(candidate.actor, *key) for key in _evidence_keys(candidate)}
         if candidate.id in ids or keys & known:
             continue
-        new = Claim(
-            id=candidate.id,
-            date=candidate.date,
-            date_precision=candidate.date_precision,
-            actor=candidate.actor,
-            kind=candidate.kind,
+        new = dataclasses.replace(
+            candidate,
             regions=dict(candidate.regions),
-            summary=candidate.summary,
-            evidence=candidate.evidence,
-            speaker=candidate.speaker,
             proposal=candidate.proposal if candidate.proposal in ids else None,
             status="extracted",
         )
@@ -570,10 +595,32 @@ def merge_claims(claim_set: ClaimSet, candidates: Iterable[Claim]) -> MergeResul
         ids.add(new.id)
         known |= keys
         added.append(new.id)
-    merged = ClaimSet(
-        claims=tuple(claims), proposals=claim_set.proposals, control=claim_set.control
-    )
+    facts = list(claim_set.control)
+    fact_ids = {f.id for f in facts}
+    fact_keys: set[tuple[str, str, str, str]] = {
+        (f.region, f.holder, e.article, normalize_quote(e.quote)) for f in facts for e in f.evidence
+    }
+    for fact in control:
+        fact_key = {
+            (fact.region, str(fact.holder), e.article, normalize_quote(e.quote))
+            for e in fact.evidence
+        }
+        if fact.id in fact_ids or fact_key & fact_keys:
+            continue
+        facts.append(dataclasses.replace(fact, status="extracted"))
+        fact_ids.add(fact.id)
+        fact_keys |= fact_key
+        added.append(fact.id)
+    merged = ClaimSet(claims=tuple(claims), proposals=claim_set.proposals, control=tuple(facts))
     return MergeResult(claim_set=merged, added=tuple(added))
+
+
+def unreviewed(claim_set: ClaimSet) -> tuple[int, int]:
+    """How many claims and control facts are machine-extracted and not yet reviewed."""
+    return (
+        sum(c.status != "reviewed" for c in claim_set.claims),
+        sum(f.status != "reviewed" for f in claim_set.control),
+    )
 
 
 ClaimsFormat = Literal["json", "csv", "table"]

@@ -240,7 +240,7 @@ def validate(file: Path, fmt: str, max_bytes: int | None) -> None:
 )
 def claims(fmt: str, check: bool, claims_file: Path | None) -> None:
     """Print the reviewed claims file, or check it against the articles."""
-    from .claims import check_claims, load_claims, render_claims
+    from .claims import check_claims, load_claims, render_claims, unreviewed
     from .corpus import corpus_warnings, load_corpus
     from .errors import ClaimsError
 
@@ -254,10 +254,12 @@ def claims(fmt: str, check: bool, claims_file: Path | None) -> None:
     problems = check_claims(claim_set, corpus)
     if problems:
         raise ClaimsError(f"the claims file has {len(problems)} problem(s)", problems)
+    claims_open, facts_open = unreviewed(claim_set)
     click.echo(
         f"claims file OK: {len(claim_set.claims)} claims, {len(claim_set.proposals)} proposals, "
         f"{len(claim_set.control)} control facts; every quote found in its article "
-        f"({len(corpus)} articles)"
+        f"({len(corpus)} articles); unreviewed (status: extracted): {claims_open} claim(s), "
+        f"{facts_open} control fact(s)"
     )
 
 
@@ -308,7 +310,7 @@ def extract(
     )
     from .config import Paths
     from .corpus import MANIFEST_NAME, article_warnings, load_article, read_manifest
-    from .extract import extract_article
+    from .extract import extract_article, render_candidates
 
     seeds = Paths.default().seeds
     manifest = read_manifest(seeds / MANIFEST_NAME)
@@ -333,12 +335,16 @@ def extract(
         target = claims_file or default_path()
         # Merging into a claims file that does not exist yet starts one.
         existing = load_claims(target) if target.exists() else ClaimSet()
-        result = merge_claims(existing, (c.claim for c in candidates))
+        facts = [f.fact for e in extractions for f in e.control]
+        result = merge_claims(existing, (c.claim for c in candidates), facts)
         if result.added:
             save_claims(result.claim_set, target)
+        new_claims = len(result.claim_set.claims) - len(existing.claims)
+        new_facts = len(result.claim_set.control) - len(existing.control)
         click.echo(
-            f"added {len(result.added)} new candidate claim(s) as 'extracted'; "
-            f"{len(candidates) - len(result.added)} already in the claims file",
+            f"added {new_claims} new candidate claim(s) and {new_facts} control fact(s) as "
+            f"'extracted'; {len(candidates) - new_claims} claim(s) and "
+            f"{len(facts) - new_facts} control fact(s) already in the claims file",
             err=True,
         )
         return
@@ -349,15 +355,7 @@ def extract(
             records.append({**record, "rules": list(candidate.rules)})
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
-    click.echo(render_claims([c.claim for c in candidates], fmt="table"))
-    for extraction in extractions:
-        for fact in extraction.control:
-            f = fact.fact
-            amount = f"{f.area_km2:,.1f} km2" if f.area_km2 is not None else f"share {f.share}"
-            click.echo(
-                f"control  {f.date.isoformat()} {f.region}: {f.holder} holds {amount} "
-                f"({f.bound}) - {'; '.join(fact.rules)}"
-            )
+    click.echo(render_candidates(extractions))
 
 
 @main.command()

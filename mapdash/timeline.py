@@ -32,7 +32,14 @@ OCCUPIED_REGIONS: tuple[RegionId, ...] = tuple(
     region_id for region_id in REGION_IDS if REGIONS[region_id].country == "UA"
 )
 #: Kinds of claim from weakest to strongest: an actor's map shows its most concrete word.
-KIND_PRECEDENCE: tuple[ClaimKind, ...] = ("statement", "position", "demand", "proposal")
+#: A rejection (kind of extracted refusals) weighs as a position does, just above it.
+KIND_PRECEDENCE: tuple[ClaimKind, ...] = (
+    "statement",
+    "position",
+    "rejection",
+    "demand",
+    "proposal",
+)
 #: Dispositions under which a region passes to Russia beyond the line of contact.
 _CEDED: frozenset[Disposition] = frozenset({"to_russia", "recognized_russian"})
 _INVERTED_BOUND: dict[Bound, Bound] = {

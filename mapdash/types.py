@@ -26,7 +26,7 @@ DISPOSITIONS: tuple[Disposition, ...] = (
     "to_ukraine",
     "unresolved",
 )
-ClaimKind = Literal["demand", "proposal", "position", "statement"]
+ClaimKind = Literal["demand", "proposal", "position", "statement", "rejection"]
 DatePrecision = Literal["day", "month", "year"]
 ClaimStatus = Literal["reviewed", "extracted"]
 #: Key of a claim's ``regions`` mapping that stands for all occupied territory.
@@ -94,6 +94,8 @@ class Claim:
     speaker: str | None = None
     proposal: str | None = None
     status: ClaimStatus = "reviewed"
+    #: For machine-extracted claims: the extraction rules that produced it, for the reviewer.
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,3 +128,6 @@ class ControlFact:
     bound: Literal["exact", "at_least", "about", "at_most"] = "exact"
     extra: Mapping[str, str] = field(default_factory=dict)
     date_precision: DatePrecision = "day"
+    status: ClaimStatus = "reviewed"
+    #: For machine-extracted facts: the extraction rules that produced it.
+    rules: tuple[str, ...] = ()

@@ -23,13 +23,15 @@ class Score:
     matched: int = 0
     regions_right: int = 0
     dates_right: int = 0
+    right_candidates: int | None = None
     misses: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
-        return self.matched / self.candidates if self.candidates else 0.0
+        right = self.matched if self.right_candidates is None else self.right_candidates
+        return right / self.candidates if self.candidates else 0.0
 
     @property
     def recall(self) -> float:
@@ -37,7 +39,9 @@ class Score:
 
     def line(self, name: str) -> str:
         return (
-            f"{name}: precision {self.precision:.2f} ({self.matched}/{self.candidates}), "
+            f"{name}: precision {self.precision:.2f} "
+            f"({self.matched if self.right_candidates is None else self.right_candidates}"
+            f"/{self.candidates}), "
             f"recall {self.recall:.2f} ({self.matched}/{self.expected}), "
             f"regions+dispositions right {self.regions_right}/{self.matched}, "
             f"dates right {self.dates_right}/{self.matched}"
@@ -49,39 +53,52 @@ def load_expectations(path: Path) -> dict[str, Any]:
 
 
 def score_claims(extractions: Sequence[Extraction], expected: Iterable[dict[str, Any]]) -> Score:
+    """Match candidates to expectations by article, actor and quote.
+
+    A candidate quoting a restatement as a second evidence sentence may match one expectation
+    per quote; precision counts candidates with at least one match.
+    """
     score = Score()
     pending = list(expected)
     score.expected = len(pending)
+    right = 0
     for extraction in extractions:
         for candidate in extraction.claims:
             claim = candidate.claim
             score.candidates += 1
-            sentence = normalize_quote(claim.evidence[0].quote)
-            match = next(
-                (
-                    e
-                    for e in pending
-                    if e["article"] == extraction.article
-                    and e["actor"] == claim.actor
-                    and normalize_quote(e["quote"]) in sentence
-                ),
-                None,
-            )
-            if match is None:
-                score.extra.append(f"{extraction.article} {claim.actor}: {sentence[:80]}")
-                continue
-            pending.remove(match)
-            score.matched += 1
-            regions_ok = dict(claim.regions) == {str(k): v for k, v in match["regions"].items()}
-            date_ok = claim.date == match["date"] and claim.date_precision == match["precision"]
-            score.regions_right += regions_ok
-            score.dates_right += date_ok
-            if not (regions_ok and date_ok):
-                score.wrong.append(
-                    f"{extraction.article} {claim.actor} {match['quote'][:50]!r}: got "
-                    f"{dict(claim.regions)} {claim.date} ({claim.date_precision}), expected "
-                    f"{match['regions']} {match['date']} ({match['precision']})"
+            found = False
+            for evidence in claim.evidence:
+                sentence = normalize_quote(evidence.quote)
+                match = next(
+                    (
+                        e
+                        for e in pending
+                        if e["article"] == extraction.article
+                        and e["actor"] == claim.actor
+                        and normalize_quote(e["quote"]) in sentence
+                    ),
+                    None,
                 )
+                if match is None:
+                    continue
+                found = True
+                pending.remove(match)
+                score.matched += 1
+                regions_ok = dict(claim.regions) == {str(k): v for k, v in match["regions"].items()}
+                date_ok = claim.date == match["date"] and claim.date_precision == match["precision"]
+                score.regions_right += regions_ok
+                score.dates_right += date_ok
+                if not (regions_ok and date_ok):
+                    score.wrong.append(
+                        f"{extraction.article} {claim.actor} {match['quote'][:50]!r}: got "
+                        f"{dict(claim.regions)} {claim.date} ({claim.date_precision}), expected "
+                        f"{match['regions']} {match['date']} ({match['precision']})"
+                    )
+            right += found
+            if not found:
+                quote = normalize_quote(claim.evidence[0].quote)
+                score.extra.append(f"{extraction.article} {claim.actor}: {quote[:80]}")
+    score.right_candidates = right
     score.misses = [f"{e['article']} {e['actor']}: {e['quote']}" for e in pending]
     return score
 

@@ -361,4 +361,34 @@ def test_cli_extract_merge_starts_a_missing_claims_file(runner, tmp_path, data_d
     assert result.exit_code == 0, result.output
     created = load_claims(target)
     assert created.claims and {c.status for c in created.claims} == {"extracted"}
-    assert created.proposals == () and created.control == ()
+    # Control facts come along as 'extracted' too (the article says Russia holds about 70%).
+    assert created.proposals == ()
+    assert [(f.region, f.holder, f.share, f.status) for f in created.control] == [
+        ("donetsk", "russia", 0.7, "extracted")
+    ]
+    assert all(f.rules for f in created.control) and all(c.rules for c in created.claims)
+
+
+def test_cli_check_counts_unreviewed_entries_after_a_merge(runner, tmp_path, root):
+    result = runner.invoke(main, ["claims", "--check"])
+    assert result.exit_code == 0, result.output
+    assert "unreviewed (status: extracted): 0 claim(s), 0 control fact(s)" in result.stdout
+    target = tmp_path / "claims.yaml"
+    article = root / "seeds" / "002_c345c335f8d1f17f.txt"
+    merge = runner.invoke(main, ["extract", str(article), "--merge", "--claims-file", str(target)])
+    assert merge.exit_code == 0, merge.output
+    merged = load_claims(target)
+    claims_open = sum(c.status == "extracted" for c in merged.claims)
+    facts_open = sum(f.status == "extracted" for f in merged.control)
+    assert claims_open >= 5 and facts_open >= 3
+    # Every merged candidate keeps the rules that produced it, and its span.
+    assert all(c.rules and c.evidence[0].start is not None for c in merged.claims)
+    assert all(f.rules for f in merged.control)
+    assert "\n  rules:\n  - " in target.read_text(encoding="utf-8")
+    # The merged file checks out (quotes verbatim, actors known) and says what is still open.
+    result = runner.invoke(main, ["claims", "--check", "--file", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"unreviewed (status: extracted): {claims_open} claim(s), {facts_open} control fact(s)"
+        in result.stdout
+    )

@@ -1,30 +1,68 @@
-"""Claim assembly: cues, holders, dispositions, regions and dates -> candidate claims."""
+"""Claim assembly: cues, holders, polarity, regions and dates -> candidate claims.
+
+A reader's procedure, one sentence at a time:
+
+1. find the cues (what should happen to territory) and the regions each one governs: a region
+   belongs to the nearest cue before it; a cue without one takes the regions named earlier in the
+   sentence, a region referred back to ("the region"), or all occupied territory;
+2. find whose position each cue is: the author of the plan it describes ("Putin's offer would
+   ...", "the US proposal that entails ..."), the holder named after it ("... as Moscow
+   demands"), the subject of the nearest verb of demanding, proposing, rejecting or saying before
+   it (so "Zelensky said Moscow demanded Donbas" is Moscow's demand), "according to X", the
+   speaker of a quotation ("..., Peskov said"; "he said" -> the person named last), the subject
+   before the cue, or the quotation the sentence sits in;
+3. decide the polarity: a negation or a rejection before the cue keeps the territory with the
+   one who refuses (Ukraine refusing to cede: to_ukraine; Russia refusing a swap of Kursk:
+   to_russia) and makes the claim a rejection; inside a condition ("if Ukraine did not withdraw
+   ...") it is a demand; the rejection of someone else's plan gives two claims, the plan's and the
+   refusal;
+4. set history aside: a cue next to a past year is not a current position, and an annexation or
+   seizure "in 2014" is a statement dated that year.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..regions import REGIONS
 from ..types import ALL_OCCUPIED, Article, Claim, ClaimKind, Disposition, Evidence, Sentence
 from .cues import (
+    ACCORDING_TO,
     ALL_LAND,
     CARRY_SENTENCES,
+    CLAUSE_BREAK,
+    CONCESSION_VERB,
+    CONDITION,
     CUES,
-    DEMAND,
+    DEMAND_VERB,
     HEDGE,
-    NARRATIVE,
+    HISTORICAL_ACT,
+    INDEFINITE_PLAN,
+    MAJOR,
+    MODAL_DEMAND,
     NEGATION,
-    POSITION_VERB,
-    PROPOSAL,
-    REFERS_BACK,
-    SPEECH,
-    TERRITORY,
+    NOT_A_POSITION,
+    OCCUPIED_OBJECT,
+    PAST_YEAR,
+    PLAN_REFERENCE,
+    POSTPOSED_SPEECH,
+    PROPOSE_VERB,
+    QUESTION,
+    REFERS_TO_REGION,
+    REJECT_VERB,
+    REJECTED_AFTER,
+    REJECTION_AFTER,
+    SPEECH_VERB,
+    TERRITORIAL_OBJECT,
+    TOPIC_BEFORE,
+    TOPIC_OPENING,
     Cue,
 )
 from .dates import DateRef
-from .mentions import ActorMention, RegionMention, find_regions, is_subject
+from .mentions import ActorMention, RegionMention, find_regions, is_subject, plan_after
 
 
 @dataclass(frozen=True)
@@ -36,21 +74,511 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class PlanRef:
+    """A plan named in an earlier sentence, for "the proposal" and "rejected the proposal"."""
+
+    author: ActorMention | None
+    regions: Mapping[str, Disposition]
+    index: int
+
+
+@dataclass(frozen=True)
 class Context:
-    """What earlier sentences tell about the current one."""
+    """What the sentences around the current one tell about it."""
 
     index: int
-    #: The person quoted when the sentence is inside (or closes) a quotation.
+    #: The speaker of the quotation the sentence is in (or closes), when it is named.
     speaker: ActorMention | None
     #: (sentence index, people present, date) of meetings mentioned so far.
     meetings: tuple[tuple[int, frozenset[str], DateRef], ...]
     #: Latest dated claim per speaker or actor: key -> (sentence index, date).
     recent: tuple[tuple[str, int, DateRef, ClaimKind], ...]
+    #: The person named last before this sentence (for "he said").
+    last_person: ActorMention | None = None
+    #: Regions named in the previous sentences, latest first (for "the region").
+    last_regions: tuple[str, ...] = ()
+    #: The plan named last (for "the framework would ...", "rejected the proposal").
+    plan: PlanRef | None = None
+    #: The holder named by the next sentence ("This is stated in a statement of X").
+    stated_by: ActorMention | None = None
+    #: The sentence is a provision of a plan in list form; its author when the text names one.
+    list_plan: bool = False
+    list_author: ActorMention | None = None
 
 
 def slug(text: str) -> str:
     """Return a lower-case, hyphenated form of an article id for candidate ids."""
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "article"
+
+
+@dataclass
+class _Reading:
+    """One actor's position read from a sentence (several cues may add to it)."""
+
+    holder: ActorMention
+    kind: ClaimKind
+    regions: dict[str, Disposition] = field(default_factory=dict)
+    rules: list[str] = field(default_factory=list)
+    historical: DateRef | None = None
+
+
+@dataclass(frozen=True)
+class _Hit:
+    cue: Cue
+    match: re.Match[str]
+
+    @property
+    def start(self) -> int:
+        return self.match.start()
+
+    @property
+    def end(self) -> int:
+        return self.match.end()
+
+
+def _keeper(actor: str) -> Disposition:
+    """Who refuses keeps: Russia refusing keeps territory Russian, anyone else Ukrainian."""
+    return "to_russia" if actor == "russia" else "to_ukraine"
+
+
+_RELATIVE = re.compile(r",\s*(?:which|who|whom|whose)\b[^,;]*(?:,|$)")
+
+
+def _clause_start(text: str, position: int) -> int:
+    start = 0
+    for match in CLAUSE_BREAK.finditer(text, 0, position):
+        start = match.end()
+    return start
+
+
+def _clause_end(text: str, position: int) -> int:
+    match = CLAUSE_BREAK.search(text, position)
+    return match.start() if match else len(text)
+
+
+def _find_hits(text: str, mentions: Sequence[RegionMention], rules: list[str]) -> list[_Hit]:
+    lowered = text.casefold()
+    opening = TOPIC_OPENING.match(text)
+    hits: list[_Hit] = []
+    for cue in CUES:
+        for match in cue.finditer(text, lowered):
+            if opening and match.end() <= opening.end():
+                rules.append(f"'{match.group()}' only names the topic ({opening.group()!r})")
+                continue
+            if cue.family != "open" and TOPIC_BEFORE.search(
+                text[max(0, match.start() - 60) : match.start()]
+            ):
+                rules.append(f"'{match.group()}' is what talks are about, not a position")
+                continue
+            clause = text[_clause_start(text, match.start()) : match.start()]
+            if NOT_A_POSITION.search(clause) or NOT_A_POSITION.search(
+                text[match.end() : match.end() + 40]
+            ):
+                continue
+            if cue.needs_object and not _territorial_object(text, match, mentions):
+                continue
+            if cue.family == "recognize" and not _recognition_object(text, match, mentions):
+                continue
+            hits.append(_Hit(cue, match))
+    hits += _demanded_regions(text, mentions)
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[_Hit] = []
+    for hit in hits:
+        if kept and hit.start < kept[-1].end:
+            continue
+        if (
+            kept
+            and hit.cue.family == "freeze"
+            and _LOCATIVE.match(hit.match.group())
+            and kept[-1].cue.family in ("dmz", "cede", "exchange", "recognize")
+            and not CLAUSE_BREAK.search(text, kept[-1].end, hit.start)
+        ):
+            # "a buffer zone based on the existing lines": where the zone lies, not a freeze.
+            rules.append(f"'{hit.match.group()}' says where '{kept[-1].match.group()}' lies")
+            continue
+        if hit.cue.family == "open" and not (mentions or _TERRITORY_WORD.search(text)):
+            continue
+        kept.append(hit)
+    annexations = [h for h in kept if h.match.group().casefold().startswith("annex")]
+    for hit in annexations:
+        bounds = (_clause_start(text, hit.start), _clause_end(text, hit.end))
+        relative = any(m.start() <= hit.start < m.end() for m in _RELATIVE.finditer(text))
+        recognised = any(
+            h.cue.family == "recognize" and bounds[0] <= h.start <= bounds[1] for h in kept
+        )
+        if relative or recognised:
+            # "Crimea, which it annexed in 2014": history; "the annexation would be
+            # acknowledged": what is recognised.
+            kept.remove(hit)
+    return kept
+
+
+_SCOPE_BREAK = re.compile(r"\b(?:that|which|and|but|while|whereas|because)\b")
+_LOCATIVE = re.compile(r"(?:along|at|on|from|based on|current|existing|present)\b", re.IGNORECASE)
+_TERRITORY_WORD = re.compile(r"\b(?:territor\w*|land|regions?|borders?)\b", re.IGNORECASE)
+_ISSUE = re.compile(r"problem|issue|question|obstacle|sticking|stumbling|cent|hinge|depend")
+_DEMANDED = re.compile(
+    r"\b(?:demand(?:s|ed|ing)?|wants?|wanted|claims?|claimed|covet\w*|seeks?|sought|"
+    r"insist\w* on)\s+(?:(?:the|all|rest|of|entire|whole|remaining|full|control|over)\s+){0,4}",
+    re.IGNORECASE,
+)
+_DEMANDED_CUE = Cue("demands a region", "claim", _DEMANDED, re.compile("demand"))
+_REGION_NOUN_BEFORE = re.compile(
+    r"\b(?:region|territory|land|areas?|oblast)\s+(?:that\s+|which\s+)?$", re.IGNORECASE
+)
+
+
+def _demanded_regions(text: str, mentions: Sequence[RegionMention]) -> list[_Hit]:
+    """Find "Moscow demanded Donbas", "a region Russia demands": demanding a place claims it."""
+    hits = []
+    for match in _DEMANDED.finditer(text):
+        named = any(m.start == match.end() for m in mentions)
+        before = text[max(0, match.start() - 45) : match.start()]
+        reduced = re.search(
+            r"\b(?:region|territory|land|areas?|oblast)\s+(?:that\s+|which\s+)?"
+            r"(?:Russia|Moscow|the Kremlin|Putin)\s+$",
+            before,
+        )
+        if named or reduced:
+            hits.append(_Hit(_DEMANDED_CUE, match))
+    return hits
+
+
+def _territorial_object(text: str, match: re.Match[str], mentions: Sequence[RegionMention]) -> bool:
+    window = re.split(r"[,;.]", text[match.end() : match.end() + 70], maxsplit=1)[0]
+    words = window.split()[:8]
+    span = " ".join(words)
+    if TERRITORIAL_OBJECT.search(span):
+        return True
+    limit = match.end() + len(window)
+    return any(match.end() <= m.start <= limit for m in mentions)
+
+
+def _recognition_object(text: str, match: re.Match[str], mentions: Sequence[RegionMention]) -> bool:
+    after = text[match.end() : match.end() + 100]
+    if re.match(r"\s+(?:that|the need|it|him|her|this)\b", after):
+        return False
+    if re.search(
+        r"\bas (?:Russian|Russia|part of Russia|belonging)|realit|sovereignty|control|"
+        r"annex|territor|\bland",
+        after,
+        re.IGNORECASE,
+    ):
+        return True
+    if re.match(r"\s+(?:that|the need|it|him|her|this)\b", after):
+        return False
+    if any(match.end() <= m.start <= match.end() + 60 for m in mentions):
+        return True
+    before = text[_clause_start(text, match.start()) : match.start()]
+    return bool(re.search(r"\bto be\s*$|\bare\s*$|\bis\s*$|\bbe\s*$", before)) and any(
+        m.end <= match.start() for m in mentions
+    )
+
+
+def _subject_before(
+    text: str, position: int, actors: Sequence[ActorMention], *, floor: int = 0
+) -> ActorMention | None:
+    """Return the nearest mention before ``position`` that can be a subject (not an object)."""
+    for mention in reversed(actors):
+        if mention.end <= position and mention.start >= floor and is_subject(text, mention):
+            return mention
+    return None
+
+
+_STANCES = (
+    ("reject", REJECT_VERB),
+    ("demand", DEMAND_VERB),
+    ("propose", PROPOSE_VERB),
+    ("say", SPEECH_VERB),
+)
+
+
+def _stances(text: str) -> list[tuple[int, int, str]]:
+    found = []
+    for name, pattern in _STANCES:
+        for match in pattern.finditer(text):
+            found.append((match.start(), match.end(), name))
+    return sorted(found)
+
+
+def _plans(
+    text: str, actors: Sequence[ActorMention], context: Context
+) -> list[tuple[int, int, ActorMention | None, str]]:
+    """Plan nouns in the sentence: (start, end, author or None, how the author is known)."""
+    plans: list[tuple[int, int, ActorMention | None, str]] = []
+    for mention in actors:
+        if mention.kind == "plan":
+            plans.append((mention.start, mention.end, mention, f"plan {mention.text!r}"))
+            continue
+        owned = plan_after(text, mention)
+        if owned:
+            end = mention.end + owned.end()
+            plans.append((mention.start, end, mention, f"plan {text[mention.start : end]!r}"))
+    taken = [(s, e) for s, e, _, _ in plans]
+    for match in PLAN_REFERENCE.finditer(text):
+        if any(s <= match.start() < e or match.start() <= s < match.end() for s, e in taken):
+            continue
+        word = match.group().split()[0].casefold()
+        if word in ("its", "their", "his", "her"):
+            owner = _subject_before(text, match.start(), actors)
+            if owner is None:
+                owner = next((m for m in actors if is_subject(text, m)), None)
+            plans.append(
+                (
+                    match.start(),
+                    match.end(),
+                    owner,
+                    f"{match.group()!r} of {owner.text if owner else '?'}",
+                )
+            )
+        elif context.plan is not None and context.plan.author is not None:
+            plans.append(
+                (
+                    match.start(),
+                    match.end(),
+                    context.plan.author,
+                    f"{match.group()!r} refers to the plan of sentence {context.plan.index + 1}",
+                )
+            )
+    for match in INDEFINITE_PLAN.finditer(text):
+        if any(s <= match.start() < e for s, e, _, _ in plans):
+            continue
+        plans.append((match.start(), match.end(), None, f"{match.group()!r} (author not named)"))
+    return sorted(plans, key=lambda p: p[0])
+
+
+def _speech_attribution(
+    text: str, position: int, actors: Sequence[ActorMention], context: Context
+) -> ActorMention | None:
+    """Return the speaker of "..., Peskov said", "said spokesman Peskov", "he said" after a cue."""
+    for match in POSTPOSED_SPEECH.finditer(text, position):
+        verb = match.start("verb")
+        before = [m for m in actors if m.end <= verb and verb - m.end <= 3 and m.start >= position]
+        if before:
+            return before[-1]
+        if re.search(r"\b(?:he|she)\s+$", text[max(position, verb - 5) : verb], re.IGNORECASE):
+            return context.last_person
+        after = [
+            m for m in actors if m.start >= match.end("verb") and m.start - match.end("verb") <= 30
+        ]
+        if after and re.fullmatch(r"[\s\w.'\u2019-]*", text[match.end("verb") : after[0].start]):
+            return after[0]
+    return None
+
+
+@dataclass(frozen=True)
+class _Holder:
+    mention: ActorMention
+    rule: str
+    stance: str  # reject, demand, propose, say, plan, or "" (subject / context)
+    stance_end: int = 0
+
+
+_AS_HOLDER = re.compile(
+    r"\bas (?P<who>(?:the )?[A-Z][\w.'\u2019 -]{1,40}?) "
+    r"(?:demands?|wants?|insists?|has demanded|proposes?)\b"
+)
+
+
+def _holder(
+    text: str,
+    hit: _Hit,
+    actors: Sequence[ActorMention],
+    plans: Sequence[tuple[int, int, ActorMention | None, str]],
+    stances: Sequence[tuple[int, int, str]],
+    context: Context,
+) -> tuple[_Holder | None, bool]:
+    """Whose position a cue is; the flag says the cue describes a plan whose author is unnamed."""
+    after = text[hit.end : hit.end + 120]
+    as_holder = _AS_HOLDER.search(after)
+    if as_holder:
+        who = [
+            m
+            for m in actors
+            if hit.end + as_holder.start("who") <= m.start < hit.end + as_holder.end("who")
+        ]
+        if who:
+            return _Holder(who[0], f"holder named after it: {as_holder.group()!r}", "demand"), False
+    if hit.cue is _DEMANDED_CUE:
+        demander = _subject_before(text, hit.start, actors)
+        if demander is not None and hit.start - demander.end <= 25:
+            return _Holder(demander, f"demands it: {demander.text!r}", "demand"), False
+    nearest_stance = next((s for s in reversed(stances) if s[1] <= hit.start), None)
+    plan = next(
+        (
+            p
+            for p in reversed(plans)
+            if p[0] < hit.start and p[1] <= hit.end and hit.start - p[1] <= 60
+        ),
+        None,
+    )
+    if plan is not None and (
+        nearest_stance is None or plan[1] >= nearest_stance[0] or nearest_stance[2] == "propose"
+    ):
+        if plan[2] is not None:
+            return _Holder(plan[2], f"author of the plan: {plan[3]}", "plan"), False
+        return None, True
+    for start, end, name in reversed([s for s in stances if s[1] <= hit.start]):
+        subject = _subject_before(text, start, actors)
+        if re.search(r"\b(?:by|after|while|when|before)\s+$", text[max(0, start - 8) : start]):
+            # "X shocked Y by saying ...": the gerund's subject is the sentence's subject.
+            subject = next((m for m in actors if m.start < start and is_subject(text, m)), subject)
+        if subject is None and re.search(
+            r"\b(?:he|she)\s+(?:\w+\s+){0,2}$", text[max(0, start - 25) : start], re.IGNORECASE
+        ):
+            subject = context.last_person
+        if subject is not None:
+            verb = text[start:end]
+            if subject.kind == "plan" or plan_after(text, subject):
+                name = "plan"  # "a Witkoff proposal that called for ...": the plan's content
+            return _Holder(
+                subject, f"subject of {verb!r}: {subject.text!r} -> {subject.actor}", name, end
+            ), False
+    according = [
+        m
+        for m in actors
+        if m.end <= hit.start and ACCORDING_TO.search(text[max(0, m.start - 20) : m.start])
+    ]
+    if according:
+        m = according[-1]
+        return _Holder(m, f"according to {m.text!r} -> {m.actor}", "say"), False
+    spoken = _speech_attribution(text, hit.end, actors, context)
+    if spoken is not None:
+        return _Holder(spoken, f"speaker {spoken.text!r} -> {spoken.actor}", "say"), False
+    subject = _subject_before(text, hit.start, actors)
+    if subject is not None:
+        return _Holder(subject, f"subject {subject.text!r} -> {subject.actor}", ""), False
+    for start, end, name in stances:
+        if start < hit.end or name == "say":
+            continue
+        subject = _subject_before(text, start, actors, floor=hit.end)
+        if subject is not None:
+            verb = text[start:end]
+            stance = name if name in ("demand", "propose") else ""
+            return _Holder(
+                subject, f"subject of {verb!r} after it: {subject.text!r}", stance, end
+            ), False
+        break
+    if context.list_plan:
+        if context.list_author is not None:
+            a = context.list_author
+            return _Holder(a, f"provision of the plan of {a.text!r} -> {a.actor}", "plan"), False
+        return None, True
+    if context.speaker is not None:
+        s = context.speaker
+        return _Holder(s, f"quoted speaker {s.text!r} -> {s.actor}", "say"), False
+    if context.stated_by is not None:
+        s = context.stated_by
+        return _Holder(s, f"stated by {s.text!r} (next sentence) -> {s.actor}", "say"), False
+    return None, False
+
+
+def _regions_for(
+    text: str,
+    hits: Sequence[_Hit],
+    number: int,
+    mentions: Sequence[RegionMention],
+    context: Context,
+    rules: list[str],
+) -> list[str]:
+    """Return the regions cue ``number`` governs (ids, or ['*'])."""
+    hit = hits[number]
+    following = hits[number + 1].start if number + 1 < len(hits) else len(text)
+    own = [m for m in mentions if hit.start <= m.start < following]
+    if number == 0:
+        # Regions just before the first cue in its clause ("Crimea will stay with Russia").
+        clause = _clause_start(text, hit.start)
+        own = [m for m in mentions if clause <= m.start < hit.start] + own
+    segment = text[hit.start : following]
+    ids: list[str] = []
+    if ALL_LAND.search(segment):
+        ids.append(ALL_OCCUPIED)
+    for mention in own:
+        ids += [r for r in mention.regions if r not in ids]
+    if own:
+        rules.append("regions: " + ", ".join(repr(m.text) for m in own))
+        return ids
+    if ids:
+        rules.append("regions: all territory (" + repr(ALL_LAND.search(segment).group()) + ")")  # type: ignore[union-attr]
+        return ids
+    earlier = [m for m in mentions if m.start < hit.start]
+    if earlier:
+        for mention in earlier:
+            ids += [r for r in mention.regions if r not in ids]
+        rules.append(
+            "regions: named earlier in the sentence: " + ", ".join(repr(m.text) for m in earlier)
+        )
+        return ids
+    refers = REFERS_TO_REGION.search(text, _clause_start(text, hit.start), following)
+    if refers and ALL_LAND.match(text, refers.start()):
+        refers = None
+    if refers and context.last_regions:
+        rules.append(
+            f"regions: {refers.group()!r} refers back to {', '.join(context.last_regions)}"
+        )
+        return list(context.last_regions)
+    rules.append("regions: none named -> '*' (all occupied territory)")
+    return [ALL_OCCUPIED]
+
+
+def _historical_year(text: str, hit: _Hit, published: dt.date) -> re.Match[str] | None:
+    # "the Crimean Peninsula, which was annexed in 2014, to be recognized": the year dates the
+    # relative clause, not the position.
+    text = _RELATIVE.sub(lambda m: " " * len(m.group()), text)
+    window_start = max(0, hit.start - 50)
+    for match in PAST_YEAR.finditer(text, window_start, min(len(text), hit.end + 50)):
+        year = int(match.group("year"))
+        if year < published.year or match.group("decade"):
+            return match
+    return None
+
+
+def _disposition(
+    text: str, hit: _Hit, holder: _Holder | None, actors: Sequence[ActorMention], rules: list[str]
+) -> tuple[Disposition, bool]:
+    """Return the disposition the cue asks for, before polarity; the flag: a giver is named."""
+    family = hit.cue.family
+    if family == "cede":
+        giver = next(
+            (
+                m
+                for m in reversed(actors)
+                if m.end <= hit.start and hit.start - m.end <= 45 and m.kind != "plan"
+            ),
+            None,
+        )
+        if giver is None and holder is not None and holder.stance in ("propose", "say", ""):
+            giver = holder.mention
+        if giver is not None and giver.actor == "russia":
+            rules.append(f"giver {giver.text!r} is Russia -> to_ukraine")
+            return "to_ukraine", True
+        obj = text[hit.end : hit.end + 60]
+        if OCCUPIED_OBJECT.search(obj) and not re.search(r"\bunoccupied\b", obj, re.IGNORECASE):
+            rules.append("gives up only what is occupied -> frozen")
+            return "frozen", giver is not None
+        rules.append(f"giver {giver.text if giver else 'unnamed'!r} -> to_russia")
+        return "to_russia", giver is not None
+    if family == "concession":
+        if re.search(r"\b(?:both sides|each side|both parties|mutual)\b", text, re.IGNORECASE):
+            rules.append("concessions by both sides -> exchange")
+            return "exchange", False
+        return "to_russia", False
+    if family == "keep":
+        actor = holder.mention.actor if holder else ""
+        rules.append(f"refuses to negotiate it -> {_keeper(actor)}")
+        return _keeper(actor), False
+    if family == "restore" and holder is not None and holder.mention.actor == "russia":
+        rules.append("Russia taking territory 'back' -> to_russia")
+        return "to_russia", False
+    return {
+        "recognize": "recognized_russian",
+        "freeze": "frozen",
+        "dmz": "demilitarized",
+        "exchange": "exchange",
+        "restore": "to_ukraine",
+        "claim": "to_russia",
+        "open": "unresolved",
+    }[family], False  # type: ignore[return-value]
 
 
 def claims_in(
@@ -59,46 +587,403 @@ def claims_in(
     actors: list[ActorMention],
     date: DateRef | None,
     context: Context,
+    mentions: Sequence[RegionMention] | None = None,
 ) -> list[Candidate]:
     """Find the candidate claims of one sentence, given its actors, its date and its context."""
     text = sentence.text
-    lowered = text.casefold()
-    fired = [(cue, match) for cue in CUES if (match := cue.search(text, lowered))]
-    if not fired:
+    if QUESTION.search(text):
         return []
-    cue, match = fired[0]
-    mentions = find_regions(text)
-    territorial = cue.territorial or bool(mentions) or bool(TERRITORY.search(text))
-    if not territorial:
-        return []
-    if NARRATIVE.search(text) and not POSITION_VERB.search(text):
-        return []
-    rules = [f"cue '{cue.name}': {match.group()!r}"]
-    holders = _holders(text, actors, match, context, rules)
-    results: list[Candidate] = []
-    for holder in holders:
-        own_rules = list(rules)
-        disposition = _disposition(cue, match, text, holder, actors, own_rules)
-        if disposition is None:
+    if mentions is None:
+        mentions = find_regions(text)
+    notes: list[str] = []
+    hits = _find_hits(text, mentions, notes)
+    readings: dict[tuple[str, str], _Reading] = {}
+    if not hits:
+        # Most sentences: no cue. Only a rejection of the plan named before, or history.
+        results = []
+        if context.plan is not None and REJECT_VERB.search(text):
+            results = _rejections_of_plan(article, sentence, actors, date, context)
+        if mentions and PAST_YEAR.search(text):
+            results += _historical_statements(article, sentence, mentions, actors)
+        return results
+    stances = _stances(text)
+    plans = _plans(text, actors, context)
+    issue = next(
+        (h for h in hits if h.cue.family == "open" and _ISSUE.search(h.match.group().casefold())),
+        None,
+    )
+    # Unspecific cues last: they only fill regions no other cue of the holder decided.
+    order = sorted(
+        range(len(hits)),
+        key=lambda i: (
+            2 * (hits[i].cue.family == "open" and hits[i] is not issue)
+            + (hits[i].cue.family == "concession" or hits[i].cue is _DEMANDED_CUE)
+        ),
+    )
+    for number in order:
+        hit = hits[number]
+        rules = [f"cue '{hit.cue.name}': {hit.match.group()!r}"]
+        if issue is not None and hit is not issue and hit.start > issue.start:
+            rules.append(f"named as the open question ({issue.match.group()!r})")
+        if (
+            hit.cue.family == "concession"
+            and not NEGATION.search(text[max(0, hit.start - 45) : hit.start])
+            and not CONCESSION_VERB.search(text[max(0, hit.start - 50) : hit.start])
+            and not REJECT_VERB.search(text[max(0, hit.start - 60) : hit.start])
+        ):
+            continue  # "constrained ... regarding any territorial concessions": no position
+        past = _historical_year(text, hit, article.published)
+        if past is not None:
+            # "as Finland did in the 1940s, when it ceded ...": history, not a position.
             continue
-        regions = _regions(text, mentions, disposition, own_rules)
-        regions = _later_clause(fired, match, text, mentions, regions, holder, actors, own_rules)
-        kind = _kind(text, cue)
-        claim_date = _claim_date(text, date, holder, kind, actors, context, article, own_rules)
-        speaker = holder.speaker or (context.speaker.speaker if context.speaker else None)
-        claim = Claim(
-            id=f"x-{slug(article.id)}-{sentence.start}-{holder.actor.replace('_', '-')}",
-            date=claim_date.date,
-            date_precision=claim_date.precision,
-            actor=holder.actor,
-            kind=kind,
-            regions=regions,
-            summary=_summary(holder, disposition, regions),
-            evidence=(Evidence(article.id, sentence.text, sentence.start, sentence.end),),
-            speaker=speaker,
-            status="extracted",
+        holder, unattributed = _holder(text, hit, actors, plans, stances, context)
+        regions = _regions_for(text, hits, number, mentions, context, rules)
+        base, _ = (
+            _disposition(text, hit, holder, actors, rules)
+            if holder or unattributed
+            else (None, False)
         )
-        results.append(Candidate(claim, tuple(own_rules)))
+        clause = _clause_start(text, hit.start)
+        before = text[max(clause, hit.start - 45) : hit.start]
+        # A negation does not reach into a clause of its own: "had not changed and that ...".
+        cut = list(_SCOPE_BREAK.finditer(before))
+        if cut:
+            before = before[cut[-1].end() :]
+        negation = NEGATION.search(before) or _negated_object(text, hit)
+        conditional = CONDITION.search(text[clause : hit.start]) or CONDITION.search(
+            text[max(0, hit.start - 80) : hit.start]
+        )
+        # A rejection verb between the holder's stance and the cue: the holder refuses it.
+        rejected_by: tuple[ActorMention, str, int] | None = None
+        for start, end, name in stances:
+            if name == "reject" and end <= hit.start:
+                subject = _subject_before(text, start, actors)
+                if subject is None and re.search(
+                    r"\b(?:he|she)\s+(?:\w+\s+){0,2}$",
+                    text[max(0, start - 25) : start],
+                    re.IGNORECASE,
+                ):
+                    subject = context.last_person
+                if subject is not None:
+                    rejected_by = (subject, text[start:end], end)
+        after_rejection = (
+            REJECTION_AFTER.search(text[hit.end : hit.end + 200])
+            if number == len(hits) - 1
+            else None
+        )
+        if issue is not None and hit is not issue and hit.start > issue.start and base:
+            base = "unresolved"
+        if holder is not None and base is not None:
+            kind = _kind(text, hit, holder, bool(context.list_plan))
+            disposition: Disposition = base
+            if conditional and not (holder.stance == "reject"):
+                if negation:
+                    rules.append(
+                        f"condition {conditional.group()!r} with {negation.group()!r}: "
+                        "what is demanded"
+                    )
+                else:
+                    rules.append(f"condition {conditional.group()!r}")
+                kind = "demand" if kind != "proposal" else kind
+            elif negation and not holder.rule.startswith("holder named after"):
+                disposition = _negated(hit, holder.mention.actor, base)
+                if hit.cue.family == "concession" and MAJOR.search(text[hit.start - 12 : hit.end]):
+                    # Refusing only *major* concessions leaves small ones open: roughly the line.
+                    disposition = "frozen"
+                rules.append(f"negated ({negation.group()!r}) -> {disposition}")
+                kind = "rejection"
+            elif holder.stance == "reject":
+                disposition = _negated(hit, holder.mention.actor, base)
+                rules.append(f"rejected by {holder.mention.text!r} -> {disposition}")
+                kind = "rejection"
+            if HEDGE.search(text[clause : hit.end]):
+                rules.append(f"hedged ({HEDGE.search(text[clause : hit.end]).group()!r})")  # type: ignore[union-attr]
+            rules.insert(1, f"actor: {holder.rule}")
+            _add(readings, holder.mention, "own", kind, regions, disposition, rules)
+            for partner in _conjoined(text, holder.mention, actors):
+                own = _keeper(partner.actor) if kind == "rejection" else disposition
+                _add(
+                    readings,
+                    partner,
+                    "own",
+                    kind,
+                    regions,
+                    own,
+                    [*rules, f"actor: also {partner.text!r} ('and') -> {partner.actor}"],
+                )
+        if (
+            base is not None
+            and rejected_by is not None
+            and (
+                holder is None
+                or holder.stance == "plan"
+                or rejected_by[2] <= holder.mention.start  # "rejected a Witkoff proposal that"
+            )
+        ):
+            who, verb, _ = rejected_by
+            for refuser in [who, *_conjoined(text, who, actors)]:
+                if holder is None or refuser.actor != holder.mention.actor:
+                    kept = _keeper(refuser.actor)
+                    _add(
+                        readings,
+                        refuser,
+                        "reject",
+                        "rejection",
+                        regions,
+                        kept,
+                        [*rules, f"actor: {refuser.text!r} {verb!r} it -> {refuser.actor}: {kept}"],
+                    )
+        if after_rejection and base is not None:
+            names = [
+                m
+                for m in actors
+                if hit.end + after_rejection.start("who")
+                <= m.start
+                < hit.end + after_rejection.end("who")
+            ]
+            if names:
+                who = names[0]
+                for reading in list(readings.values()):
+                    if reading.holder.actor != who.actor:
+                        kept = _keeper(who.actor)
+                        _add(
+                            readings,
+                            who,
+                            "reject",
+                            "rejection",
+                            list(reading.regions),
+                            kept,
+                            [
+                                f"rejection after it: {after_rejection.group()!r} -> "
+                                f"{who.actor}: {kept}"
+                            ],
+                        )
+                        break
+    results = [
+        _candidate(article, sentence, reading, date, actors, context, role)
+        for (_, role), reading in readings.items()
+    ]
+    results += _historical_statements(article, sentence, mentions, actors)
+    return results
+
+
+def _conjoined(
+    text: str, mention: ActorMention, actors: Sequence[ActorMention]
+) -> list[ActorMention]:
+    """Return the other sides of "both Europe and Ukraine", "Kyiv and its European allies"."""
+    partners = []
+    for other in actors:
+        if other.actor == mention.actor or other.kind == "pronoun":
+            continue
+        if other.end <= mention.start:
+            between = text[other.end : mention.start]
+        elif other.start >= mention.end:
+            between = text[mention.end : other.start]
+        else:
+            continue
+        if re.fullmatch(r"\s*(?:,\s*)?and\s+(?:its\s+|the\s+)?", between):
+            partners.append(other)
+    return partners
+
+
+def _negated_object(text: str, hit: _Hit) -> re.Match[str] | None:
+    """Find a negation after the cue: "surrendering no territory", "... would be unacceptable"."""
+    after = text[hit.end : hit.end + 120]
+    if hit.cue.family == "cede":
+        found = re.match(r"\s+(?:no|not (?:an?|one|a single) (?:inch|\w+)|nothing)\b", after)
+        if found:
+            return found
+    return REJECTED_AFTER.match(after)
+
+
+def _rejections_of_plan(
+    article: Article,
+    sentence: Sentence,
+    actors: Sequence[ActorMention],
+    date: DateRef | None,
+    context: Context,
+) -> list[Candidate]:
+    """Read "Zakharova had also sharply rejected the proposal": a refusal of the plan before."""
+    text = sentence.text
+    plan = context.plan
+    if plan is None:
+        return []
+    stances = _stances(text)
+    readings: dict[tuple[str, str], _Reading] = {}
+    # "Zakharova had also sharply rejected the proposal": the plan named before.
+    for start, end, name in stances:
+        if (
+            name != "reject"
+            or not PLAN_REFERENCE.match(text, end + 1, min(len(text), end + 60))
+            and not PLAN_REFERENCE.search(text[end : end + 40])
+        ):
+            continue
+        refuser = _subject_before(text, start, actors)
+        if refuser is None or (plan.author and refuser.actor == plan.author.actor):
+            continue
+        kept = _keeper(refuser.actor)
+        _add(
+            readings,
+            refuser,
+            "reject",
+            "rejection",
+            list(plan.regions) or [ALL_OCCUPIED],
+            kept,
+            [
+                f"rejects {text[end : end + 40].strip()!r}: the plan of sentence {plan.index + 1}",
+                f"actor: {refuser.text!r} -> {refuser.actor}: {kept}",
+            ],
+        )
+        break
+    return [
+        _candidate(article, sentence, reading, date, actors, context, role)
+        for (_, role), reading in readings.items()
+    ]
+
+
+def _negated(hit: _Hit, actor: str, base: Disposition) -> Disposition:
+    if hit.cue.family == "restore":
+        return "frozen"  # "cannot win back": the line stays
+    if hit.cue.family == "open":
+        return base
+    return _keeper(actor)
+
+
+_PLAN_KIND = re.compile(
+    r"\b(?:demands?|ultimatum|conditions|stance|position|claim)\b", re.IGNORECASE
+)
+
+
+def _kind(text: str, hit: _Hit, holder: _Holder, listed: bool) -> ClaimKind:
+    if hit.cue.family == "open":
+        return "statement"
+    if holder.stance == "plan":
+        noun = _PLAN_KIND.search(holder.rule)
+        if noun and noun.group().casefold().startswith(("demand", "ultimatum", "condition")):
+            return "demand"
+        if noun and noun.group().casefold().startswith(("stance", "position", "claim")):
+            return "position"
+    if listed or holder.stance in ("plan", "propose"):
+        return "proposal"
+    if holder.stance == "demand":
+        return "demand"
+    if MODAL_DEMAND.search(
+        text[holder.stance_end : hit.start] if holder.stance_end else text[: hit.start]
+    ):
+        return "demand"
+    return "position"
+
+
+# An unspecific reading gives way to a specific one for the same region.
+_RANK: dict[str, int] = {"unresolved": 0}
+
+
+def _add(
+    readings: dict[tuple[str, str], _Reading],
+    holder: ActorMention,
+    role: str,
+    kind: ClaimKind,
+    regions: Sequence[str],
+    disposition: Disposition,
+    rules: list[str],
+) -> None:
+    key = (holder.actor, "")
+    reading = readings.get(key)
+    if reading is None:
+        reading = readings[key] = _Reading(holder, kind)
+    elif kind == "rejection" or reading.kind == "position":
+        reading.kind = kind if reading.kind != "rejection" else reading.kind
+    if reading.holder.speaker is None and holder.speaker is not None:
+        reading.holder = holder
+    for region in regions:
+        old = reading.regions.get(region)
+        if old is None or (
+            _RANK.get(disposition, 2) > _RANK.get(old, 2) and reading.kind != "rejection"
+        ):
+            reading.regions[region] = disposition
+    reading.rules += [r for r in rules if r not in reading.rules]
+
+
+def _candidate(
+    article: Article,
+    sentence: Sentence,
+    reading: _Reading,
+    date: DateRef | None,
+    actors: Sequence[ActorMention],
+    context: Context,
+    role: str,
+) -> Candidate:
+    rules = list(reading.rules)
+    holder = reading.holder
+    claim_date = _claim_date(
+        sentence.text, date, holder, reading.kind, list(actors), context, article, rules
+    )
+    # Who said it: the holder when a person, else the quoted speaker reporting it.
+    speaker = holder.speaker or (context.speaker.speaker if context.speaker else None)
+    suffix = holder.actor.replace("_", "-") + ("-r" if role == "reject" else "")
+    claim = Claim(
+        id=f"x-{slug(article.id)}-{sentence.start}-{suffix}",
+        date=claim_date.date,
+        date_precision=claim_date.precision,
+        actor=holder.actor,
+        kind=reading.kind,
+        regions=dict(reading.regions),
+        summary=_summary(holder, reading.regions),
+        evidence=(Evidence(article.id, sentence.text, sentence.start, sentence.end),),
+        speaker=speaker,
+        status="extracted",
+        rules=tuple(rules),
+    )
+    return Candidate(claim, tuple(rules))
+
+
+def _historical_statements(
+    article: Article,
+    sentence: Sentence,
+    mentions: Sequence[RegionMention],
+    actors: Sequence[ActorMention],
+) -> list[Candidate]:
+    """Read "Crimea, annexed by Russia in 2014" as a statement dated that year, not a position."""
+    text = sentence.text
+    results = []
+    for act in HISTORICAL_ACT.finditer(text):
+        year = PAST_YEAR.search(text, act.end(), min(len(text), act.end() + 45))
+        if (
+            year is None
+            or int(year.group("year")) >= article.published.year
+            or year.group("decade")
+        ):
+            continue
+        near = [m for m in mentions if m.end <= act.start() and act.start() - m.end <= 80][-1:]
+        near += [
+            m
+            for m in mentions
+            if m.start >= act.end() and m.start - act.end() <= 25 and m.end <= year.start()
+        ]
+        regions = [r for m in near for r in m.regions if r != "kursk"]
+        if not regions:
+            continue
+        when = dt.date(int(year.group("year")), 1, 1)
+        rules = (
+            f"historical: {act.group()!r} {year.group()!r} -> statement of {when.year}",
+            "actor: russia (annexation and occupation of these regions are Russia's)",
+            "regions: " + ", ".join(repr(m.text) for m in near),
+        )
+        holder = ActorMention(0, 0, "Russia", "russia", None)
+        claim = Claim(
+            id=f"x-{slug(article.id)}-{sentence.start}-history-{act.start()}",
+            date=when,
+            date_precision="year",
+            actor="russia",
+            kind="statement",
+            regions=dict.fromkeys(dict.fromkeys(regions), "to_russia"),
+            summary=_summary(holder, dict.fromkeys(regions, "to_russia")) + f" (in {when.year})",
+            evidence=(Evidence(article.id, text, sentence.start, sentence.end),),
+            status="extracted",
+            rules=rules,
+        )
+        results.append(Candidate(claim, rules))
+        break
     return results
 
 
@@ -134,194 +1019,17 @@ def _claim_date(
                 )
                 return meeting
     # The same person's earlier dated statement; or, for a sentence that refers back to a plan
-    # ("the Russian proposal", "the individual stated"), the date of that plan.
-    refers_back = holder.speaker is None and REFERS_BACK.search(text)
+    # ("the Russian proposal"), the date of that plan.
+    refers_back = holder.speaker is None and PLAN_REFERENCE.search(text)
     for key, index, earlier, _kind in reversed(context.recent):
         close = context.index - index <= CARRY_SENTENCES
-        if (key == holder.speaker and close) or (refers_back and key == f"proposal:{holder.actor}"):
+        if (key == holder.speaker and close) or (
+            refers_back and close and key == f"proposal:{holder.actor}"
+        ):
             rules.append(f"date {earlier.date.isoformat()} carried from sentence {index + 1}")
             return earlier
     rules.append("date: publication date (no date expression)")
     return DateRef(article.published, "day", "")
-
-
-def _holders(
-    text: str,
-    actors: list[ActorMention],
-    cue: re.Match[str],
-    context: Context,
-    rules: list[str],
-) -> list[ActorMention]:
-    """Who holds the position.
-
-    In order: the party a cue names ("no appetite from Ukraine"), the one accused of saying it,
-    a person followed by a speech verb ("Mr Rubio told NBC"), the grammatical subject (both of
-    "X and Y"), then the speaker of an open quotation. A proposal named after its author
-    ("a Witkoff proposal") adds the author.
-    """
-    named = cue.groupdict().get("who")
-    if named:
-        chosen = [m for m in actors if m.start >= cue.start("who") and m.end <= cue.end("who")]
-        if chosen:
-            rules.append(f"actor: named by the cue {chosen[0].text!r} -> {chosen[0].actor}")
-            return chosen[:1]
-    accused = [
-        m for m in actors if re.search(r"\baccus\w+\s+$", text[max(0, m.start - 30) : m.start])
-    ]
-    if accused:
-        rules.append(f"actor: accused of it {accused[0].text!r} -> {accused[0].actor}")
-        return accused[:1]
-    speaking = [
-        m for m in actors if m.speaker and SPEECH.match(text[m.end : m.end + 12].lstrip(" ,"))
-    ]
-    subjects = [m for m in actors if is_subject(text, m)]
-    holders: list[ActorMention] = []
-    if speaking and not subjects[:1] == speaking[:1]:
-        holders = speaking[:1]
-        rules.append(f"actor: speaker {holders[0].text!r} -> {holders[0].actor}")
-    elif subjects:
-        first = subjects[0]
-        holders = [first]
-        if len(subjects) > 1:
-            second = subjects[1]
-            between = text[first.end : second.start]
-            if re.fullmatch(r"\s*and\s*", between) and second.actor != first.actor:
-                holders.append(second)
-        rules.append("actor: subject " + ", ".join(f"{h.text!r} -> {h.actor}" for h in holders))
-    elif context.speaker is not None:
-        holders = [context.speaker]
-        rules.append(f"actor: quoted speaker {context.speaker.text!r} -> {context.speaker.actor}")
-    for mention in subjects:
-        if re.match(r"['\u2019]?s? (?:proposal|plan|offer)\b", text[mention.end :]):
-            if mention.actor not in {h.actor for h in holders}:
-                holders.append(mention)
-                rules.append(f"actor: author of the plan {mention.text!r} -> {mention.actor}")
-    return holders
-
-
-def _disposition(
-    cue: Cue,
-    match: re.Match[str],
-    text: str,
-    holder: ActorMention,
-    actors: list[ActorMention],
-    rules: list[str],
-) -> Disposition | None:
-    if cue.name == "win back" and NEGATION.search(text[max(0, match.start() - 30) : match.start()]):
-        rules.append("cannot win back -> frozen")
-        return "frozen"
-    if cue.name in ("refuses concessions", "rejects a freeze", "refuses recognition"):
-        result: Disposition = "to_russia" if holder.actor == "russia" else "to_ukraine"
-        if re.search(r"\bmajor\b", match.group(), re.IGNORECASE):
-            # Refusing only *major* concessions leaves small ones open: roughly the line.
-            rules.append("refusal of major concessions only -> frozen")
-            return "frozen"
-        rules.append(f"refusal by {holder.actor} -> {result}")
-        return result
-    if cue.name == "rejects a plan" and re.search(r"swap|exchange", match.group(), re.IGNORECASE):
-        # Refusing to trade land keeps it with the one who refuses.
-        holds: Disposition = "to_russia" if holder.actor == "russia" else "to_ukraine"
-        rules.append(f"{holder.actor} rejects an exchange of territory -> {holds}")
-        return holds
-    if cue.name == "rejects a plan":
-        author = re.search(r"['\u2019]?s? (?:proposal|plan|offer)\b", text[holder.end :])
-        if holder.actor in ("ukraine", "europe") and not (author and author.start() == 0):
-            rules.append(f"{holder.actor} rejects a plan -> to_ukraine")
-            return "to_ukraine"
-        later = [c for c in CUES if c.disposition and c.pattern.search(text)]
-        if later:
-            rules.append(f"the plan itself: cue '{later[0].name}'")
-            return later[0].disposition
-        return None
-    if cue.disposition is not None:
-        return cue.disposition
-    # Giving up territory: who gives decides the direction.
-    giver = next(
-        (
-            m
-            for m in reversed(actors)
-            if m.end <= match.start()
-            and match.start() - m.end <= 30
-            and not re.search(r"\b(?:that|with|and|but)\b", text[m.end : match.start()])
-        ),
-        None,
-    )
-    refused = NEGATION.search(text[max(0, match.start() - 30) : match.start()])
-    if refused:
-        # Refusing to give up land keeps it with the one who refuses.
-        kept: Disposition = "to_russia" if giver and giver.actor == "russia" else "to_ukraine"
-        rules.append(f"refused ({refused.group()!r}) -> {kept}")
-        return kept
-    if giver is not None and giver.actor == "russia":
-        hedged = bool(HEDGE.search(text[: match.start()]))
-        result = "frozen" if hedged else "to_ukraine"
-        rules.append(f"giver {giver.text!r} is Russia{' (hedged)' if hedged else ''} -> {result}")
-        return result
-    rules.append(f"giver {giver.text if giver else 'unnamed'!r} -> to_russia")
-    return "to_russia"
-
-
-def _regions(
-    text: str, mentions: Sequence[RegionMention], disposition: Disposition, rules: list[str]
-) -> dict[str, Disposition]:
-    if not mentions:
-        rules.append("regions: none named -> '*' (all occupied territory)")
-        return {ALL_OCCUPIED: disposition}
-    regions: dict[str, Disposition] = {}
-    everything = ALL_LAND.search(text)
-    if everything:
-        # "all of its land, including Crimea": the named regions are examples of the whole.
-        regions[ALL_OCCUPIED] = disposition
-        rules.append(f"regions: {everything.group()!r} -> '*'")
-    for mention in mentions:
-        for region in mention.regions:
-            regions.setdefault(region, disposition)
-    rules.append("regions: " + ", ".join(repr(m.text) for m in mentions))
-    return regions
-
-
-def _later_clause(
-    fired: Sequence[tuple[Cue, re.Match[str]]],
-    first: re.Match[str],
-    text: str,
-    mentions: Sequence[RegionMention],
-    regions: dict[str, Disposition],
-    holder: ActorMention,
-    actors: list[ActorMention],
-    rules: list[str],
-) -> dict[str, Disposition]:
-    """Give regions named only after a later cue that cue's disposition.
-
-    "Russia would halt its offensive in Kherson and Zaporizhzhia along the front line if Ukraine
-    pulled its troops out of Donetsk": the south is frozen, Donetsk is given up.
-    """
-    if ALL_OCCUPIED in regions:
-        return regions
-    for cue, later in fired[1:]:
-        if later.start() < first.end():
-            continue
-        before = {r for m in mentions if m.end <= later.start() for r in m.regions}
-        after = {r for m in mentions if m.start >= later.end() for r in m.regions} - before
-        if not before or not after:
-            continue
-        disposition = _disposition(cue, later, text, holder, actors, [])
-        if disposition is None or disposition == regions[min(after)]:
-            continue
-        rules.append(
-            f"cue '{cue.name}' {later.group()!r} decides {', '.join(sorted(after))}: {disposition}"
-        )
-        return {r: disposition if r in after else d for r, d in regions.items()}
-    return regions
-
-
-def _kind(text: str, cue: Cue) -> ClaimKind:
-    if PROPOSAL.search(text):
-        return "proposal"
-    if DEMAND.search(text):
-        return "demand"
-    if cue.disposition in ("exchange", "unresolved"):
-        return "statement"
-    return "position"
 
 
 _DISPOSITION_WORDS: dict[str, str] = {
@@ -335,13 +1043,12 @@ _DISPOSITION_WORDS: dict[str, str] = {
 }
 
 
-def _summary(
-    holder: ActorMention, disposition: Disposition, regions: Mapping[str, Disposition]
-) -> str:
-    where = (
-        "all occupied territory"
-        if ALL_OCCUPIED in regions
-        else ", ".join(REGIONS[r].name for r in regions)
-    )
+def _summary(holder: ActorMention, regions: Mapping[str, Disposition]) -> str:
     who = holder.speaker or holder.text
-    return f"{who}: {where}: {_DISPOSITION_WORDS[disposition]}"
+    parts: dict[Disposition, list[str]] = {}
+    for region, disposition in regions.items():
+        name = "all occupied territory" if region == ALL_OCCUPIED else REGIONS[region].name
+        parts.setdefault(disposition, []).append(name)
+    return f"{who}: " + "; ".join(
+        f"{', '.join(names)}: {_DISPOSITION_WORDS[d]}" for d, names in parts.items()
+    )

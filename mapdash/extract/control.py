@@ -51,7 +51,7 @@ def control_in(
     text = sentence.text
     facts: list[ControlCandidate] = []
     lowered = text.lower()
-    if not any(key in lowered for key in QUANTITY_KEYS):
+    if not QUANTITY_KEYS.search(lowered):
         return facts
     # A control figure is stated as of publication unless an absolute date goes with it ("In
     # August 2024, Ukraine captured ..."); "last week" dates the remark, not the front line.
@@ -178,6 +178,8 @@ def _fact(
         bound=bound,  # type: ignore[arg-type]
         extra={"stated": stated},
         date_precision=when.precision,
+        status="extracted",
+        rules=rules,
     )
     return ControlCandidate(fact, rules)
 

@@ -1,222 +1,347 @@
-"""Cues: the phrases that say what should happen to territory, and polarity, hedges, speech."""
+"""Cues: what a sentence says should happen to territory, and the words that qualify it.
+
+The words around a cue decide whose position it is and with which polarity (stance verbs,
+negation, conditions, hedges, history).
+
+Every pattern names a linguistic construction a reader recognises in any news article - a verb of
+giving up territory with a territorial object, recognition "as Russian", a freeze at the line, a
+buffer zone, a swap of land, winning territory back, a claim to a region, a question named as the
+open issue - not the wording of one article.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
-from ..types import Disposition
-
-# -- dispositions ---------------------------------------------------------------------------------
+CueFamily = Literal[
+    "cede",
+    "concession",
+    "recognize",
+    "freeze",
+    "dmz",
+    "exchange",
+    "restore",
+    "claim",
+    "open",
+    "keep",
+]
 
 
 @dataclass(frozen=True)
 class Cue:
-    """A phrase that says what should happen to territory."""
+    """A construction that says what should happen to territory."""
 
     name: str
+    family: CueFamily
     pattern: re.Pattern[str]
-    disposition: Disposition | None  # None: depends on who gives or refuses
-    territorial: bool  # the phrase itself speaks of territory
-    #: Lower-case words one of which the phrase must contain; a fast test before the pattern.
-    keys: tuple[str, ...]
+    #: Lower-case fragments one of which every match contains; a fast test before the pattern.
+    keys: re.Pattern[str]
+    #: The construction needs a territorial object right after it ("cede *territory*").
+    needs_object: bool = False
 
-    def search(self, text: str, lowered: str) -> re.Match[str] | None:
-        """Find the cue in a sentence (``lowered`` is the sentence in lower case)."""
-        if not any(key in lowered for key in self.keys):
-            return None
-        return self.pattern.search(text)
+    def finditer(self, text: str, lowered: str) -> list[re.Match[str]]:
+        """All matches in a sentence (``lowered`` is the sentence in lower case)."""
+        if not self.keys.search(lowered):
+            return []
+        return list(self.pattern.finditer(text))
 
 
 def _cue(
-    name: str, pattern: str, disposition: Disposition | None, territorial: bool, keys: str
+    name: str, family: CueFamily, pattern: str, keys: str, *, needs_object: bool = False
 ) -> Cue:
-    """Build a cue; ``keys`` lists words (space-separated) one of which every match contains."""
-    return Cue(
-        name, re.compile(pattern, re.IGNORECASE), disposition, territorial, tuple(keys.split())
-    )
+    fragments = re.compile("|".join(re.escape(k) for k in keys.split()))
+    return Cue(name, family, re.compile(pattern, re.IGNORECASE), fragments, needs_object)
 
 
-# Checked in this order; the first that fires decides the disposition of the sentence.
+_LINE = (
+    r"(?:front[ -]?lines?|line of contact|contact lines?|battle ?lines?|lines? of control|"
+    r"combat lines?|line of (?:the )?front|current lines?|existing lines?)"
+)
+_LAND = r"(?:territor\w*|land|lands|regions?|oblasts?|areas?|parts?|provinces?|peninsula)"
+
 CUES: tuple[Cue, ...] = (
     _cue(
-        "no gift / not by force",
-        r"not (?:gift|give|hand) (?:away )?(?:their|our|its) land|"
-        r"borders? (?:of states )?(?:should not be |must not be |being |be )?changed by force|"
-        r"territorial integrity|recogni[sz]e\w* \w+ as (?:part of )?Ukrain|"
-        r"conceding unoccupied territory|no appetite (?:from|in|among) (?P<who>Ukraine|Kyiv)",
-        "to_ukraine",
-        True,
-        "land force integrity recogni unoccupied appetite",
-    ),
-    _cue(
-        "rejects a freeze",
-        r"(?:reject\w*|rul\w+ out|against|oppos\w*)\b.{0,20}\bfreez\w*|ideas about freezing",
-        None,
-        True,
-        "freez",
-    ),
-    _cue(
-        "refuses concessions",
-        r"(?:rul\w+ out|no talk of|refus\w* to make|would not make|will not make|no|rejects?)"
-        r" (?:major |any |further )?territorial concessions|surrendering no territory|"
-        r"not (?:going to )?give (?:up )?(?:an|one) inch",
-        None,
-        True,
-        "concession surrendering inch",
-    ),
-    _cue(
-        "rejects a plan",
-        r"\breject\w*\b.{0,40}\b(?:proposal|plan|terms|offer|"
-        r"(?:land|territorial) swaps?|territorial exchanges?|exchanges? of territor\w*)\b",
-        None,
-        False,
-        "reject",
-    ),
-    _cue(
-        "exchange",
-        r"exchanges? of territor\w*|territorial (?:exchanges?|swaps?)|land swaps?|"
-        r"swaps? of (?:land|territor\w*)",
-        "exchange",
-        True,
-        "exchange swap",
-    ),
-    _cue(
-        "administrative lines",
-        r"\b(?:at|along|to|up to|within) (?:their |its |the )?administrative "
-        r"(?:lines|borders|boundar\w+)",
-        "to_russia",
-        True,
-        "administrative",
-    ),
-    _cue(
-        "no return to old borders",
-        r"(?:return to|restor\w+) (?:its |the )?pre-20\d\d borders (?:was|is|would be) unrealistic|"
-        r"illusion\b.{0,40}\bwin back",
-        "frozen",
-        True,
-        "unrealistic illusion",
-    ),
-    _cue(
-        "freeze at the line",
-        r"\bfreez\w*\b.{0,40}\b(?:front ?lines?|contact lines?|line of contact|conflict|war)\b|"
-        r"\b(?:along|at) the (?:current )?(?:front ?lines?|line of contact|contact line)",
-        "frozen",
-        True,
-        "freez front line",
-    ),
-    _cue(
-        "refuses recognition",
-        r"(?:rul\w+ out|refus\w* to|never|not|won['\u2019]t|will not|cannot) (?:\w+ )?"
-        r"recogni[sz]\w*|not up for (?:discussion|negotiation)|non-negotiable|not negotiable",
-        None,
-        True,
-        "recogni negotia discussion",
-    ),
-    _cue(
-        "win back",
-        r"\b(?:win back|regain\w*|take back|retake|restor\w+ (?:its |the )?(?:1991 |pre-war |"
-        r"internationally recogni[sz]ed )?borders)",
-        "to_ukraine",
-        False,
-        "back regain retake restor",
-    ),
-    _cue(
-        "demilitarised zone",
-        r"demilitari[sz]ed zone|buffer zone|demilitari[sz]ation of",
-        "demilitarized",
-        True,
-        "demilitari buffer",
+        "buffer zone",
+        "dmz",
+        r"\bdemilitari[sz]ed (?:[\w-]+ ){0,3}zones?\b|\bbuffer zones?\b|\bneutral zones?\b|"
+        r"\bdemilitari[sz]ation of (?:the )?(?:\w+ ){0,3}" + _LAND,
+        "demilitari buffer neutral",
     ),
     _cue(
         "recognition",
-        r"\b(?:acknowledg\w*|recogni[sz](?:e|es|ed|ing|tion))\b",
-        "recognized_russian",
-        False,
-        "acknowledg recogni",
+        "recognize",
+        r"\b(?:recogni(?:[sz](?:e|es|ed|ing)|tion)|acknowledg\w*|legitimi[sz]\w*|legali[sz]\w*|"
+        r"formali[sz]\w*|accept\w* (?:\w+ ){0,2}(?:sovereignty|control|annexation))\b",
+        "recogni acknowledg legitimi legali formali accept",
     ),
     _cue(
-        "claims as its own",
-        r"claims? (?:it|them) as (?:its|their) own|reclaim\w* its own territory|"
-        r"designate .{0,40} as Russia",
-        "to_russia",
-        True,
-        "claim designate",
+        "swap of territory",
+        "exchange",
+        r"\b(?:(?:land|territorial|territory) (?:swaps?|exchanges?|trades?|trading)|"
+        r"(?:exchanges?|swaps?|trad(?:e|es|ing)) of (?:\w+ ){0,2}" + _LAND + r"|"
+        r"(?<!in )(?:swap|exchange|trade)s? (?:[\w'\u2019-]+,? ){0,14}?for (?:\w+ ){0,3}"
+        + _LAND
+        + r")",
+        "swap exchange trad",
     ),
     _cue(
+        "freeze at the line",
+        "freeze",
+        r"\bfreez\w*\b(?:\s+\w+){0,4}?\s+" + _LINE + r"|"
+        r"\b" + _LINE + r"(?:\s+\w+){0,3}?\s+(?:frozen|freez\w*)|"
+        r"\bfreez\w* (?:the )?(?:conflict|war|fighting)\b|"
+        r"\b(?:along|at|on|from|based on) the (?:current |existing |present )?" + _LINE + r"|"
+        r"\b(?:current|existing|present) " + _LINE + r"|"
+        r"\bstop\w* (?:\w+ ){0,3}at the (?:\w+ ){0,2}lines?\b|"
+        r"\bstay where (?:we|they|it) (?:are|is)\b|\bwhere (?:it|they) (?:is|are) now\b|"
+        r"\breflect\w* (?:the )?(?:\w+ ){0,2}(?:situation|realities|reality) (?:on|of) the "
+        r"(?:battlefield|ground)",
+        "freez frozen line stay reflect",
+    ),
+    _cue(
+        "give up territory",
         "cede",
-        r"\b(?:cede[sd]?|ceding|relinquish\w*|give (?:up|away)|giving (?:up|away)|"
-        r"hand(?:s|ed|ing)? over|surrender\w*|withdr[ae]w\w*(?: \w+){0,2} from|leave|lose some|"
-        r"pull\w*(?: \w+){0,2} out of)\b",
-        None,
-        False,
-        "cede ceding relinquish give giving hand surrender withdr leave lose pull",
+        r"\b(?:cede[sd]?|ceding|concede[sd]?|conceding|surrender\w*|relinquish\w*|abandon\w*|"
+        r"vacat(?:e|es|ed|ing)|give[sn]? up|giving up|gave up|give away|hand(?:s|ed|ing)? over|"
+        r"give[sn]? back|giving back|gave back|hand(?:s|ed|ing)? back|"
+        r"let go of|withdr[ae]w\w*(?: \w+){0,2} from|pull\w*(?: \w+){0,2} out of|"
+        r"leave|leaves|leaving|left|quit|transfer\w*|gift|lose|losing|"
+        r"give (?:\w+ ){0,2}control (?:over|of))\b",
+        "cede ced conced surrender relinquish abandon vacat give gave hand let withdr pull "
+        "leav left quit transfer gift lose losing",
+        needs_object=True,
     ),
     _cue(
-        "concessions on regions",
-        r"\b(?:made|make|making|offered)\b.{0,20}\bconcessions?\b",
-        "unresolved",
-        False,
+        "borders changed by force",
+        "cede",
+        r"\bborders?\s+(?:being\s+|be\s+|were\s+)?(?:changed|redrawn|moved|altered) by force",
+        "border",
+    ),
+    _cue(
+        "territorial concessions",
         "concession",
+        r"\b(?:territorial (?:concessions?|compromises?)|(?:concessions?|compromises?) (?:on|of) "
+        r"(?:territory|land)|"
+        r"(?:surrender|trading|transfer) of (?:\w+ ){0,2}(?:territor\w*|land))",
+        "concession compromise surrender trading transfer",
     ),
     _cue(
-        "territory to be discussed",
-        r"(?:discussion|negotiations?|talks?|talk) (?:of|over|about|on) territor\w*|"
-        r"what the territories|territorial problem|where territory lines",
-        "unresolved",
-        True,
-        "territor",
+        "win territory back",
+        "restore",
+        r"\b(?:win (?:[\w/]+ ){0,5}back|winning (?:\w+ ){0,4}back|regain\w*|reclaim\w*|"
+        r"retak\w+|take back|taking back|return\w* (?:\w+ ){0,3}to Ukraine|"
+        r"restor\w* (?:\w+ ){0,3}(?:borders|territorial integrity|sovereignty)|"
+        r"driv\w+ (?:\w+ ){0,3}out of|(?:original|pre-war|pre-20\d\d|1991) borders|"
+        r"(?:maintain|preserv|respect|uphold)\w* (?:[\w'\u2019]+ ){0,5}territorial integrity|"
+        r"borders? (?:\w+ ){0,3}(?:not|never) (?:be )?changed by force)",
+        "win back regain reclaim retak return restor driv borders integrity",
+    ),
+    _cue(
+        "claim to territory",
+        "claim",
+        r"\b(?:claims? (?:\w+ ){0,3}as (?:its|their) own|claims? (?:over|to|of) |"
+        r"(?:stay|remain)\w* (?:\w+ ){0,2}(?:with|part of|under) (?:Russia|Russian|Moscow)\w*|"
+        r"part of Russia|belong\w* to (?:Russia|Moscow)|"
+        r"designat\w* (?:\w+ ){0,6}as (?:Russia|Russian)\b|annex\w*|"
+        r"(?:at|along|to|up to|within) (?:their |its |the )?administrative "
+        r"(?:lines|borders|boundar\w+))",
+        "claim stay remain part belong designat annex administrative",
+    ),
+    _cue(
+        "the open question",
+        "open",
+        r"\b(?:(?:biggest|key|main|central|core|thorniest|hardest|toughest|most difficult|"
+        r"major) (?:\w+ ){0,2}(?:problem|issue|question|obstacle|sticking point|stumbling block)s?|"
+        r"(?:cent(?:er|re)|hinge|depend)\w* on (?:the )?(?:status|question|fate|future)|"
+        r"status of (?:\w+ ){0,3}" + _LAND + r" (?:is|remains|was) (?:open|unresolved|undecided))",
+        "problem issue question obstacle sticking stumbling cent hinge depend status",
+    ),
+    _cue(
+        "talks about territory",
+        "open",
+        r"\b(?:there (?:is|are|will be|would be|has to be|have to be|must be|needs to be|"
+        r"['\u2019]s|is going to be|are going to be)|involv\w*|includ\w*|requir\w*) "
+        r"(?:(?!no\b)\w+ ){0,2}(?:talks?|discussions?|negotiations?) (?:[\w-]+ ){0,3}?"
+        r"(?:of|on|over|about|regarding|with regard to)\b",
+        "talk discussion negotiation",
+        needs_object=True,
+    ),
+    _cue(
+        "not negotiable",
+        "keep",
+        r"\b(?:not (?:be )?up for (?:discussion|negotiation|debate)|non-negotiable|"
+        r"not negotiable|no (?:talk|discussion|negotiations?) (?:of|on|about|over))\b",
+        "negotia discussion debate talk",
     ),
 )
-TERRITORY = re.compile(r"\b(?:territor\w*|land|borders?|regions?|oblasts?)\b", re.IGNORECASE)
-HEDGE = re.compile(r"\b(?:unclear whether|not clear whether|whether)\b", re.IGNORECASE)
-PROPOSAL = re.compile(r"\b(?:propos\w+|offer\w*|plan)\b", re.IGNORECASE)
-DEMAND = re.compile(
-    r"\b(?:demand\w*|seeks?|insist\w*|wants?|wanted|claims?|maintain\w*)\b", re.IGNORECASE
-)
-SPEECH = re.compile(
-    r"\b(?:said|says|told|stated|remarked|added|declared|noted|explained|informed)\b",
+#: Words that make the object of a verb of giving up territorial.
+TERRITORIAL_OBJECT = re.compile(
+    r"\b(?:territor\w*|land|lands|regions?|oblasts?|areas?|parts?|provinces?|peninsula|"
+    r"pockets?|villages?|towns?|cit(?:y|ies)|positions|control|square|percent|%)",
     re.IGNORECASE,
 )
-# History and battlefield narrative: places are named, no position is taken.
-NARRATIVE = re.compile(
-    r"\b(?:captur\w+|expelled|seized|advances?|occupies|occupied|invad\w+|launched|"
-    r"annexed|withdrawal|offensive|liberat\w+)\b",
+#: "the occupied land", "the territory it occupies": giving up only what Russia holds.
+OCCUPIED_OBJECT = re.compile(r"\b(?:occupied|seized|captured|held by Russia)\b", re.IGNORECASE)
+#: Territory in general, whole: "all of its land", "any territory".
+ALL_LAND = re.compile(
+    r"\b(?:all|any|every|none) (?:of )?(?:its |their |the |Ukraine['\u2019]s |our )?"
+    r"(?:occupied |lost |seized |sovereign )?(?:land|territor\w*|inch)|"
+    r"\bthe (?:territor\w*|lands?|areas?) (?:that )?(?:already |currently |it )?"
+    r"(?:seized|occupied|captured|held|controlled) by",
     re.IGNORECASE,
 )
-POSITION_VERB = re.compile(
-    r"\b(?:propos\w+|demand\w*|said|says|stated|told|insist\w*|seeks?|wants?|offer\w*|"
-    r"call\w* for|reject\w*|rul\w+ out|maintain\w*|assert\w*|agree\w*|recogni[sz]\w*|"
-    r"acknowledg\w*|claims?|designat\w*)\b",
+#: A region referred back to: "the region", "these territories".
+REFERS_TO_REGION = re.compile(
+    r"\b(?:the|this|that|these|those|such) (?:contested |disputed |eastern |southern )?"
+    r"(?:region|regions|territory|territories|area|areas|control|oblast)\b",
     re.IGNORECASE,
 )
-MEETING = re.compile(r"\b(?:meeting|met|talks|summit|call)\b", re.IGNORECASE)
-OPENING_QUOTE = re.compile(r"^\s*[\"\u201c\u2018']")
 
+# -- stance: whose position, and which kind ---------------------------------------------------
+
+DEMAND_VERB = re.compile(
+    r"\b(?:demand(?:s|ed|ing)?|insist\w*|wants?|wanted|seek(?:s|ing)?|sought|call(?:s|ed|ing)? "
+    r"for|requir(?:e|es|ed|ing)|press(?:es|ed)? for|threaten\w*|ultimatum)\b",
+    re.IGNORECASE,
+)
+PROPOSE_VERB = re.compile(
+    r"\b(?:propos(?:e|es|ed|ing)|offer(?:s|ed|ing)?|suggest\w*|put forward|envisag\w*|"
+    r"signal\w* (?:\w+ ){0,2}willingness|(?:is|are|was|were) (?:ready|willing|prepared) to|"
+    r"would involve|entails?|provides? for)\b",
+    re.IGNORECASE,
+)
+REJECT_VERB = re.compile(
+    r"\b(?:reject\w*|refus\w*|rul(?:e|es|ed|ing) out|oppos\w*|dismiss\w*|turn\w* down|"
+    r"not happy with|opposition to|condemn\w*|"
+    r"(?:is|are|was|were|would be) (?:\w+ )?(?:unacceptable|impossible|out of the question|"
+    r"unconstitutional|a red line))",
+    re.IGNORECASE,
+)
+SPEECH_VERB = re.compile(
+    r"\b(?:said|says|say|told|tells|stated|states|stressed|emphasi[sz]\w*|added|noted|declared|"
+    r"wrote|writes|warned|vowed|argued|explained|announced|reiterated|mused|asserted|informed|"
+    r"maintain\w*|posted|replied|affirmed|confirmed|think|thinks|believes?)\b",
+    re.IGNORECASE,
+)
+MODAL_DEMAND = re.compile(
+    r"\b(?:must|should|has to|have to|needs? to|would have to|is to|are to)\b", re.IGNORECASE
+)
+#: "..., Peskov said", "said Kremlin spokesman Dmitry Peskov", "Zelensky told reporters".
+POSTPOSED_SPEECH = re.compile(
+    r"(?:[,\u201d\"]\s*|\s)(?P<verb>said|says|told|stated|added|noted|wrote|declared|"
+    r"stressed|insisted|explained|warned)\b",
+    re.IGNORECASE,
+)
+ACCORDING_TO = re.compile(r"\b(?:according to|in the view of|for)\s+$", re.IGNORECASE)
+#: "... as Moscow demands": the holder named after the position.
+AS_HOLDER_DEMANDS = re.compile(
+    r"^\W{0,3}\s*(?:as|which|that) (?P<who>[\w .'\u2019-]{2,40}?) "
+    r"(?:demands?|wants?|insists?|has demanded|has insisted|proposes?|has proposed)\b",
+    re.IGNORECASE,
+)
+#: "demands Kyiv has rejected": the rejection of what was just said.
+REJECTION_AFTER = re.compile(
+    r"(?:^\W{0,3}\s*|[\u2014\u2013;]\s*|\s-\s)(?:demands?|proposals?|terms|conditions|"
+    r"an? (?:idea|offer)|which|something|a move|an idea)\s+(?P<who>[\w .'\u2019-]{2,40}?) "
+    r"(?:has |had |have )?(?:rejected|refused|ruled out|dismissed|opposes|opposed)\b",
+    re.IGNORECASE,
+)
+#: A plan referred back to: "the proposal", "the framework", "such proposals".
+PLAN_REFERENCE = re.compile(
+    r"\b(?:the|this|that|such|its|their|his|her) (?:[\w-]+ ){0,2}?"
+    r"(?:proposals?|plan|offer|framework|draft|deal|idea|initiative|document|demands?)\b",
+    re.IGNORECASE,
+)
+INDEFINITE_PLAN = re.compile(
+    r"\b(?:a|an|any) (?:[\w-]+ ){0,2}?(?:proposals?|plan|offer|framework|draft|idea|demand)\b",
+    re.IGNORECASE,
+)
+
+# -- polarity and scope -----------------------------------------------------------------------
+
+NEGATION = re.compile(
+    r"\b(?:not|never|no|none|nothing|won['\u2019]t|wouldn['\u2019]t|cannot|can['\u2019]t|"
+    r"don['\u2019]t|doesn['\u2019]t|didn['\u2019]t|isn['\u2019]t|refus\w*(?: \w+){0,2} to|"
+    r"refusal to|without|rather than|instead of|against)\b",
+    re.IGNORECASE,
+)
+CONDITION = re.compile(
+    r"\b(?:if|unless|only if|provided|as long as|on condition|as a condition|in return for)\b",
+    re.IGNORECASE,
+)
+HEDGE = re.compile(
+    r"\b(?:reportedly|is said to|are said to|was said to|would likely|likely|could|may|might|"
+    r"possibly|perhaps|impl(?:y|ies|ied)|believed to|appears? to|potential(?:ly)?|allegedly|"
+    r"rumou?red|unclear whether|not clear whether)\b",
+    re.IGNORECASE,
+)
+#: "conceding territory would be unacceptable", "a return to the borders is unrealistic".
+REJECTED_AFTER = re.compile(
+    r"^[^,;.]{0,60}?\b(?:is|was|were|are|would be|will be|remains?)\s+(?:\w+\s+)?"
+    r"(?:unacceptable|impossible|unrealistic|an illusion|illusory|out of the question|"
+    r"not an option|a red line|unconstitutional|not realistic)\b",
+    re.IGNORECASE,
+)
+#: Concessions are a position only when someone makes, offers, demands or refuses them.
+CONCESSION_VERB = re.compile(
+    r"\b(?:make|makes|made|making|offer\w*|accept\w*|agree\w* to|necessitat\w*|requir\w*|"
+    r"involv\w*|demand\w*|press\w* for|push\w* for|seek\w*|want\w*|call\w* for|ready to|"
+    r"willing to|expect\w*|force\w*|compel\w*)\b[^.;]{0,40}$",
+    re.IGNORECASE,
+)
+#: "refusing only *major* concessions": small ones stay open, roughly the line.
+MAJOR = re.compile(r"\b(?:major|significant|large|big|sweeping)\b", re.IGNORECASE)
+#: An indirect question, an agenda item or a topic heading names territory without a position.
+NOT_A_POSITION = re.compile(
+    r"\b(?:whether|even if|on the (?:\w+ ){0,3}agenda|on the table for discussion|"
+    r"(?:remains?|is|was) (?:\w+ )?(?:unclear|ambiguous))\b",
+    re.IGNORECASE,
+)
+TOPIC_BEFORE = re.compile(
+    r"\b(?:discussions?|talks?|negotiations?|debates?|conversations?) (?:\w+ ){0,2}?"
+    r"(?:on|about|over|of|regarding) (?:any |the |possible |potential )*$",
+    re.IGNORECASE,
+)
+TOPIC_OPENING = re.compile(r"^\W*(?:On|About|Regarding|As for|As to) [^,]{0,40},")
+#: A year (or decade) before publication marks a historical statement ("annexed in 2014").
+PAST_YEAR = re.compile(
+    r"\b(?:in|since|back in|during|by|of) (?:the )?(?:(?:early|late|mid-)\s?)?(?:[A-Z][a-z]+ )?"
+    r"(?P<year>(?:19|20)\d\d)(?P<decade>s)?\b"
+)
+HISTORICAL_ACT = re.compile(
+    r"\b(?:annex\w*|seiz\w*|taken|took|occupied|occupying|captured|invaded|"
+    r"included in the constitution)\b",
+    re.IGNORECASE,
+)
+#: Clause boundaries inside a sentence.
+CLAUSE_BREAK = re.compile(r"[;:\u2014\u2013]| - |, (?:and|but|while|whereas|although) |\. ")
+QUESTION = re.compile(r"\?[\"'\u201d\u2019]?\s*$")
+
+# -- context across sentences -----------------------------------------------------------------
 
 # Lines an aggregator page adds around the report: links, sources, related headlines.
 BOILERPLATE = re.compile(
     r"^(?:RELATED|SOURCE|READ FULL ARTICLE|Related Article|Source link|Post a Comment)\b",
     re.IGNORECASE,
 )
-ATTRIBUTION = re.compile(
-    r"\b(?:he|she|they) (?:said|added|noted|stated|told|declared|explained|concluded)\b",
+PRONOUN_SPEAKER = re.compile(
+    r"\b(?:he|she)\s+(?:\w+\s+)?(?:said|added|noted|stated|told|declared|explained|concluded|"
+    r"stressed|wrote|insisted|warned)\b",
     re.IGNORECASE,
 )
-NEGATION = re.compile(
-    r"\b(?:not|never|no|won['\u2019]t|cannot|can['\u2019]t|refus\w* to|does not allow \w+ to)"
-    r"(?: \w+)?\s*$",
+#: "This is stated in a joint statement of European leaders": the sentence before was theirs.
+THIS_WAS_STATED = re.compile(
+    r"^\W*(?:This|That|It) (?:is|was|has been) (?:\w+ )?(?:stated|said|announced|declared|"
+    r"proposed|demanded) (?:in|by)\b",
     re.IGNORECASE,
 )
-REFERS_BACK = re.compile(
-    r"\b(?:the|that|this) (?:\w+ )?(?:proposal|offer|plan)\b|\bthe (?:individual|source|person)\b",
-    re.IGNORECASE,
+MEETING = re.compile(r"\b(?:meeting|met|talks|summit|call)\b", re.IGNORECASE)
+OPENING_QUOTE = re.compile(r"^\s*[\"\u201c\u2018']")
+LIST_ITEM = re.compile(r"^\s*(?:[-\u2013\u2014\u2022*\u25aa\u25cf]|\(?\d{1,2}[.)]|[a-h]\))\s+")
+PLAN_HEADING = re.compile(
+    r"\b(?:plan|proposal|draft|framework|points|terms|memorandum|provisions)\b", re.IGNORECASE
 )
-# How many sentences back a speaker's earlier dated statement still dates an undated one.
+#: How many sentences back a speaker's earlier dated statement still dates an undated one.
 CARRY_SENTENCES = 6
-
-ALL_LAND = re.compile(
-    r"\ball (?:of )?(?:its|their|the|Ukraine['\u2019]s) (?:occupied |lost |seized )?"
-    r"(?:land|territor\w*)",
-    re.IGNORECASE,
-)

@@ -58,6 +58,7 @@ _DATE_KEYS = (
     "morning",
     "last",
 )
+_DATE_KEY_RE = re.compile("|".join(_DATE_KEYS))
 _YEAR = re.compile(r"\d{4}")
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whom|whose)\b[^,;]*(?:,|$)")
 _FUTURE = re.compile(
@@ -77,7 +78,7 @@ def resolve_date(text: str, published: dt.date) -> DateRef | None:
     datetime.date(2025, 8, 6)
     """
     lowered = text.lower()
-    if not any(key in lowered for key in _DATE_KEYS) and not _YEAR.search(text):
+    if not _DATE_KEY_RE.search(lowered) and not _YEAR.search(text):
         return None
     # A date inside ", which ... ," describes something else ("Crimea, which it annexed in 2014").
     text = _RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), text)

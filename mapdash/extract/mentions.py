@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from ..regions import GROUPS, REGIONS
 from ..types import RegionId
+from .registry import load_registry
 
 # -- regions --------------------------------------------------------------------------------------
 
@@ -41,10 +43,12 @@ _REGION_RE = _alias_pattern()
 _GROUP_RES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bDonbass?\b(?: region)?", re.IGNORECASE), "donbas"),
     (re.compile(r"\b(?:all )?five (?:of (?:those|these|the) )?regions\b", re.IGNORECASE), "five"),
+    # "four regions", "four key regions", the four "annexed" regions
     (
-        re.compile(r"\bfour (?:additional |annexed |other |more )?regions\b", re.IGNORECASE),
+        re.compile(r"\bfour (?:[\"\u201c\u201d]?\w+[\"\u201c\u201d]? )?regions\b", re.IGNORECASE),
         "four",
     ),
+    (re.compile(r"\bCrimean [Pp]eninsula\b"), "crimea"),
 )
 _GROUP_KEYS = {"donbas": "donbas", "five": "five_regions", "four": "four_regions"}
 
@@ -63,6 +67,12 @@ def find_regions(text: str) -> list[RegionMention]:
             mentions.append(RegionMention(match.start(), match.end(), match.group(), (region,)))
     for pattern, name in _GROUP_RES:
         for match in pattern.finditer(text):
+            if name not in _GROUP_KEYS:
+                if not any(m.start == match.start() for m in mentions):
+                    mentions.append(
+                        RegionMention(match.start(), match.end(), match.group(), ("crimea",))
+                    )
+                continue
             members = GROUPS[_GROUP_KEYS[name]]
             mentions.append(
                 RegionMention(match.start(), match.end(), match.group(), members, group=name)
@@ -75,102 +85,193 @@ def find_regions(text: str) -> list[RegionMention]:
 
 @dataclass(frozen=True)
 class ActorMention:
-    """A person or party named in a sentence, and the party it stands for."""
+    """A person, party, office or plan named in a sentence, and the side it stands for.
+
+    ``kind`` is ``person`` (a named official), ``party`` ("Moscow", "the Kremlin"), ``office``
+    (a role without a name: "the Russian leader", "a Ukrainian diplomatic source"), ``plan``
+    (a side's document: "the US proposal", "the Russian demand") or ``pronoun`` (he/she, filled
+    in from the sentences before).
+    """
 
     start: int
     end: int
     text: str
     actor: str
     speaker: str | None
+    kind: str = "party"
 
 
-_PEOPLE: tuple[tuple[str, str, str], ...] = (
-    (r"(?:Vladimir )?Putin", "russia", "Vladimir Putin"),
-    (r"(?:Sergei )?Lavrov", "russia", "Sergei Lavrov"),
-    (r"(?:Yuri )?Ushakov", "russia", "Yuri Ushakov"),
-    (r"(?:Dmitry )?Peskov", "russia", "Dmitry Peskov"),
-    (r"(?:Donald )?Trump", "united_states", "Donald Trump"),
-    (r"(?:Steve )?Witkoff", "united_states", "Steve Witkoff"),
-    (r"(?:Marco )?Rubio", "united_states", "Marco Rubio"),
-    (r"(?:Mike )?Waltz", "united_states", "Mike Waltz"),
-    (r"(?:J\.? ?D\.? )?Vance", "united_states", "JD Vance"),
-    (r"(?:Volodymyr )?Zelensk(?:yy|iy|yi|y)", "ukraine", "Volodymyr Zelensky"),
-    (r"(?:Andrii )?Sybiha", "ukraine", "Andrii Sybiha"),
-    (r"(?:Ursula )?von der Leyen", "europe", "Ursula von der Leyen"),
-    (r"(?:Keir )?Starmer", "europe", "Keir Starmer"),
-    (r"(?:Emmanuel )?Macron", "europe", "Emmanuel Macron"),
-    (r"(?:Olaf )?Scholz", "europe", "Olaf Scholz"),
-    (r"(?:Friedrich )?Merz", "europe", "Friedrich Merz"),
+# Role nouns after a nationality word: "Russian President", "the German chancellor".
+_OFFICE = (
+    r"(?:president|leader|chancellor|prime minister|premier|foreign minister|minister|envoy|"
+    r"special envoy|spokes(?:man|woman|person)|officials?|side|delegation|diplomats?|"
+    r"diplomatic source|sources?|government|negotiators?|administration|authorities|"
+    r"military|forces|troops|army|commander|ambassador|counterpart|head of state)"
 )
-_PARTIES: tuple[tuple[str, str], ...] = (
-    (
-        r"Kremlin|Moscow|Russia|Russians|Russian side|Russian officials",
-        "russia",
-    ),
-    (r"Russian (?:forces|troops|proposal|offer|plan|delegation|president|leader)", "russia"),
-    (r"Washington|United States|U\.S\. officials|US officials|U\.S\.|US", "united_states"),
-    (
-        r"Trump administration|Trump's administration|White House",
-        "united_states",
-    ),
-    (r"Kyiv|Kiev|Ukraine|Ukrainians|Ukrainian (?:forces|troops|officials|side)", "ukraine"),
-    (r"European leaders|Europeans|Europe|EU|European Union|European officials", "europe"),
-    (r"European (?:stance|position|powers|capitals)", "europe"),
+# A side's document or position, named like a thing: "the US proposal", "the Russian demand".
+PLAN_NOUN = (
+    r"(?:(?:\d+-point )?(?:peace |ceasefire )?(?:proposals?|plan|offer|demands?|draft|framework|"
+    r"version(?: of the (?:peace )?plan)?|document|counter-?plan|counter-?proposal|"
+    r"position|stance|initiative|terms|conditions|ultimatum|memorandum|claim))"
 )
-# The lookahead lets the engine skip, cheaply, every position that cannot start a name.
-_PEOPLE_RE = re.compile(
-    "(?=[A-Zv])(?:"
-    + "|".join(f"(?P<p{i}>\\b{pattern}\\b)" for i, (pattern, _, _) in enumerate(_PEOPLE))
-    + ")"
-)
-_PARTY_RE = re.compile(
-    "(?=[A-Z])(?:"
-    + "|".join(f"(?P<q{i}>\\b(?:{pattern})\\b)" for i, (pattern, _) in enumerate(_PARTIES))
-    + ")"
-)
-# A name after these words is an object or a place, not who holds the position.
+
+
+@dataclass(frozen=True)
+class _ActorPatterns:
+    people: re.Pattern[str]
+    parties: re.Pattern[str]
+    offices: re.Pattern[str]
+    party_sides: tuple[str, ...]
+    adjective_sides: tuple[str, ...]
+    speakers: tuple[tuple[str, str], ...]  # (name, side) per people group
+    #: Per speaker: a literal piece of the surname (a cheap test) and the speaker's own pattern.
+    people_keys: tuple[tuple[str, re.Pattern[str]], ...] = ()
+
+
+@functools.cache
+def _actor_patterns() -> _ActorPatterns:
+    """Compile the registry's names once, on first use."""
+    registry = load_registry()
+    people = "|".join(f"(?P<p{i}>\\b(?:{s.match})\\b)" for i, s in enumerate(registry.speakers))
+    names = sorted(
+        ((name, side.id) for side in registry.sides for name in side.names),
+        key=lambda item: -len(item[0]),
+    )
+    parties = "|".join(
+        f"(?P<q{i}>(?<![\\w.]){re.escape(n)}(?![\\w]|\\.\\w))" for i, (n, _) in enumerate(names)
+    )
+    adjectives = sorted(
+        ((adj, side.id) for side in registry.sides for adj in side.adjectives),
+        key=lambda item: -len(item[0]),
+    )
+    adjective = "|".join(f"(?P<a{i}>{re.escape(a)})" for i, (a, _) in enumerate(adjectives))
+    # "US President", "Ukraine's President", "Russian Foreign Minister", "the Russian leader"
+    # The nationality word is capitalised (so "us" is no "US"); the role may not be.
+    office = re.compile(
+        rf"(?=[A-Z])(?<![\w.])(?:{adjective})(?:-(?:backed|led|brokered|drafted)|['\u2019]s)? "
+        rf"(?i:(?:[A-Za-z-]+ ){{0,2}}?(?P<role>{_OFFICE}|{PLAN_NOUN}))\b"
+    )
+    return _ActorPatterns(
+        # The lookaheads let the engine skip, cheaply, every position that cannot start a name.
+        people=re.compile(f"(?=[A-Zv])(?:{people})"),
+        parties=re.compile(f"(?=[A-Z])(?:{parties})"),
+        offices=office,
+        party_sides=tuple(side for _, side in names),
+        adjective_sides=tuple(side for _, side in adjectives),
+        speakers=tuple((s.name, s.side) for s in registry.speakers),
+        people_keys=tuple(
+            (_literal_key(s.match), re.compile(f"\\b(?:{s.match})\\b")) for s in registry.speakers
+        ),
+    )
+
+
+def _literal_key(pattern: str) -> str:
+    """Return a literal piece of the surname that every match of a speaker pattern contains."""
+    surname = re.sub(r"^\(\?:[^()]*\)\?", "", pattern)
+    literal = re.match(r"[\w ]+", surname)
+    return literal.group() if literal else ""
+
+
+_PLAN_ROLE = re.compile(PLAN_NOUN, re.IGNORECASE)
+# A name after these words is an object, a place or someone addressed, not who holds the
+# position; up to four capitalised words (titles, first names) may stand in between.
 _OBJECT_BEFORE = re.compile(
     r"(?:\b(?:to|of|in|into|from|on|against|over|with|for|by|at|across|than|about|between|"
-    r"toward|towards|under|without|on behalf of)\s+(?:the\s+)?)$",
+    r"toward|towards|under|within|inside|without|behalf of|hoped?|hopes|urged?|urging|asked|"
+    r"pressed|pushed|"
+    r"compel\w*|forc\w+|oblig\w+|shocked|surprised|"
+    r"called on|help|helped|let|lets|get|getting|convinced|persuade|persuaded|told|tell|"
+    r"includ\w+|like|as well as|such as|and its allies in|among)\s+"
+    r"(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?-i:[A-Z])[\w.'\u2019-]*\s+(?:and\s+)?){0,4})$",
     re.IGNORECASE,
+)
+# "Zelensky understands that ...", "Kyiv knows": what someone else believes about them is not
+# their position.
+_BELIEF_AFTER = re.compile(
+    r"^\s+(?:\w+ )?(?:understands?|realizes?|realises?|knows?|believes? that|accepts? that)\b"
 )
 
 
 def find_actors(text: str) -> list[ActorMention]:
-    """Return the people and parties a sentence names, in order (people win over overlaps).
+    """Return the people, parties, offices and plans a sentence names, in order.
+
+    Overlapping names are resolved in favour of the longest ("Ukrainian President Volodymyr
+    Zelensky" is one mention of Zelensky); the side comes from the person when one is named.
 
     >>> [m.speaker for m in find_actors("Trump's envoy Steve Witkoff met Putin")]
     ['Donald Trump', 'Steve Witkoff', 'Vladimir Putin']
     """
+    patterns = _actor_patterns()
+    found: list[ActorMention] = []
+    for number, (key, pattern) in enumerate(patterns.people_keys):
+        if key not in text:
+            continue  # the cheap test: most sentences name two or three people at most
+        name, side = patterns.speakers[number]
+        for match in pattern.finditer(text):
+            found.append(
+                ActorMention(match.start(), match.end(), match.group(), side, name, "person")
+            )
+    for match in patterns.offices.finditer(text):
+        group = next(k for k, v in match.groupdict().items() if v and k.startswith("a"))
+        side = patterns.adjective_sides[int(group[1:])]
+        kind = "plan" if _PLAN_ROLE.fullmatch(match.group("role")) else "office"
+        end = match.end()
+        if kind == "office":
+            # A name right after the title belongs to the mention.
+            named = re.match(r"(?: [A-Z][\w.-]+){1,3}", text[end:])
+            if named:
+                end += named.end()
+        found.append(ActorMention(match.start(), end, text[match.start() : end], side, None, kind))
+    for match in patterns.parties.finditer(text):
+        side = patterns.party_sides[int((match.lastgroup or "q0")[1:])]
+        found.append(ActorMention(match.start(), match.end(), match.group(), side, None, "party"))
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     mentions: list[ActorMention] = []
-    taken: list[tuple[int, int]] = []
-    for match in _PEOPLE_RE.finditer(text):
-        index = int((match.lastgroup or "p0")[1:])
-        _, actor, speaker = _PEOPLE[index]
-        mentions.append(ActorMention(match.start(), match.end(), match.group(), actor, speaker))
-        taken.append((match.start(), match.end()))
-    for match in _PARTY_RE.finditer(text):
-        if any(s < match.end() and match.start() < e for s, e in taken):
+    for mention in found:
+        if mentions and mention.start < mentions[-1].end:
+            last = mentions[-1]
+            if mention.kind == "person" and last.speaker is None:
+                # The named person inside a title mention decides speaker and side.
+                mentions[-1] = ActorMention(
+                    last.start,
+                    max(last.end, mention.end),
+                    text[last.start : max(last.end, mention.end)],
+                    mention.actor,
+                    mention.speaker,
+                    "person",
+                )
             continue
-        index = int((match.lastgroup or "p0")[1:])
-        mentions.append(
-            ActorMention(match.start(), match.end(), match.group(), _PARTIES[index][1], None)
-        )
-    return sorted(mentions, key=lambda m: m.start)
+        mentions.append(mention)
+    return mentions
 
 
 def is_subject(text: str, mention: ActorMention) -> bool:
     """Whether a mention can be who holds the position (not an object, place or possessive)."""
-    if re.search(r"(?:proposal|offer|plan)$", mention.text):
+    if mention.kind == "plan":
         return True
-    before = text[max(0, mention.start - 40) : mention.start]
+    before = text[max(0, mention.start - 60) : mention.start]
     if _OBJECT_BEFORE.search(before):
         return False
-    # "Ukraine's neutrality", "Moscow's annexation": a possessive names a thing, not a speaker,
-    # unless it is the speaker's own plan ("Putin's proposal").
-    after = text[mention.end : mention.end + 12]
-    if re.match(r"['\u2019]s\b", after) and not re.match(
-        r"['\u2019]s (?:proposal|offer|plan|demand)", text[mention.end : mention.end + 20]
-    ):
+    after = text[mention.end : mention.end + 40]
+    if _BELIEF_AFTER.match(after):
         return False
+    # "Ukraine's neutrality", "Trump's envoy": a possessive names a thing or a person's
+    # staff, not a speaker - unless it is the speaker's own plan ("Putin's proposal").
+    if _POSSESSIVE.match(after):
+        return bool(plan_after(text, mention))
     return True
+
+
+_PLAN_AFTER = re.compile(
+    rf"(?:['\u2019]s?)? (?:(?:own|reported|latest|new|draft|peace|\w+-point) ){{0,2}}"
+    rf"{PLAN_NOUN}\b",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+
+
+def plan_after(text: str, mention: ActorMention) -> re.Match[str] | None:
+    """Return the plan noun a name owns ("Putin's reported offer", "a Witkoff proposal")."""
+    if text[mention.end : mention.end + 1] not in ("'", "\u2019", " "):
+        return None
+    return _PLAN_AFTER.match(text[mention.end : mention.end + 60])

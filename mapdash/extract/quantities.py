@@ -57,7 +57,7 @@ PASSIVE_HOLDER = re.compile(
     re.IGNORECASE,
 )
 ADVANCE = re.compile(r"\b(?:advanc\w*|gain\w*|push\w*|mov\w*|lost|losing)\b", re.IGNORECASE)
-QUANTITY_KEYS = (
+_QUANTITY_WORDS = (
     "square",
     "sq",
     "km",
@@ -74,6 +74,8 @@ QUANTITY_KEYS = (
     "entirely",
     "wholly",
 )
+#: Any word a quantity needs; most sentences have none.
+QUANTITY_KEYS = re.compile("|".join(re.escape(k) for k in _QUANTITY_WORDS))
 BOUNDS: dict[str, Bound] = {
     "only about": "about",
     "about": "about",

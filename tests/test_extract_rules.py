@@ -1,0 +1,202 @@
+"""One test per family of extraction rules, on sentences written for the test.
+
+Each case is a short article; the test asserts every claim it yields: actor, regions with their
+dispositions, and kind. None of these sentences is in the seeds or in the development corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from mapdash.errors import MapdashError
+from mapdash.extract import extract_article, render_candidates
+from mapdash.extract.registry import load_registry, parse_registry
+from mapdash.types import Article
+
+PUBLISHED = dt.date(2025, 10, 8)  # a Wednesday
+
+
+def _claims(text: str) -> set[tuple[str, tuple[tuple[str, str], ...], str]]:
+    article = Article(id="t", title="t", outlet="o", published=PUBLISHED, text=text)
+    return {
+        (c.claim.actor, tuple(sorted(c.claim.regions.items())), c.claim.kind)
+        for c in extract_article(article).claims
+    }
+
+
+def _r(**regions: str) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(("*" if k == "anywhere" else k, v) for k, v in regions.items()))
+
+
+CASES = {
+    # -- attribution: the holder is the subject of the verb, not the first name in the sentence
+    "quote attributed after it": (
+        "\u201cUkraine's army has to leave the Zaporizhzhia region,\u201d Lavrov told reporters.",
+        {("russia", _r(zaporizhzhia="to_russia"), "demand")},
+    ),
+    "speaker named after the verb": (
+        "Kyiv must hand over Kherson, said Kremlin spokesman Dmitry Peskov.",
+        {("russia", _r(kherson="to_russia"), "demand")},
+    ),
+    "speaker in the sentence before a quotation": (
+        "Rubio spoke to journalists in Geneva on Monday. \u201cWe want the fighting frozen along "
+        "the current front line,\u201d he said.",
+        {("united_states", _r(anywhere="frozen"), "demand")},
+    ),
+    "an office for its side": (
+        "The Ukrainian foreign minister refused to recognise Crimea as Russian.",
+        {("ukraine", _r(crimea="to_ukraine"), "rejection")},
+    ),
+    "the author of a plan": (
+        "A Kremlin proposal would see Kyiv give up Luhansk.",
+        {("russia", _r(luhansk="to_russia"), "proposal")},
+    ),
+    # -- nesting: reported speech gives the position to whoever holds it
+    "reported speech nests": (
+        "Zelensky said Moscow demanded Donetsk, and he rejected it.",
+        {
+            ("russia", _r(donetsk="to_russia"), "demand"),
+        },
+    ),
+    "a refusal of another side's plan gives two claims": (
+        "Ukraine rejected Russia's offer to freeze the front line in Kherson.",
+        {
+            ("russia", _r(kherson="frozen"), "proposal"),
+            ("ukraine", _r(kherson="to_ukraine"), "rejection"),
+        },
+    ),
+    # -- rejection and negation: the one who refuses keeps the territory
+    "refusal to cede": (
+        "Kyiv will never cede the Donbas, Yermak said.",
+        {("ukraine", _r(donetsk="to_ukraine", luhansk="to_ukraine"), "rejection")},
+    ),
+    "Russia refusing a swap keeps its region": (
+        "The Kremlin ruled out any swap of territory involving the Kursk region.",
+        {("russia", _r(kursk="to_russia"), "rejection")},
+    ),
+    "a negation after the verb": (
+        "Ushakov said Russia would give back no territory in the Kherson region.",
+        {("russia", _r(kherson="to_russia"), "rejection")},
+    ),
+    # -- conditionals: a demand stated as a condition
+    "a condition is what is demanded": (
+        "Moscow said it would stop its offensive only if Ukraine withdrew from Donetsk.",
+        {("russia", _r(donetsk="to_russia"), "demand")},
+    ),
+    "a threat unless the other side does not withdraw": (
+        "Russia threatened new attacks if Kyiv did not pull its troops out of Luhansk.",
+        {("russia", _r(luhansk="to_russia"), "demand")},
+    ),
+    # -- anaphora: "the region" refers back to the region named last
+    "the region named before": (
+        "Fighting continued around Pokrovsk in the Donetsk region. Putin insisted that "
+        "Ukraine withdraw from the region.",
+        {("russia", _r(donetsk="to_russia"), "demand")},
+    ),
+    # -- plans in list form: one claim per provision, attributed to the plan's author
+    "a plan in list form": (
+        "The White House plan contains these provisions:\n"
+        "1. Crimea is recognised as Russian.\n"
+        "2. Kherson and Zaporizhzhia are frozen along the line of contact.\n"
+        "3. Both sides exchange prisoners.\n",
+        {
+            ("united_states", _r(crimea="recognized_russian"), "proposal"),
+            ("united_states", _r(kherson="frozen", zaporizhzhia="frozen"), "proposal"),
+        },
+    ),
+    "a list plan without a named author gives nothing": (
+        "A draft plan was published:\n- Crimea is recognised as Russian.\n",
+        set(),
+    ),
+    # -- history: not a current position, but a statement dated that year
+    "annexation in a past year": (
+        "Russia annexed Crimea in 2014.",
+        {("russia", _r(crimea="to_russia"), "statement")},
+    ),
+    "a past year in a relative clause does not date the position": (
+        "Putin wants Zaporizhzhia, which Russia annexed in 2022, to be recognised as Russian.",
+        {
+            ("russia", _r(zaporizhzhia="recognized_russian"), "demand"),
+            ("russia", _r(zaporizhzhia="to_russia"), "statement"),
+        },
+    ),
+    "a historical cession is no position": (
+        "Finland ceded part of its territory in the 1940s, Stubb said.",
+        set(),
+    ),
+    # -- no position: questions, indirect questions, topics of talks
+    "a question": ("Will Ukraine give up the Donbas?", set()),
+    "an indirect question": (
+        "It is unclear whether Russia would hand back land in the Kharkiv region.",
+        set(),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_rule_family(name):
+    text, expected = CASES[name]
+    assert _claims(text) == expected
+
+
+def test_every_candidate_explains_itself():
+    article = Article(
+        id="wire-7",
+        title="t",
+        outlet="o",
+        published=PUBLISHED,
+        text="Peskov said on Tuesday that Ukraine must leave the Donetsk region.",
+    )
+    extraction = extract_article(article)
+    (candidate,) = extraction.claims
+    assert candidate.claim.rules == candidate.rules
+    assert "cue 'give up territory': 'leave'" in candidate.rules
+    assert any(r.startswith("actor: subject of 'said': 'Peskov'") for r in candidate.rules)
+    assert "date 2025-10-07 (day) from 'Tuesday'" in candidate.rules
+    table = render_candidates([extraction])
+    assert "x-wire-7-0-russia  2025-10-07 russia demand: donetsk=to_russia" in table
+    assert 'span: wire-7[0:66] "Peskov said on Tuesday that Ukraine must leave' in table
+    assert "rules: cue 'give up territory': 'leave'; actor: subject of 'said'" in table
+
+
+def test_speakers_come_from_the_registry_file():
+    registry = load_registry()
+    sides = {s.name: s.side for s in registry.speakers}
+    assert sides["Dmitry Peskov"] == sides["Kirill Dmitriev"] == "russia"
+    assert sides["Rustem Umerov"] == sides["Kyrylo Budanov"] == "ukraine"
+    assert sides["Dan Driscoll"] == sides["Jared Kushner"] == "united_states"
+    assert sides["Friedrich Merz"] == "germany" and sides["Kaja Kallas"] == "europe"
+    assert "finland" in registry.actors
+
+
+def test_a_bad_registry_entry_is_named():
+    data = {"sides": {"russia": {"names": ["Russia"]}}, "speakers": [{"name": "X", "side": "mars"}]}
+    with pytest.raises(MapdashError, match=r"speakers.yaml: speaker 1: expected the fields"):
+        parse_registry(data)
+    data["speakers"] = [{"name": "X Y", "side": "mars", "match": "Y"}]
+    with pytest.raises(MapdashError, match=r"speaker 1 \(X Y\): unknown side 'mars'"):
+        parse_registry(data)
+    data["speakers"] = [{"name": "X Y", "side": "russia", "match": "(Y"}]
+    with pytest.raises(MapdashError, match=r"speaker 1 \(X Y\): bad match pattern"):
+        parse_registry(data)
+    with pytest.raises(MapdashError, match=r"expected a mapping with 'sides' and 'speakers'"):
+        parse_registry([])
+
+
+def test_an_extracted_rejection_reaches_the_timeline():
+    from mapdash.timeline import Selection, Timeline
+
+    article = Article(
+        id="wire-8",
+        title="t",
+        outlet="o",
+        published=PUBLISHED,
+        text="Zelensky rejected any withdrawal from the Donetsk region on Tuesday.",
+    )
+    (candidate,) = extract_article(article).claims
+    assert (candidate.claim.kind, candidate.claim.status) == ("rejection", "extracted")
+    timeline = Timeline([candidate.claim])
+    states = timeline.regions(Selection("actor", "ukraine"), PUBLISHED)
+    assert {s.region: s.disposition for s in states}["donetsk"] == "to_ukraine"
