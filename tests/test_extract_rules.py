@@ -80,6 +80,45 @@ CASES = {
         "Ushakov said Russia would give back no territory in the Kherson region.",
         {("russia", _r(kherson="to_russia"), "rejection")},
     ),
+    "trading land for peace refused": (
+        "Sybiha said Kyiv would not trade Kherson for peace.",
+        {("ukraine", _r(kherson="to_ukraine"), "rejection")},
+    ),
+    "who keeps a region": (
+        "Zelensky said Ukraine would keep Zaporizhzhia.",
+        {("ukraine", _r(zaporizhzhia="to_ukraine"), "position")},
+    ),
+    "a plan put forward by someone": (
+        "Witkoff floated a plan under which Russia would keep Crimea.",
+        {("united_states", _r(crimea="to_russia"), "proposal")},
+    ),
+    "a plan's author named after it": (
+        "Under the plan drafted by Witkoff, Ukraine would withdraw from Donetsk.",
+        {("united_states", _r(donetsk="to_russia"), "proposal")},
+    ),
+    "calling another side's demand unacceptable": (
+        "Ukrainian officials called the Russian demand to leave Donbas unacceptable.",
+        {
+            ("russia", _r(donetsk="to_russia", luhansk="to_russia"), "demand"),
+            ("ukraine", _r(donetsk="to_ukraine", luhansk="to_ukraine"), "rejection"),
+        },
+    ),
+    "refusing to discuss a region": (
+        "Lavrov said Moscow was not prepared to discuss the status of Crimea.",
+        {("russia", _r(crimea="to_russia"), "rejection")},
+    ),
+    "not having discussed a region is no position": (
+        "Trump said he had not discussed Donetsk with Zelensky.",
+        set(),
+    ),
+    "a holder named after the position holds that one only": (
+        "Kyiv wants the front line frozen where it is, rather than Ukraine ceding Luhansk as "
+        "Moscow demands.",
+        {
+            ("ukraine", _r(anywhere="frozen"), "demand"),
+            ("russia", _r(luhansk="to_russia"), "demand"),
+        },
+    ),
     # -- conditionals: a demand stated as a condition
     "a condition is what is demanded": (
         "Moscow said it would stop its offensive only if Ukraine withdrew from Donetsk.",

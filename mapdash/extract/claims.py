@@ -301,6 +301,12 @@ def _stances(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
+_AUTHORED_BY = re.compile(
+    r"\s*,?\s*(?:drafted|proposed|put forward|presented|authored|written|backed|floated|"
+    r"tabled|offered) by (?:(?:the|US|U\.S\.|Russian|Ukrainian) )?(?:[A-Z][\w.-]* ){0,2}?(?=[A-Z])"
+)
+
+
 def _plans(
     text: str, actors: Sequence[ActorMention], context: Context
 ) -> list[tuple[int, int, ActorMention | None, str]]:
@@ -316,6 +322,15 @@ def _plans(
             plans.append((mention.start, end, mention, f"plan {text[mention.start : end]!r}"))
     taken = [(s, e) for s, e, _, _ in plans]
     for match in PLAN_REFERENCE.finditer(text):
+        # "the 28-point plan drafted by Witkoff": the author named after the plan.
+        by = _AUTHORED_BY.match(text, match.end())
+        author = next((m for m in actors if by and m.start == by.end()), None)
+        if author is not None:
+            plans.append(
+                (match.start(), match.end(), author, f"{match.group()!r} by {author.text!r}")
+            )
+            taken.append((match.start(), match.end()))
+            continue
         if any(s <= match.start() < e or match.start() <= s < match.end() for s, e in taken):
             continue
         word = match.group().split()[0].casefold()
@@ -342,6 +357,18 @@ def _plans(
             )
     for match in INDEFINITE_PLAN.finditer(text):
         if any(s <= match.start() < e for s, e, _, _ in plans):
+            continue
+        # "Witkoff floated a plan ...": the one who puts the plan forward is its author.
+        verb = PROPOSE_VERB.search(text[max(0, match.start() - 30) : match.start()])
+        proposer = (
+            _subject_before(text, max(0, match.start() - 30) + verb.start(), actors)
+            if verb
+            else None
+        )
+        if proposer is not None:
+            plans.append(
+                (match.start(), match.end(), proposer, f"{match.group()!r} of {proposer.text!r}")
+            )
             continue
         plans.append((match.start(), match.end(), None, f"{match.group()!r} (author not named)"))
     return sorted(plans, key=lambda p: p[0])
@@ -387,9 +414,14 @@ def _holder(
     plans: Sequence[tuple[int, int, ActorMention | None, str]],
     stances: Sequence[tuple[int, int, str]],
     context: Context,
+    limit: int,
 ) -> tuple[_Holder | None, bool]:
-    """Whose position a cue is; the flag says the cue describes a plan whose author is unnamed."""
-    after = text[hit.end : hit.end + 120]
+    """Whose position a cue is; the flag says the cue describes a plan whose author is unnamed.
+
+    ``limit`` is where the next cue starts: "... as Moscow demands" names the holder of the cue
+    just before it only.
+    """
+    after = text[hit.end : min(limit, hit.end + 120)]
     as_holder = _AS_HOLDER.search(after)
     if as_holder:
         who = [
@@ -563,6 +595,16 @@ def _disposition(
             rules.append("concessions by both sides -> exchange")
             return "exchange", False
         return "to_russia", False
+    if family == "keep" and hit.match.group().casefold().startswith(
+        ("keep", "kept", "retain", "hold", "held")
+    ):
+        keeper = next(
+            (m for m in reversed(actors) if m.end <= hit.start and hit.start - m.end <= 30),
+            holder.mention if holder else None,
+        )
+        actor = keeper.actor if keeper else ""
+        rules.append(f"{keeper.text if keeper else 'unnamed'!r} keeps it -> {_keeper(actor)}")
+        return _keeper(actor), False
     if family == "keep":
         actor = holder.mention.actor if holder else ""
         rules.append(f"refuses to negotiate it -> {_keeper(actor)}")
@@ -636,7 +678,8 @@ def claims_in(
         if past is not None:
             # "as Finland did in the 1940s, when it ceded ...": history, not a position.
             continue
-        holder, unattributed = _holder(text, hit, actors, plans, stances, context)
+        following = hits[number + 1].start if number + 1 < len(hits) else len(text)
+        holder, unattributed = _holder(text, hit, actors, plans, stances, context, following)
         regions = _regions_for(text, hits, number, mentions, context, rules)
         base, _ = (
             _disposition(text, hit, holder, actors, rules)
@@ -857,6 +900,10 @@ _PLAN_KIND = re.compile(
 def _kind(text: str, hit: _Hit, holder: _Holder, listed: bool) -> ClaimKind:
     if hit.cue.family == "open":
         return "statement"
+    if hit.cue.family == "keep" and not hit.match.group().casefold().startswith(
+        ("keep", "kept", "retain", "hold", "held")
+    ):
+        return "rejection"  # refusing to negotiate it
     if holder.stance == "plan":
         noun = _PLAN_KIND.search(holder.rule)
         if noun and noun.group().casefold().startswith(("demand", "ultimatum", "condition")):

@@ -114,6 +114,21 @@ CUES: tuple[Cue, ...] = (
         needs_object=True,
     ),
     _cue(
+        "trade land for peace",
+        "cede",
+        r"\b(?:trad(?:e|es|ed|ing)|swap\w*|exchang\w*)\b(?= (?:[\w'\u2019-]+,? ){1,6}?for "
+        r"(?:peace|an? (?:ceasefire|truce|deal)|security|guarantees|sanctions))",
+        "trad swap exchang",
+        needs_object=True,
+    ),
+    _cue(
+        "keep territory",
+        "keep",
+        r"\b(?:keep(?:s|ing)?|kept|retain\w*|hold(?:s|ing)? on to|held on to)\b",
+        "keep kept retain hold held",
+        needs_object=True,
+    ),
+    _cue(
         "borders changed by force",
         "cede",
         r"\bborders?\s+(?:being\s+|be\s+|were\s+)?(?:changed|redrawn|moved|altered) by force",
@@ -169,6 +184,14 @@ CUES: tuple[Cue, ...] = (
         needs_object=True,
     ),
     _cue(
+        "refuses to negotiate territory",
+        "keep",
+        r"\b(?:not|never|refus\w* to|won['\u2019]t|will not|cannot|no intention to)"
+        r" (?:\w+ ){0,3}?(?:discuss(?:ing)?|negotiat(?:e|ing))\b",
+        "discuss negotiat",
+        needs_object=True,
+    ),
+    _cue(
         "not negotiable",
         "keep",
         r"\b(?:not (?:be )?up for (?:discussion|negotiation|debate)|non-negotiable|"
@@ -209,12 +232,14 @@ DEMAND_VERB = re.compile(
 PROPOSE_VERB = re.compile(
     r"\b(?:propos(?:e|es|ed|ing)|offer(?:s|ed|ing)?|suggest\w*|put forward|envisag\w*|"
     r"signal\w* (?:\w+ ){0,2}willingness|(?:is|are|was|were) (?:ready|willing|prepared) to|"
-    r"would involve|entails?|provides? for)\b",
+    r"would involve|entails?|provides? for|float\w*|unveil\w*|present\w*|drafted)\b",
     re.IGNORECASE,
 )
 REJECT_VERB = re.compile(
     r"\b(?:reject\w*|refus\w*|rul(?:e|es|ed|ing) out|oppos\w*|dismiss\w*|turn\w* down|"
     r"not happy with|opposition to|condemn\w*|"
+    r"call(?:s|ed|ing)? (?=(?:[\w'\u2019-]+ ){1,10}(?:unacceptable|unrealistic|absurd|impossible|"
+    r"a non-starter)\b)|"
     r"(?:is|are|was|were|would be) (?:\w+ )?(?:unacceptable|impossible|out of the question|"
     r"unconstitutional|a red line))",
     re.IGNORECASE,
