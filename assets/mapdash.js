@@ -95,6 +95,20 @@
       return search;
     },
 
+    /* First load: put the canonical query of the first view in place of the opened address,
+       replacing the history entry rather than pushing one (Back then leaves the app), and let
+       dcc.Location read the new address. */
+    replaceFirstQuery: function (shown, done) {
+      if (done || !shown || !shown.search) {
+        return window.dash_clientside.no_update;
+      }
+      if (window.location.search !== shown.search) {
+        window.history.replaceState(window.history.state, "", shown.search + window.location.hash);
+        window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+      }
+      return true;
+    },
+
     /* The slider moved: apply the book's paint of that event to both maps at once. A move the
        server made itself (play, previous/next, back/forward) was drawn with it: skip it. */
     paintFromBook: function (index, book, shown) {

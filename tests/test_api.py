@@ -10,6 +10,7 @@ import pytest
 
 from mapdash.claims import load_claims
 from mapdash.config import PROJECT_ROOT, Paths
+from mapdash.corpus import load_corpus
 from mapdash.figures import LEGEND
 from mapdash.regions import REGION_IDS
 from mapdash.timeline import Selection, Timeline
@@ -131,13 +132,21 @@ def test_claims_lists_the_claims_file_and_the_slider(client) -> None:
     payload = response.get_json()
     claim_set = load_claims()
     assert sorted(c["id"] for c in payload["claims"]) == sorted(c.id for c in claim_set.claims)
-    dates = [c["date"] for c in payload["claims"]]
+    dates = [c["on_table_from"] for c in payload["claims"]]
     assert dates == sorted(dates)
+    plan = next(c for c in payload["claims"] if c["id"] == "us-2025-11-28-point-plan")
+    assert (plan["date"], plan["date_label"], plan["on_table_from"]) == (
+        "2025-11-01",
+        "Nov 2025",
+        "2025-11-30",
+    )
     cede = next(c for c in payload["claims"] if c["id"] == "ru-2025-08-06-cede-donbas")
     assert cede["regions"] == {"donetsk": "to_russia", "luhansk": "to_russia"}
     assert cede["actor"] == "russia" and cede["kind"] == "proposal"
     assert "Donbas" in cede["summary"] or "Donetsk" in cede["summary"]
-    assert len(payload["events"]) == len(Timeline.from_source(claim_set).events)
+    published = {a.id: a.published for a in load_corpus().values()}
+    timeline = Timeline.from_source(claim_set, published=published)
+    assert len(payload["events"]) == len(timeline.events)
     assert payload["events"][0]["date"] <= payload["events"][-1]["date"]
     tokens = [s["selection"] for s in payload["selections"]]
     assert "proposal:ru-2025-08-06-donbas" in tokens and tokens[0] == "actor:russia"

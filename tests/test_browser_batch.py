@@ -18,9 +18,15 @@ from conftest import ROOT, _free_port, run_server
 from PIL import Image
 
 from mapdash.claims import load_claims
+from mapdash.corpus import load_corpus
 from mapdash.timeline import Timeline
 
-EVENTS = len(Timeline.from_source(load_claims(ROOT / "geodata" / "claims.yaml")).events)
+EVENTS = len(
+    Timeline.from_source(
+        load_claims(ROOT / "geodata" / "claims.yaml"),
+        published={a.id: a.published for a in load_corpus(ROOT / "seeds").values()},
+    ).events
+)
 
 # Records every value the progress bar shows while the job runs.
 WATCH_PROGRESS = """

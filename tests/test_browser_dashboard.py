@@ -106,7 +106,7 @@ def wait_for_colour(page, map_id, points, expected, timeout_ms=8000):
 
 
 def test_page_offline_and_every_region_drawn_as_itself(page, server, samples, screenshot_dir):
-    open_view(page, server, "?date=2025-08-10&sel=actor:russia")
+    open_view(page, server, "?date=2025-08-10&sel=proposal:ru-2025-08-06-donbas")
     expected = {
         "crimea": "recognized_russian",
         "donetsk": "to_russia",
@@ -133,7 +133,8 @@ def test_page_offline_and_every_region_drawn_as_itself(page, server, samples, sc
 
 
 def test_slider_by_keyboard_to_alaska_week_turns_donetsk_to_russia(page, server, samples):
-    open_view(page, server, "?date=2024-11-01&sel=actor:russia")
+    # "Nov 2024", reported in February 2025: on the map from the end of November.
+    open_view(page, server, "?date=2024-11-30&sel=actor:russia")
     donetsk = samples["donetsk"]
     assert close(region_colour(page, "map-left", donetsk), hex_rgb(legend_entry("frozen").fill))
     thumb = page.locator(".slider .dash-slider-thumb")
@@ -152,7 +153,10 @@ def test_slider_by_keyboard_to_alaska_week_turns_donetsk_to_russia(page, server,
     to_russia = legend_colour(page, "to_russia")
     assert to_russia == hex_rgb(legend_entry("to_russia").fill)
     wait_for_colour(page, "map-left", donetsk, to_russia)
-    assert "cede the entire Donbas region" in page.locator("#on-the-table").inner_text()
+    # The claim deciding the map comes first, its quote open.
+    cards = page.locator("#on-the-table").inner_text()
+    assert cards.startswith("Russia (Steve Witkoff)\n17 Aug 2025")
+    assert "the Russians have previously said they wanted it at the administrative lines" in cards
 
 
 def test_slider_moves_send_no_geometry_and_keep_the_zoom(page, server):
@@ -183,8 +187,8 @@ def test_slider_moves_send_no_geometry_and_keep_the_zoom(page, server):
 
 
 def test_url_with_date_and_selection_opens_that_state(page, server, samples):
-    open_view(page, server, "?date=2025-04-15&sel=proposal:us-2025-04")
-    assert page.locator("#as-of").text_content() == "15 Apr 2025"
+    open_view(page, server, "?date=2025-05-15&sel=proposal:us-2025-04")
+    assert page.locator("#as-of").text_content() == "15 May 2025"
     assert page.locator("#map-left-title").text_content().startswith("United States, Apr 2025")
     pressed = page.locator("#selection button[aria-pressed='true']")
     assert pressed.count() == 1
@@ -216,11 +220,12 @@ def test_compare_mode_shows_both_maps(page, server, samples, screenshot_dir):
     page.wait_for_selector("#map-right .choropleth .choroplethlocation")
     page.wait_for_timeout(500)
     assert close(
-        region_colour(page, "map-left", samples["donetsk"]), legend_colour(page, "to_russia")
+        region_colour(page, "map-left", samples["donetsk"]),
+        legend_colour(page, "recognized_russian"),
     )
     wait_for_colour(page, "map-right", samples["donetsk"], legend_colour(page, "frozen"))
     assert page.locator("#differences").text_content() == (
-        "Outlined in bold, where the two differ: Donetsk, Luhansk."
+        "Outlined in bold, where the two differ: Donetsk, Luhansk, Kherson, Zaporizhzhia."
     )
     page.screenshot(path=str(screenshot_dir / "dashboard-compare.png"))
 
@@ -247,7 +252,7 @@ def test_shared_compare_link_with_a_second_date_between_events(page, server):
     # The slider still moves the first map while the second stays at its date.
     page.locator(".slider .dash-slider-thumb").focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => location.search.includes('date=2025-11-01')")
+    page.wait_for_function("() => location.search.includes('date=2025-11-30')")
     assert "date2=2025-04-15" in page.url
     assert page.locator("#map-right-title").text_content().endswith("as of 15 Apr 2025")
 
@@ -300,7 +305,7 @@ def test_axe_finds_no_serious_or_critical_violations(page, server):
 
 
 def test_hover_shows_the_claim_behind_a_region(page, server, samples, screenshot_dir):
-    open_view(page, server, "?date=2025-08-10&sel=actor:russia")
+    open_view(page, server, "?date=2025-08-06&sel=actor:russia")
     [(x, y)] = page.evaluate(PROJECT, ["map-left", [list(samples["donetsk"][3])]])
     box = page.locator("#map-left .js-plotly-plot").bounding_box()
     page.mouse.move(box["x"] + x, box["y"] + y)
@@ -314,7 +319,7 @@ def test_hover_shows_the_claim_behind_a_region(page, server, samples, screenshot
 
 
 def test_slider_step_is_painted_in_the_browser_in_one_round_trip(page, server, samples):
-    open_view(page, server, "?date=2025-04-01&sel=actor:russia")
+    open_view(page, server, "?date=2025-04-30&sel=actor:russia")
     requests: list[tuple[list[str], dict]] = []
 
     def record(response):

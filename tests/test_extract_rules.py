@@ -119,6 +119,99 @@ CASES = {
             ("russia", _r(luhansk="to_russia"), "demand"),
         },
     ),
+    # -- a negative evaluation of a concession is a refusal by whoever evaluates it
+    "giving up a region called a mistake": (
+        "Polish Prime Minister Donald Tusk said that pressing Kyiv to give up Kherson would be "
+        "a grave mistake.",
+        {("poland", _r(kherson="to_ukraine"), "rejection")},
+    ),
+    "a concession said to embolden the aggressor": (
+        "Starmer argued that making Ukraine abandon Luhansk would embolden the aggressor.",
+        {("united_kingdom", _r(luhansk="to_ukraine"), "rejection")},
+    ),
+    "cautioning against a concession": (
+        "Macron cautioned against Ukraine handing over Zaporizhzhia.",
+        {("france", _r(zaporizhzhia="to_ukraine"), "rejection")},
+    ),
+    "warning against a deal that would cede a region": (
+        "Kallas warned against any deal that forces Kyiv to cede Kherson.",
+        {("europe", _r(kherson="to_ukraine"), "rejection")},
+    ),
+    "cautioning against a freeze": (
+        "Rubio cautioned against a ceasefire that would freeze the front line in Donetsk.",
+        {("united_states", _r(donetsk="to_ukraine"), "rejection")},
+    ),
+    "warning someone against seizing land is no position on a region": (
+        "Merz warned Putin against seizing more land.",
+        set(),
+    ),
+    "a concession with a neutral consequence stays a position": (
+        "Merz said that Ukraine ceding Donetsk would end the war.",
+        {("germany", _r(donetsk="to_russia"), "position")},
+    ),
+    # -- clauses of opposite polarity are two positions
+    "ready for one thing, refusing another (semicolon)": (
+        "Moscow is willing to freeze the front line in Zaporizhzhia; it will never give back "
+        "Crimea, Peskov said.",
+        {
+            ("russia", _r(zaporizhzhia="frozen"), "proposal"),
+            ("russia", _r(crimea="to_russia"), "rejection"),
+        },
+    ),
+    "ready for one thing, refusing another (', but')": (
+        "Ukraine could accept a ceasefire along the existing line of contact, Sybiha said, but "
+        "Kyiv will never recognise Crimea as Russian.",
+        {
+            ("ukraine", _r(anywhere="frozen"), "position"),
+            ("ukraine", _r(crimea="to_ukraine"), "rejection"),
+        },
+    ),
+    "two refusals stay one rejection": (
+        "Kyiv will not cede Donetsk and will not recognise Crimea as Russian.",
+        {("ukraine", _r(donetsk="to_ukraine", crimea="to_ukraine"), "rejection")},
+    ),
+    # -- nominal cues: a withdrawal named a precondition
+    "a withdrawal named a condition": (
+        "\u201cThe withdrawal of Russian troops from Zaporizhzhia remains our condition,\u201d "
+        "Yermak told journalists.",
+        {("ukraine", _r(zaporizhzhia="to_ukraine"), "demand")},
+    ),
+    "a withdrawal named a prerequisite": (
+        "\u201cUkraine's withdrawal from Kherson is a prerequisite for any deal,\u201d Peskov "
+        "told reporters.",
+        {("russia", _r(kherson="to_russia"), "demand")},
+    ),
+    "the condition of something is no demand": (
+        "Peskov said the condition of roads in Donetsk is poor.",
+        set(),
+    ),
+    # -- a freeze: the line and 'frozen' apart by a phrase naming regions
+    "a line across regions to be frozen": (
+        "Finnish President Alexander Stubb has proposed that the line of contact across "
+        "Zaporizhzhia and Donetsk be frozen.",
+        {("finland", _r(zaporizhzhia="frozen", donetsk="frozen"), "proposal")},
+    ),
+    "something else frozen after the line": (
+        "The front line moved again near Pokrovsk and Russian assets stay frozen in Europe.",
+        set(),
+    ),
+    # -- refusing someone's demand: the demand stays a demand
+    "a refusal of the demand named before": (
+        "Putin demands Kherson. Sybiha turned down the demand, saying Kyiv will never surrender "
+        "any land.",
+        {
+            ("russia", _r(kherson="to_russia"), "demand"),
+            ("russia", _r(anywhere="to_russia"), "demand"),
+            ("ukraine", _r(anywhere="to_ukraine"), "rejection"),
+        },
+    ),
+    "the giver is not the author of the demand": (
+        "Zelensky rejected Russia's demand to give up Luhansk.",
+        {
+            ("russia", _r(luhansk="to_russia"), "demand"),
+            ("ukraine", _r(luhansk="to_ukraine"), "rejection"),
+        },
+    ),
     # -- conditionals: a demand stated as a condition
     "a condition is what is demanded": (
         "Moscow said it would stop its offensive only if Ukraine withdrew from Donetsk.",

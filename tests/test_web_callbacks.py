@@ -135,9 +135,10 @@ def test_selector_and_compare_controls(data):
 def test_play_steps_through_events_and_stops_at_the_end(data):
     start = sync_controls(data, "?date=2025-12-03&sel=actor:russia", ids.PLAY, 1, False)
     # Playing from the last event starts over at the first.
-    assert start.playing and start.search.startswith("?date=2022-10-01")
+    # The first events are dated to a month reported years later: the month's last day.
+    assert start.playing and start.search.startswith("?date=2022-10-31")
     tick = sync_controls(data, start.search, ids.TICKER, 1, True)
-    assert tick.playing and tick.search.startswith("?date=2024-08-01")
+    assert tick.playing and tick.search.startswith("?date=2024-08-31")
     end = sync_controls(data, "?date=2025-12-02&sel=actor:russia", ids.TICKER, 9, True)
     assert end.search.startswith("?date=2025-12-03") and not end.playing
     paused = sync_controls(data, tick.search, ids.PLAY, 2, True)
@@ -158,8 +159,9 @@ def test_show_paints_russia_on_10_august_without_geometry(data):
     left, right = out[0], out[1]
     ops = patch_ops(left)
     z = dict(zip(REGION_IDS, ops[f"data.{REGION_TRACE}.z"], strict=True))
-    to_russia = [e.key for e in LEGEND].index("to_russia")
-    assert z["donetsk"] == z["luhansk"] == to_russia
+    # 9 Aug: the demand that the five regions be acknowledged as Russian is the newest word.
+    recognised = [e.key for e in LEGEND].index("recognized_russian")
+    assert z["donetsk"] == z["luhansk"] == z["kherson"] == recognised
     assert right is no_update
     # Only colours, hover text, outlines and hatching travel: no geometry.
     payload = json.dumps(left.to_plotly_json())
@@ -176,27 +178,50 @@ def test_show_compare_mode_outlines_the_differences(data):
     assert out[4] == "maps compare"
     assert out[3].startswith("United States, Apr 2025: freeze at the front line")
     assert out[3].endswith(", as of 10 Aug 2025")
-    assert out[5] == "Outlined in bold, where the two differ: Donetsk, Luhansk."
+    assert out[5] == (
+        "Outlined in bold, where the two differ: Donetsk, Luhansk, Kherson, Zaporizhzhia."
+    )
     widths = dict(
         zip(REGION_IDS, patch_ops(out[1])[f"data.{REGION_TRACE}.marker.line.width"], strict=True)
     )
-    assert widths["donetsk"] > widths["kherson"]
+    assert widths["donetsk"] > widths["crimea"]
 
 
 def test_region_table_and_transfer(data):
     out = show_view(data, "?date=2025-12-03&sel=actor:russia")
-    table = text_of(out[8])
+    table = out[8].children
     assert "Ukraine still controls at least 5,000 km2" in table
-    assert "Would hand over at least 5,000 km2 that Ukraine holds" in table
-    assert "Nothing beyond the line: Russia already holds all of it" in table
+    # No control layer is installed: article figures, labelled as such, and how to add a layer.
+    assert (
+        "<strong>at least 5,000 km2 Ukraine holds would pass to Russia</strong> <span "
+        'class="source">(article figure: Ukraine still controls at least 5,000 km2' in table
+    )
+    assert (
+        '<strong>nothing changes hands</strong> <span class="source">(article figure: Russian '
+        "forces fully control Luhansk.)" in table
+    )
+    assert "No control layer is installed, so the line of contact is not drawn" in table
+    assert (
+        '<th scope="row">Total</th><td colspan="3" data-to-russia="5000" '
+        'data-to-ukraine="0">at least 5,000 km2 to Russia, 0 km2 to Ukraine (article '
+        "figures); no figure for Crimea, Kherson, Zaporizhzhia.</td>" in table
+    )
+    # Per region, the claim that decided it and when.
+    assert (
+        "Decided by: Russia (Yuri Ushakov), demand, 2 Dec 2025: After the Putin-Witkoff meeting"
+        in table
+    )
+    ground = {c["data-basis"] for c in _elements(table, "td") if "data-basis" in c}
+    assert ground == {"article", "none"}
 
 
 def test_legend_marks_the_colours_in_use(data):
     out = show_view(data, "?date=2025-08-10&sel=actor:russia")
-    items = _elements(out[6][0].children, "li")
+    items = [i for i in _elements(out[6][0].children, "li") if "data-key" in i]
     in_use = {item["data-key"] for item in items if "in-use" in item["class"].split()}
     assert len(items) == len(LEGEND)
-    assert in_use == {"to_russia", "recognized_russian", "frozen", "not_mentioned"}
+    assert "No control layer is installed" in out[6][0].children
+    assert in_use == {"recognized_russian", "not_mentioned"}
     assert legend_entry("to_russia").label in text_of(out[6])
 
 
@@ -262,7 +287,8 @@ def test_event_note_under_the_slider(data):
         "9 Aug 2025: new from United States, Ukraine (2), Russia (2). 6 control reports. "
         "No later event up to 10 Aug 2025."
     )
-    assert show_view(data, "?date=2025-04-01&sel=actor:russia")[10] == (
+    # Dated "Apr 2025", first reported in August: on the table from the end of April.
+    assert show_view(data, "?date=2025-04-30&sel=actor:russia")[10] == (
         "Apr 2025: new from United States, Ukraine, Europe."
     )
     assert show_view(data, "?date=2020-01-01&sel=actor:russia")[10] == (
@@ -314,10 +340,33 @@ def test_slider_book_key_changes_with_the_selections_not_the_date(data):
 def test_side_panel_html_escapes_what_the_claims_file_says(data):
     from dataclasses import replace as swap
 
-    claim = data.timeline.state(D(2025, 8, 10)).positions[0]
+    claim = next(c for c in data.timeline.state(D(2025, 8, 10)).positions if not c.proposal)
     hostile = swap(claim, summary='<img src=x onerror="alert(1)"> & <b>bold</b>')
     card = position_card(data, [hostile], D(2025, 8, 10), selected=True)
     assert "<img" not in card and "<b>" not in card
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in card
     # One block of HTML on one line: a blank line would end Markdown's HTML block.
     assert "\n" not in card
+
+
+def test_dates_keep_their_precision_in_the_compare_choices_and_the_subtitle(data):
+    from mapdash.web.layout import compare_date_options
+
+    options = compare_date_options(data, None)
+    assert {"label": "Nov 2025: United States", "value": "2025-11-30"} in options
+    assert {
+        "label": "17 Aug 2025: United States, Russia, Ukraine, Europe",
+        "value": "2025-08-17",
+    } in (options)
+    app = create_app(data=data)
+
+    def subtitle(component):
+        if getattr(component, "className", None) == "subtitle":
+            return component.children
+        children = getattr(component, "children", None)
+        for child in children if isinstance(children, list | tuple) else [children]:
+            if child is not None and not isinstance(child, str) and (found := subtitle(child)):
+                return found
+        return None
+
+    assert subtitle(app.layout).endswith("Oct 2022 to 3 Dec 2025")

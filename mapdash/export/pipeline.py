@@ -107,6 +107,8 @@ def briefing_of(source: BriefingSource, request: BriefingRequest) -> Briefing:
         compare_date=request.compare_date,
         title=request.title,
         note=request.note,
+        layer=source.layer_figures(source.control_at(request.date)) if request.control else None,
+        areas=source.areas,
     )
 
 

@@ -14,8 +14,10 @@ A reader's procedure, one sentence at a time:
 3. decide the polarity: a negation or a rejection before the cue keeps the territory with the
    one who refuses (Ukraine refusing to cede: to_ukraine; Russia refusing a swap of Kursk:
    to_russia) and makes the claim a rejection; inside a condition ("if Ukraine did not withdraw
-   ...") it is a demand; the rejection of someone else's plan gives two claims, the plan's and the
-   refusal;
+   ...") it is a demand; the rejection of someone else's plan gives two claims, the plan's (still
+   a demand or proposal) and the refusal; a negative evaluation of the cue's phrase ("forcing
+   Kyiv to cede X would reward aggression") is a refusal by whoever evaluates it; a clause of
+   the opposite polarity ("..., but it will not recognise ...") is a position of its own;
 4. set history aside: a cue next to a past year is not a current position, and an annexation or
    seizure "in 2014" is a statement dated that year.
 """
@@ -44,6 +46,7 @@ from .cues import (
     MAJOR,
     MODAL_DEMAND,
     NEGATION,
+    NOMINAL_DEMAND,
     NOT_A_POSITION,
     OCCUPIED_OBJECT,
     PAST_YEAR,
@@ -120,6 +123,8 @@ class _Reading:
     regions: dict[str, Disposition] = field(default_factory=dict)
     rules: list[str] = field(default_factory=list)
     historical: DateRef | None = None
+    #: Where the clauses it was read from start.
+    clauses: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -571,11 +576,18 @@ def _disposition(
     """Return the disposition the cue asks for, before polarity; the flag: a giver is named."""
     family = hit.cue.family
     if family == "cede":
+        # "the withdrawal of Ukrainian forces from ...": the giver named inside the phrase.
         giver = next(
+            (m for m in actors if hit.start < m.start and m.end <= hit.end and m.kind != "plan"),
+            None,
+        ) or next(
             (
                 m
                 for m in reversed(actors)
-                if m.end <= hit.start and hit.start - m.end <= 45 and m.kind != "plan"
+                if m.end <= hit.start
+                and hit.start - m.end <= 45
+                and m.kind != "plan"
+                and not plan_after(text, m)  # "Russia's demand to give up ...": its author
             ),
             None,
         )
@@ -728,6 +740,17 @@ def claims_in(
                 else:
                     rules.append(f"condition {conditional.group()!r}")
                 kind = "demand" if kind != "proposal" else kind
+            elif (
+                negation
+                and holder.stance == "plan"
+                and rejected_by is not None
+                and rejected_by[0].actor != holder.mention.actor
+            ):
+                # "Zelensky rejected the demand, saying Ukraine would never ...": the negation is
+                # the refuser's; the plan keeps what it asks for.
+                rules.append(
+                    f"negation ({negation.group()!r}) is {rejected_by[0].text!r}'s refusal"
+                )
             elif negation and not holder.rule.startswith("holder named after"):
                 disposition = _negated(hit, holder.mention.actor, base)
                 if hit.cue.family == "concession" and MAJOR.search(text[hit.start - 12 : hit.end]):
@@ -742,7 +765,7 @@ def claims_in(
             if HEDGE.search(text[clause : hit.end]):
                 rules.append(f"hedged ({HEDGE.search(text[clause : hit.end]).group()!r})")  # type: ignore[union-attr]
             rules.insert(1, f"actor: {holder.rule}")
-            _add(readings, holder.mention, "own", kind, regions, disposition, rules)
+            _add(readings, holder.mention, "own", kind, regions, disposition, rules, clause)
             for partner in _conjoined(text, holder.mention, actors):
                 own = _keeper(partner.actor) if kind == "rejection" else disposition
                 _add(
@@ -916,7 +939,7 @@ def _kind(text: str, hit: _Hit, holder: _Holder, listed: bool) -> ClaimKind:
         return "demand"
     if MODAL_DEMAND.search(
         text[holder.stance_end : hit.start] if holder.stance_end else text[: hit.start]
-    ):
+    ) or NOMINAL_DEMAND.match(text, hit.end):
         return "demand"
     return "position"
 
@@ -933,11 +956,26 @@ def _add(
     regions: Sequence[str],
     disposition: Disposition,
     rules: list[str],
+    clause: int | None = None,
 ) -> None:
     key = (holder.actor, "")
     reading = readings.get(key)
+    if (
+        reading is not None
+        and clause is not None
+        and reading.clauses
+        and clause not in reading.clauses
+        and (kind == "rejection") != (reading.kind == "rejection")
+    ):
+        # "Kyiv is ready to freeze the line, but it will not recognise ...": clauses of opposite
+        # polarity are two positions; the negation of one does not reach the other.
+        key = (holder.actor, f"c{clause}")
+        reading = readings.get(key)
+        rules = [*rules, "a clause of its own (opposite polarity)"]
     if reading is None:
         reading = readings[key] = _Reading(holder, kind)
+    if clause is not None:
+        reading.clauses.add(clause)
     elif kind == "rejection" or reading.kind == "position":
         reading.kind = kind if reading.kind != "rejection" else reading.kind
     if reading.holder.speaker is None and holder.speaker is not None:
@@ -967,7 +1005,9 @@ def _candidate(
     )
     # Who said it: the holder when a person, else the quoted speaker reporting it.
     speaker = holder.speaker or (context.speaker.speaker if context.speaker else None)
-    suffix = holder.actor.replace("_", "-") + ("-r" if role == "reject" else "")
+    suffix = holder.actor.replace("_", "-") + (
+        "-r" if role == "reject" else f"-{role}" if role else ""
+    )
     claim = Claim(
         id=f"x-{slug(article.id)}-{sentence.start}-{suffix}",
         date=claim_date.date,

@@ -90,7 +90,9 @@ CUES: tuple[Cue, ...] = (
         "freeze at the line",
         "freeze",
         r"\bfreez\w*\b(?:\s+\w+){0,4}?\s+" + _LINE + r"|"
-        r"\b" + _LINE + r"(?:\s+\w+){0,3}?\s+(?:frozen|freez\w*)|"
+        r"\b" + _LINE + r"(?:\s+(?:in|across|around|near|through|along)\s+(?:the\s+)?"
+        r"(?:[\w'\u2019-]+(?:\s+and|\s+or|,)?\s+){0,4}?[\w'\u2019-]+)?"
+        r"(?:\s+\w+){0,3}?\s+(?:frozen|freez\w*)|"
         r"\bfreez\w* (?:the )?(?:conflict|war|fighting)\b|"
         r"\b(?:along|at|on|from|based on) the (?:current |existing |present )?" + _LINE + r"|"
         r"\b(?:current|existing|present) " + _LINE + r"|"
@@ -106,7 +108,7 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:cede[sd]?|ceding|concede[sd]?|conceding|surrender\w*|relinquish\w*|abandon\w*|"
         r"vacat(?:e|es|ed|ing)|give[sn]? up|giving up|gave up|give away|hand(?:s|ed|ing)? over|"
         r"give[sn]? back|giving back|gave back|hand(?:s|ed|ing)? back|"
-        r"let go of|withdr[ae]w\w*(?: \w+){0,2} from|pull\w*(?: \w+){0,2} out of|"
+        r"let go of|withdr[ae]w\w*(?: \w+){0,3} from|pull\w*(?: \w+){0,2} out of|"
         r"leave|leaves|leaving|left|quit|transfer\w*|gift|lose|losing|"
         r"give (?:\w+ ){0,2}control (?:over|of))\b",
         "cede ced conced surrender relinquish abandon vacat give gave hand let withdr pull "
@@ -238,6 +240,7 @@ PROPOSE_VERB = re.compile(
 REJECT_VERB = re.compile(
     r"\b(?:reject\w*|refus\w*|rul(?:e|es|ed|ing) out|oppos\w*|dismiss\w*|turn\w* down|"
     r"not happy with|opposition to|condemn\w*|"
+    r"(?:warn|caution|argu|advis|spoke|speak)\w* (?:strongly )?against|"
     r"call(?:s|ed|ing)? (?=(?:[\w'\u2019-]+ ){1,10}(?:unacceptable|unrealistic|absurd|impossible|"
     r"a non-starter)\b)|"
     r"(?:is|are|was|were|would be) (?:\w+ )?(?:unacceptable|impossible|out of the question|"
@@ -302,11 +305,24 @@ HEDGE = re.compile(
     r"rumou?red|unclear whether|not clear whether)\b",
     re.IGNORECASE,
 )
-#: "conceding territory would be unacceptable", "a return to the borders is unrealistic".
+#: "conceding territory would be unacceptable", "a return to the borders is unrealistic",
+#: "surrendering land would reward aggression": a negative evaluation of the cue's own phrase.
 REJECTED_AFTER = re.compile(
-    r"^[^,;.]{0,60}?\b(?:is|was|were|are|would be|will be|remains?)\s+(?:\w+\s+)?"
+    r"^[^,;.]{0,60}?\b(?:(?:is|was|were|are|would be|will be|remains?)\s+(?:\w+\s+)?"
     r"(?:unacceptable|impossible|unrealistic|an illusion|illusory|out of the question|"
-    r"not an option|a red line|unconstitutional|not realistic)\b",
+    r"not an option|a red line|unconstitutional|not realistic|"
+    r"(?:an? |the )?(?:\w+ )?(?:mistake|error|betrayal|capitulation|disaster|catastrophe|"
+    r"blunder)|dangerous|wrong|reckless|a reward for|an invitation to)|"
+    r"(?:would|will|could|might) (?:\w+ )?(?:reward|embolden|encourage|invite|legitimi[sz]e) "
+    r"(?:the )?(?:aggression|aggressor|Putin|Moscow|the Kremlin|Russia|further)|"
+    r"(?:rewards?|rewarding) (?:the )?(?:aggression|aggressor))\b",
+    re.IGNORECASE,
+)
+#: "the withdrawal of forces from Donbas is a precondition": a nominal cue named a demand.
+NOMINAL_DEMAND = re.compile(
+    r"[^,;.]{0,60}?\b(?:is|are|was|remains?|would be|will be)\s+(?!not\b)"
+    r"(?:a |an |the |our |one |its )?(?:\w+ )?(?:pre-?conditions?|conditions?|prerequisites?|"
+    r"requirements?|demands?|must|non-negotiable)\b",
     re.IGNORECASE,
 )
 #: Concessions are a position only when someone makes, offers, demands or refuses them.

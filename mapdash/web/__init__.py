@@ -59,9 +59,9 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
     app.layout = page(
         data, default_view(data.timeline), topojson_url=app.get_asset_url("topojson/")
     )
-    register(app, data)
     # Swapped-in geodata goes live without a restart; see web/live.py.
     live = LiveGeodata(paths.geodata)
+    register(app, data, live)
     register_swap(app, data, live)
     register_download(app, data, live)
     register_batch(app, data, live, background_manager())

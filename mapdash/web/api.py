@@ -19,11 +19,12 @@ import flask
 from ..claims import claim_to_data, control_to_data, proposal_to_data
 from ..errors import MapdashError
 from ..figures import legend_entry
+from ..ground import on_the_ground
 from ..regions import REGIONS
 from ..timeline import Selection, Timeline, format_date
 from .data import AppData
 from .live import LiveGeodata, Snapshot
-from .render import map_side
+from .render import claim_when, layer_figures, map_side
 from .view import default_view
 
 CLAIMS_PATH = "/api/claims"
@@ -93,17 +94,31 @@ def claims_payload(timeline: Timeline) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``claims``, ``proposals`` and ``control`` in date order (the claims file's shapes),
+        ``claims`` (the claims file's shape plus ``date_label``, e.g. "Nov 2025", and
+        ``on_table_from``, the first day the map shows them, in that order), ``proposals`` and
+        ``control`` in date order,
         ``events`` (the slider's dates) and ``selections`` (what ``/api/state`` accepts).
     """
     return {
-        "claims": [claim_to_data(c) for c in timeline.claims],
+        "claims": [
+            {
+                **claim_to_data(c),
+                "date_label": format_date(c.date, c.date_precision),
+                "on_table_from": timeline.on_table(c).isoformat(),
+            }
+            for c in timeline.claims
+        ],
         "proposals": [
             proposal_to_data(p) for p in sorted(timeline.proposals.values(), key=lambda p: p.date)
         ],
         "control": [control_to_data(f) for f in timeline.control],
         "events": [
-            {"date": e.date.isoformat(), "label": e.label, "title": e.title}
+            {
+                "date": e.date.isoformat(),
+                "label": e.label,
+                "title": e.title,
+                "control_layer": e.layer,
+            }
             for e in timeline.events
         ],
         "selections": [
@@ -155,10 +170,13 @@ def state_payload(
     -------
     dict
         ``date``, ``event`` (the slider mark in force, or None before the first), ``selection``,
-        ``title`` (the map's title), ``regions`` (per region: disposition, legend label, colour,
-        hatching, deciding claim), ``on_the_table`` (claim ids), ``proposals`` (ids) and
-        ``control`` (the facts known at the date) and ``control_layer`` (the overlay in force
-        and what it measures per region, or None).
+        ``title`` (the map's title), ``notice`` (what the map says when the selection has
+        nothing on the table yet, else None), ``regions`` (per region: disposition, legend
+        label, colour, hatching, deciding claim with its date, precision, shown date and review
+        status), ``on_the_ground`` (km2 that would change hands per region and their total,
+        measured on the control layer in force or from article figures), ``on_the_table``
+        (claim ids), ``proposals`` (ids), ``control`` (the facts known at the date) and
+        ``control_layer`` (the overlay in force and what it measures per region, or None).
     """
     timeline = data.timeline
     side = map_side(data, selection, date, ())
@@ -178,19 +196,36 @@ def state_payload(
                 "hatched": entry.hatch,
                 "claim": claim.id if claim else None,
                 "claim_date": claim.date.isoformat() if claim else None,
+                "claim_date_precision": claim.date_precision if claim else None,
+                "claim_date_label": claim_when(data, claim) if claim else None,
+                "claim_on_table_from": timeline.on_table(claim).isoformat() if claim else None,
+                "claim_kind": claim.kind if claim else None,
+                "claim_status": claim.status if claim else None,
+                "unreviewed": bool(claim and claim.status == "extracted"),
                 "all_occupied": region_state.via_all_occupied,
             }
         )
+    ground = on_the_ground(
+        side.states,
+        facts=timeline.control_at(date),
+        areas=data.areas,
+        layer=layer_figures(snapshot, date),
+    )
     return {
         "date": date.isoformat(),
         "event": (
-            {"date": known[-1].date.isoformat(), "label": format_date(known[-1].date)}
+            {
+                "date": known[-1].date.isoformat(),
+                "label": format_date(known[-1].date, known[-1].precision),
+            }
             if known
             else None
         ),
         "selection": selection.token,
         "title": side.title,
+        "notice": side.paint.notice or None,
         "regions": regions,
+        "on_the_ground": ground.to_data(),
         "on_the_table": [c.id for c in state.positions],
         "proposals": [p.id for p in state.proposals],
         "control": [control_to_data(f) for f in state.control],

@@ -13,19 +13,23 @@ from typing import Any
 
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, no_update
+from dash.exceptions import PreventUpdate
 
 from ..errors import MapdashError
 from ..timeline import Selection, format_date
 from . import ids
 from .data import AppData
 from .layout import compare_date_options
+from .live import LiveGeodata, Snapshot
 from .render import (
     Screen,
     SliderBook,
     differences_text,
     event_note,
+    layer_figures,
     legend,
     map_patch,
+    no_layer_text,
     on_the_table,
     panel_keys,
     region_rows,
@@ -111,17 +115,38 @@ def sync_controls(
     )
 
 
-def show_view(data: AppData, search: str | None, *, shown: str | None = None) -> tuple[Any, ...]:
+def show_view(
+    data: AppData,
+    search: str | None,
+    *,
+    shown: str | None = None,
+    snapshot: Snapshot | None = None,
+    shown_snapshot: Snapshot | None = None,
+) -> tuple[Any, ...]:
     """Everything the callback draws for the URL's view, in the order of ``_SHOW_OUTPUTS``.
 
     ``shown`` is the query of the view on the page now, if known: parts of the side panel that
     would come out the same are left alone (``no_update``) instead of being sent again.
+    ``snapshot`` is the live geodata: the control layer in force at the date is measured in the
+    region table (``shown_snapshot``: the one the page was drawn with, if another).
     """
     view, _ = read_query(search, data.timeline)
     drawn = screen(data, view)
     right = drawn.right
-    keys = panel_keys(data, view, drawn)
-    same = panel_keys(data, *_screen_of(data, shown)) if shown is not None else None
+    layer = layer_figures(snapshot, view.date)
+    no_layer = no_layer_text(snapshot, view.date)
+    keys = panel_keys(data, view, drawn, layer, no_layer)
+    same = None
+    if shown is not None:
+        shown_view, shown_screen = _screen_of(data, shown)
+        before = shown_snapshot or snapshot
+        same = panel_keys(
+            data,
+            shown_view,
+            shown_screen,
+            layer_figures(before, shown_view.date),
+            no_layer_text(before, shown_view.date),
+        )
     return (
         map_patch(drawn.left.paint),
         map_patch(right.paint) if right else no_update,
@@ -129,9 +154,11 @@ def show_view(data: AppData, search: str | None, *, shown: str | None = None) ->
         right.title if right else "",
         "maps compare" if right else "maps single",
         differences_text(drawn),
-        no_update if same and same.legend == keys.legend else legend(drawn),
+        no_update if same and same.legend == keys.legend else legend(drawn, no_layer),
         no_update if same and same.cards == keys.cards else on_the_table(data, view),
-        no_update if same and same.regions == keys.regions else region_rows(data, view, drawn.left),
+        no_update
+        if same and same.regions == keys.regions
+        else region_rows(data, view, drawn.left, layer, no_layer),
         format_date(view.date),
         event_note(data, view),
     )
@@ -179,6 +206,11 @@ _SHOW_OUTPUTS = (
 )
 
 
+def _drawn_with(shown: dict[str, Any] | None, version: dict[str, Any] | None) -> bool:
+    """Whether the page was drawn with the geodata version the poll reports."""
+    return bool(shown and version and shown.get("data") == version.get("version"))
+
+
 def _trigger(values: dict[str, Any]) -> tuple[str | None, Any]:
     """Which control fired and its value; a selector button stands for its selection token."""
     trigger = dash.ctx.triggered_id
@@ -187,12 +219,13 @@ def _trigger(values: dict[str, Any]) -> tuple[str | None, Any]:
     return trigger, values.get(trigger) if trigger else None
 
 
-def register(app: dash.Dash, data: AppData) -> None:
+def register(app: dash.Dash, data: AppData, live: LiveGeodata | None = None) -> None:
     """Attach the dashboard's callbacks to ``app``.
 
     One server callback both syncs the controls and draws the view, so that a slider step costs
     a single round trip; the maps' colours for a slider step are applied in the browser from the
-    slider book, before that round trip ends.
+    slider book, before that round trip ends. ``live`` is the app's live geodata: the region
+    table measures the control layer in force, and is redrawn when the geodata change.
     """
     options = [o.selection.token for o in data.timeline.options()]
     first_event = data.timeline.events[0].date
@@ -219,6 +252,14 @@ def register(app: dash.Dash, data: AppData) -> None:
         State(ids.SHOWN, "data"),
         prevent_initial_call=True,
     )
+    # The first view's query replaces the opened address instead of pushing a history entry,
+    # so that Back from the freshly opened app leaves it.
+    app.clientside_callback(
+        ClientsideFunction(namespace="mapdash", function_name="replaceFirstQuery"),
+        Output(ids.FIRST_QUERY, "data"),
+        Input(ids.SHOWN, "data"),
+        State(ids.FIRST_QUERY, "data"),
+    )
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -238,28 +279,46 @@ def register(app: dash.Dash, data: AppData) -> None:
         *_SHOW_OUTPUTS,
         Input(ids.NAVIGATE, "data"),
         Input(_SELECTION_BUTTONS, "n_clicks"),
+        Input(ids.DATA_VERSION, "data"),
         *[Input(cid, _CONTROL_PROPS[cid]) for cid in _CONTROL_INPUTS],
         State(ids.URL, "search"),
         State(ids.TICKER, "disabled"),
         State(ids.BOOK_KEY, "data"),
+        State(ids.SHOWN, "data"),
     )
-    def sync(navigated: str | None, _: Any, *values: Any) -> tuple[Any, ...]:
+    def sync(navigated: str | None, _: Any, version: Any, *values: Any) -> tuple[Any, ...]:
         controls = dict(zip(_CONTROL_INPUTS, values[: len(_CONTROL_INPUTS)], strict=True))
-        search, ticker_disabled, page_book = values[len(_CONTROL_INPUTS) :]
+        search, ticker_disabled, page_book, shown = values[len(_CONTROL_INPUTS) :]
         trigger, value = _trigger(controls)
+        snapshot = live.snapshot() if live is not None else None
         if trigger == ids.NAVIGATE:
             trigger, search = ids.URL, navigated
+        geodata_changed = trigger == ids.DATA_VERSION
+        if geodata_changed and _drawn_with(shown, version):
+            # The first poll after load reports the version the panel was just drawn with.
+            raise PreventUpdate
+        if geodata_changed:
+            # New geodata (an upload, a dropped file): the same view, its panel measured again.
+            trigger = None
         c = sync_controls(data, search, trigger, value, playing=not ticker_disabled)
         view, _notice = read_query(c.search, data.timeline)
         book = book_of(replace(view, date=first_event))
         # The browser painted this slider step from the book it holds.
         painted = trigger == ids.SLIDER and book.key == page_book
-        # Rewriting an unchanged query would push a duplicate history entry.
-        new_search = c.search if c.search != search else no_update
+        # Rewriting an unchanged query would push a duplicate history entry; on first load the
+        # browser replaces the opened address with it (``replaceFirstQuery``).
+        # New geodata never changes the view, so it writes no URL either.
+        keep_url = trigger is None
+        new_search = c.search if c.search != search and not keep_url else no_update
         pressed = [token == c.selection for token in options]
         play = ("❚❚ Pause", "true") if c.playing else ("▶ Play", "false")
         # On load and on back/forward the page may show another view than ``search``.
-        drawn = show_view(data, c.search, shown=None if trigger in (None, ids.URL) else search)
+        drawn = show_view(
+            data,
+            c.search,
+            shown=None if trigger in (None, ids.URL) else search,
+            snapshot=snapshot,
+        )
         maps = (no_update, no_update) if painted else drawn[:2]
         return (
             new_search,
@@ -275,7 +334,11 @@ def register(app: dash.Dash, data: AppData) -> None:
             not c.playing,
             *play,
             c.notice,
-            {"search": c.search, "index": c.slider},
+            {
+                "search": c.search,
+                "index": c.slider,
+                "data": snapshot.version if snapshot is not None else None,
+            },
             no_update if book.key == page_book else book.to_data(),
             no_update if book.key == page_book else book.key,
             *maps,

@@ -9,6 +9,7 @@ import geopandas as gpd
 
 from ..claims import load_claims
 from ..config import Paths
+from ..control import installed_layers
 from ..corpus import load_corpus
 from ..geodata import load_context, load_regions, region_areas
 from ..timeline import Timeline
@@ -36,10 +37,16 @@ class AppData:
             The loaders' errors (ClaimsError, CorpusError, GeodataError) pass through.
         """
         claims = load_claims(paths.geodata / "claims.yaml")
+        articles = load_corpus(paths.seeds)
         return cls(
-            timeline=Timeline.from_source(claims),
+            timeline=Timeline.from_source(
+                claims,
+                published={a.id: a.published for a in articles.values()},
+                # Control layers installed by then are slider marks of their own.
+                layers=[layer.date for layer in installed_layers(paths.geodata)],
+            ),
             regions=load_regions(resolution="web", geodata_dir=paths.geodata),
             context=load_context(geodata_dir=paths.geodata),
-            articles=load_corpus(paths.seeds),
+            articles=articles,
             areas=region_areas(load_regions(resolution="full", geodata_dir=paths.geodata)),
         )

@@ -8,7 +8,7 @@ the live geodata, including the control layer of the view's date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,11 +32,13 @@ from ..export import (
     shared_exporter,
 )
 from ..geodata import boundaries_attribution
+from ..ground import LayerFigures
 from ..timeline import Timeline
 from ..types import Article
 from . import ids
 from .data import AppData
 from .live import LiveGeodata, Snapshot
+from .render import layer_figures
 from .view import View, read_query
 
 FORMAT_LABELS: dict[ExportFormat, str] = {
@@ -109,6 +111,17 @@ class LiveSource:
     def control_at(self, date: dt.date) -> ControlLayer | None:
         """Return the live control layer shown at ``date`` (none without a snapshot)."""
         return self.snapshot.layer_at(date) if self.snapshot else None
+
+    @property
+    def areas(self) -> Mapping[str, float]:
+        """Region areas in km2 (full resolution), as the side panel uses them."""
+        return self.data.areas
+
+    def layer_figures(self, layer: ControlLayer | None) -> LayerFigures | None:
+        """Return what the live layer measures per region, as the side panel shows it."""
+        if layer is None or self.snapshot is None:
+            return None
+        return layer_figures(self.snapshot, layer.date)
 
 
 def view_request(view: View) -> BriefingRequest:

@@ -12,6 +12,8 @@ SHOWN = "shown"
 #: the browser when the slider moves; BOOK_KEY is its fingerprint, the part the server reads.
 BOOK = "slider-book"
 BOOK_KEY = "slider-book-key"
+#: Set once the first view's query has replaced the opened address (no history entry pushed).
+FIRST_QUERY = "first-query"
 NOTICE = "notice"
 SELECTION = "selection"
 #: Pattern-matching type of the selector's buttons: {"type": SELECTION_OPTION, "token": ...}.

@@ -8,8 +8,8 @@ from typing import Any, cast
 from dash import dcc, html
 
 from ..cartography import ZOOM, fit_frame
-from ..figures import map_figure
-from ..timeline import Option, format_date
+from ..figures import CONTROL_COLOR, map_figure
+from ..timeline import Event, Option, format_date
 from . import ids
 from .batch import batch_section
 from .data import AppData
@@ -103,7 +103,7 @@ def compare_date_options(data: AppData, date: dt.date | None) -> list[dict[str, 
     """
     options = [{"label": "Same date", "value": ""}] + [
         {
-            "label": f"{format_date(e.date)}: {e.title.split(': ', 1)[1]}",
+            "label": e.title,
             "value": e.date.isoformat(),
         }
         for e in data.timeline.events
@@ -149,6 +149,20 @@ def _compare_control(data: AppData, view: View) -> html.Div:
     )
 
 
+def slider_marks(events: tuple[Event, ...]) -> dict[int, dict[str, Any]]:
+    """Label the slider's marks; a control layer's date is drawn apart, in the overlay's red."""
+    marks: dict[int, dict[str, Any]] = {}
+    for i, event in enumerate(events):
+        if event.layer and not event.claims:
+            marks[i] = {
+                "label": f"▲ {event.label}",
+                "style": {"color": CONTROL_COLOR, "fontStyle": "italic"},
+            }
+        else:
+            marks[i] = {"label": event.label}
+    return marks
+
+
 def _timeline_bar(data: AppData, view: View) -> html.Section:
     events = data.timeline.events
     return html.Section(
@@ -178,12 +192,12 @@ def _timeline_bar(data: AppData, view: View) -> html.Section:
                     max=len(events) - 1,
                     step=1,
                     value=data.timeline.event_index(view.date),
-                    marks={i: {"label": e.label} for i, e in enumerate(events)},
+                    marks=slider_marks(events),
                     allow_direct_input=False,
                     updatemode="mouseup",
                 ),
                 className="slider",
-                title="Event dates; use the arrow keys to step",
+                title="Event dates (▲ in red: a control layer's date); use the arrow keys to step",
             ),
             html.Div(
                 [
@@ -234,7 +248,7 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
     figure = map_figure(data.regions, data.context, first.left.paint)
     figure.update_layout(meta={"narrowView": narrow_view(data.regions)})
     config = graph_config(topojson_url)
-    start, end = data.timeline.span
+    first_event, last_event = data.timeline.events[0], data.timeline.events[-1]
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
@@ -242,6 +256,7 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
             dcc.Store(id=ids.SHOWN),
             dcc.Store(id=ids.BOOK),
             dcc.Store(id=ids.BOOK_KEY),
+            dcc.Store(id=ids.FIRST_QUERY),
             html.Header(
                 [
                     html.Div(
@@ -250,7 +265,8 @@ def page(data: AppData, view: View, *, topojson_url: str) -> html.Div:
                             html.P(
                                 "What Russia, the United States, Ukraine and Europe proposed for "
                                 "Crimea, Donbas, Kherson, Zaporizhzhia and Kursk, "
-                                f"{format_date(start)} to {format_date(end)}",
+                                f"{format_date(first_event.date, first_event.precision)} to "
+                                f"{format_date(last_event.date, last_event.precision)}",
                                 className="subtitle",
                             ),
                         ]

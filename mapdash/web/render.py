@@ -19,22 +19,26 @@ from ..figures import (
     HATCH_TRACES,
     LEGEND,
     REGION_TRACE,
+    UNREVIEWED_LEGEND,
+    UNREVIEWED_TEXT,
+    UNREVIEWED_TRACES,
     LegendEntry,
     RegionPaint,
     legend_entry,
+    notice_annotations,
     paint_regions,
 )
+from ..ground import ADD_LAYER_HINT, LayerFigures, on_the_ground
 from ..regions import REGIONS
 from ..timeline import (
-    Event,
     RegionState,
     Selection,
     actor_name,
     format_date,
-    transfer_beyond_line,
 )
 from ..types import Claim, ControlFact, Disposition, Evidence
 from .data import AppData
+from .live import Snapshot
 from .view import View, at_event
 
 
@@ -73,7 +77,41 @@ def map_side(
         date=date,
         title=f"{data.timeline.describe(selection)}, as of {format_date(date)}",
         states=states,
-        paint=paint_regions(states, articles=data.articles, highlight=highlight),
+        paint=paint_regions(
+            states,
+            articles=data.articles,
+            highlight=highlight,
+            notice=data.timeline.not_yet(selection, date) or "",
+        ),
+    )
+
+
+def no_layer_text(snapshot: Snapshot | None, date: dt.date) -> str:
+    """Say that no control layer is in force at ``date`` and how to add one ("" if one is)."""
+    if snapshot is None or not snapshot.layers:
+        return ADD_LAYER_HINT
+    if snapshot.layer_at(date) is not None:
+        return ""
+    first = min(layer.date for layer in snapshot.layers)
+    return (
+        f"No control layer on or before {format_date(date)} (the first is dated "
+        f"{format_date(first)}), so the line of contact is not drawn and the km2 are article "
+        "figures; add an older layer under Update the geodata or with 'mapdash swap FILE "
+        "--kind control --date YYYY-MM-DD'."
+    )
+
+
+def layer_figures(snapshot: Snapshot | None, date: dt.date) -> LayerFigures | None:
+    """Return the control layer in force at ``date`` and what it measures, or None."""
+    layer = snapshot.layer_at(date) if snapshot is not None else None
+    if snapshot is None or layer is None:
+        return None
+    return LayerFigures(
+        date=layer.date,
+        source=layer.file_name,
+        held={
+            m.region: (m.area_km2, m.occupied_km2) for m in snapshot.measured.get(layer.date, ())
+        },
     )
 
 
@@ -101,9 +139,16 @@ class PanelKeys:
     regions: tuple[object, ...]
 
 
-def panel_keys(data: AppData, view: View, screen_: Screen) -> PanelKeys:
+def panel_keys(
+    data: AppData,
+    view: View,
+    screen_: Screen,
+    layer: LayerFigures | None = None,
+    no_layer: str = ADD_LAYER_HINT,
+) -> PanelKeys:
     """Summarise what the side panel shows for a view, to skip re-sending unchanged parts."""
     left = screen_.left.states
+    layer_key = (layer.date, layer.source, tuple(sorted(layer.held.items()))) if layer else None
     right = screen_.right.paint.legend_keys if screen_.right else ()
     positions = tuple(c.id for c in data.timeline.state(view.date).positions)
     deciding = tuple(s.claim.id for s in left if s.claim)
@@ -112,9 +157,12 @@ def panel_keys(data: AppData, view: View, screen_: Screen) -> PanelKeys:
         view.selection,
         tuple((s.disposition, s.claim and s.claim.id) for s in left),
         control,
+        layer_key,
+        no_layer,
     )
+    unreviewed = ("unreviewed",) if any(screen_.left.paint.unreviewed) else ()
     return PanelKeys(
-        legend=screen_.left.paint.legend_keys + right,
+        legend=screen_.left.paint.legend_keys + right + unreviewed + (no_layer,),
         cards=(positions, deciding),
         regions=regions,
     )
@@ -128,6 +176,9 @@ def map_patch(paint: RegionPaint) -> Patch:
     patch["data"][REGION_TRACE]["marker"]["line"]["width"] = list(paint.line_width)
     for trace, visible in zip(HATCH_TRACES, paint.hatch_visible, strict=True):
         patch["data"][trace]["visible"] = visible
+    for trace, visible in zip(UNREVIEWED_TRACES, paint.unreviewed, strict=True):
+        patch["data"][trace]["visible"] = visible
+    patch["layout"]["annotations"] = notice_annotations(paint.notice)
     return patch
 
 
@@ -166,8 +217,12 @@ def slider_book(data: AppData, view: View) -> SliderBook:
 # -- legend -----------------------------------------------------------------------------------
 
 
-def legend(screen_: Screen) -> list[Any]:
-    """Every colour with its meaning; entries on the map(s) now are marked and counted."""
+def legend(screen_: Screen, no_layer: str = ADD_LAYER_HINT) -> list[Any]:
+    """Every colour with its meaning; entries on the map(s) now are marked and counted.
+
+    Says how to add a control layer where none is in force (the line of contact is drawn only
+    from one), and explains the dotted outline of unreviewed claims when the map shows one.
+    """
     shown = list(screen_.left.paint.legend_keys)
     if screen_.right is not None:
         shown += screen_.right.paint.legend_keys
@@ -187,7 +242,20 @@ def legend(screen_: Screen) -> list[Any]:
         )
         for entry in LEGEND
     ]
-    return [_html_block(_tag("ul", "".join(items), class_="legend-list"))]
+    notes = []
+    paints = [screen_.left.paint] + ([screen_.right.paint] if screen_.right else [])
+    if any(any(p.unreviewed) for p in paints):
+        notes.append(
+            _tag(
+                "li",
+                _tag("span", class_="swatch unreviewed-key", aria_hidden="true")
+                + _text(UNREVIEWED_LEGEND),
+                class_="legend-item in-use unreviewed",
+            )
+        )
+    if no_layer:
+        notes.append(_tag("li", _text(no_layer), class_="legend-item no-layer"))
+    return [_html_block(_tag("ul", "".join(items + notes), class_="legend-list"))]
 
 
 # -- the proposals on the table ----------------------------------------------------------------
@@ -269,7 +337,7 @@ def position_card(data: AppData, claims: Sequence[Claim], date: dt.date, *, sele
     ``claims`` are one claim, or the claims of one named proposal known at ``date``. Every text
     is escaped: a claims file is data, never markup.
     """
-    newest = max(claims, key=lambda c: c.date)
+    newest = max(claims, key=data.timeline.on_table)
     proposal = data.timeline.proposals.get(newest.proposal) if newest.proposal else None
     if proposal is not None:
         states = data.timeline.regions(Selection("proposal", proposal.id), date)
@@ -280,16 +348,14 @@ def position_card(data: AppData, claims: Sequence[Claim], date: dt.date, *, sele
         summary = newest.summary
     speakers = ", ".join(dict.fromkeys(c.speaker for c in claims if c.speaker))
     heading = actor_name(newest.actor) + (f" ({speakers})" if speakers else "")
+    unreviewed = [c for c in claims if c.status == "extracted"]
     parts = [
         _tag(
             "header",
             _tag("h3", _text(heading))
-            + _tag(
-                "time",
-                _text(format_date(newest.date, newest.date_precision)),
-                datetime=newest.date.isoformat(),
-            ),
+            + _tag("time", _text(claim_when(data, newest)), datetime=newest.date.isoformat()),
         ),
+        _tag("p", _text(UNREVIEWED_TEXT), class_="unreviewed-badge") if unreviewed else "",
         _tag("p", _text(proposal.label), class_="proposal-label") if proposal else "",
         _tag("p", _text(summary), class_="summary"),
         _tag("ul", "".join(regions), class_="claim-regions") if regions else "",
@@ -299,9 +365,19 @@ def position_card(data: AppData, claims: Sequence[Claim], date: dt.date, *, sele
     return _tag(
         "article",
         "".join(parts),
-        class_=f"card actor-{newest.actor}" + (" selected" if selected else ""),
+        class_=f"card actor-{newest.actor}"
+        + (" selected" if selected else "")
+        + (" unreviewed" if unreviewed else ""),
         data_claims=" ".join(c.id for c in claims),
+        data_status="extracted" if unreviewed else "reviewed",
     )
+
+
+def claim_when(data: AppData, claim: Claim) -> str:
+    """Date a claim with its precision: "6 Aug 2025", or "Feb 2025, first reported 18 Feb 2025"."""
+    own = format_date(claim.date, claim.date_precision)
+    reported = data.timeline.reported(claim)
+    return own if reported == own else f"{own}, first reported {reported}"
 
 
 def _region_name(key: str) -> str:
@@ -343,49 +419,114 @@ def _fact_line(data: AppData, fact: ControlFact) -> str:
     return _tag("li", _text(f"{fact.summary}{source}"))
 
 
-def region_rows(data: AppData, view: View, side: MapSide) -> dcc.Markdown:
-    """Per region: disposition under the selection, control known, area beyond the line."""
+def _decided_by(data: AppData, state: RegionState) -> str:
+    """Say which claim decided a region and when (HTML), or that none did."""
+    claim = state.claim
+    if claim is None:
+        return _tag("p", "No claim of the selection names it yet", class_="decided muted")
+    who = actor_name(claim.actor) + (f" ({claim.speaker})" if claim.speaker else "")
+    scope = " (said of all occupied territory)" if state.via_all_occupied else ""
+    text = f"Decided by: {who}, {claim.kind}, {claim_when(data, claim)}{scope}: {claim.summary}"
+    flag = _tag("span", _text(" Unreviewed"), class_="unreviewed-badge")
+    return _tag(
+        "p",
+        _text(text) + (flag if claim.status == "extracted" else ""),
+        class_="decided",
+        data_claim=claim.id,
+    )
+
+
+def region_rows(
+    data: AppData,
+    view: View,
+    side: MapSide,
+    layer: LayerFigures | None = None,
+    no_layer: str = ADD_LAYER_HINT,
+) -> dcc.Markdown:
+    """Per region: disposition and the claim deciding it, km2 changing hands, control reported.
+
+    The km2 come from the control layer in force (``layer``) where it measures the region,
+    else from the articles' figures, labelled as such; a total line closes the table.
+    """
     control = data.timeline.control_at(view.date)
+    ground = on_the_ground(side.states, facts=control, areas=data.areas, layer=layer)
     rows = []
-    for state in side.states:
+    for state, row in zip(side.states, ground.rows, strict=True):
         entry = legend_entry(state.disposition)
         facts = [fact for fact in control if fact.region == state.region]
-        transfer = transfer_beyond_line(
-            state, control, region_area_km2=data.areas.get(state.region, 0.0)
-        )
         known = (
             _tag("ul", "".join(_fact_line(data, f) for f in facts))
             if facts
             else _tag("span", "No control report yet", class_="muted")
         )
+        km2 = f"{row.area_km2:,.0f}" if row.area_km2 is not None else ""
         rows.append(
             _tag(
                 "tr",
                 _tag("th", _text(REGIONS[state.region].name), scope="row")
-                + _tag("td", _swatch_html(entry) + _text(entry.label), class_="disposition")
                 + _tag(
                     "td",
-                    known
-                    + (_tag("p", _text(transfer.note), class_="transfer") if transfer else ""),
-                ),
+                    _swatch_html(entry) + _text(entry.label) + _decided_by(data, state),
+                    class_="disposition",
+                )
+                + _tag(
+                    "td",
+                    _tag(
+                        "p",
+                        _tag("strong", _text(row.what))
+                        + (
+                            " " + _tag("span", _text(f"({row.source})"), class_="source")
+                            if row.source
+                            else ""
+                        ),
+                        class_="transfer",
+                    )
+                    if row.what
+                    else "",
+                    class_="ground",
+                    data_km2=km2,
+                    data_basis=row.basis,
+                    data_direction=row.direction,
+                )
+                + _tag("td", known),
                 data_region=state.region,
                 data_disposition=entry.key,
             )
         )
     head = "".join(
         _tag("th", label, scope="col")
-        for label in ("Region", "Under the selection", "Control known on this date")
+        for label in (
+            "Region",
+            "Under the selection, and the claim that decides it",
+            "Would change hands",
+            "Control reported by the articles",
+        )
+    )
+    total = _tag(
+        "tr",
+        _tag("th", "Total", scope="row")
+        + _tag(
+            "td",
+            _text(ground.total.removeprefix("Total: ")),
+            colspan="3",
+            data_to_russia=f"{ground.to_russia_km2:.0f}",
+            data_to_ukraine=f"{ground.to_ukraine_km2:.0f}",
+        ),
+        class_="total",
     )
     table = _tag(
         "table",
         _tag("caption", _text(f"Regions under {data.timeline.describe(view.selection)}"))
         + _tag("thead", _tag("tr", head))
-        + _tag("tbody", "".join(rows)),
+        + _tag("tbody", "".join(rows))
+        + _tag("tfoot", total),
         class_="region-table",
     )
     whole = [fact for fact in control if fact.region not in REGIONS]
     if whole:
         table = _tag("ul", "".join(_fact_line(data, f) for f in whole), class_="whole") + table
+    if layer is None and no_layer:
+        table = _tag("p", _text(no_layer), class_="no-layer hint") + table
     return _html_block(table)
 
 
@@ -398,22 +539,17 @@ def event_note(data: AppData, view: View) -> str:
     said = ", ".join(
         f"{a} ({actors.count(a)})" if actors.count(a) > 1 else a for a in dict.fromkeys(actors)
     )
-    parts = [f"{format_date(event.date, _precision(event))}:"]
+    parts = [f"{format_date(event.date, event.precision)}:"]
     if said:
         parts.append(f"new from {said}.")
     if event.control:
         n = len(event.control)
         parts.append(f"{n} control report{'s' if n > 1 else ''}.")
+    if event.layer:
+        parts.append("Control layer installed for this date.")
     if event.date != view.date:
         parts.append(f"No later event up to {format_date(view.date)}.")
     return " ".join(parts)
-
-
-def _precision(event: Event) -> str:
-    precisions = {c.date_precision for c in event.claims} | {
-        f.date_precision for f in event.control
-    }
-    return "month" if precisions == {"month"} else "day"
 
 
 def differences_text(screen_: Screen) -> str:
