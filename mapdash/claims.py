@@ -172,6 +172,55 @@ class MergeResult:
     added: tuple[str, ...]
 
 
+#: Largest claims file read (the reviewed file is a few dozen KB).
+MAX_CLAIMS_BYTES = 8 * 2**20
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses YAML aliases.
+
+    A claims file never needs them, and ten nested aliases expand to a billion nodes (the
+    "billion laughs"), so any alias is refused where it appears, before anything is expanded.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            mark = event.start_mark
+            raise ClaimsError(
+                f"{self.name}: line {mark.line + 1}, column {mark.column + 1}: YAML alias "
+                f"*{event.anchor} - aliases (&name ... *name) are not allowed in a claims file "
+                "(they can expand without bound); write each value out"
+            )
+        return super().compose_node(parent, index)
+
+
+def safe_load_bounded(text: str, *, name: str) -> Any:
+    """Parse YAML with the safe loader, refusing aliases and too deep nesting.
+
+    Raises
+    ------
+    ClaimsError
+        When the text is not YAML, holds an alias, or nests too deeply.
+    """
+    try:
+        loader = _NoAliasLoader(text)
+    except yaml.YAMLError as err:
+        raise ClaimsError(f"{name}: not valid YAML ({err})") from None
+    loader.name = name
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as err:
+        raise ClaimsError(f"{name}: not valid YAML ({err})") from None
+    except RecursionError:
+        raise ClaimsError(
+            f"{name}: lists or mappings are nested too deeply to read; a claims file needs a "
+            "few levels"
+        ) from None
+    finally:
+        loader.dispose()
+
+
 def default_path() -> Path:
     """Return the claims file of the configured geodata folder."""
     return Paths.default().geodata / CLAIMS_FILE
@@ -197,6 +246,12 @@ def load_claims(path: Path | None = None) -> ClaimSet:
     """
     path = Path(path) if path is not None else default_path()
     try:
+        size = path.stat().st_size
+        if size > MAX_CLAIMS_BYTES:
+            raise ClaimsError(
+                f"{path}: the claims file is {size:,} bytes, more than the {MAX_CLAIMS_BYTES:,} "
+                "a claims file may have; is it the right file?"
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ClaimsError(
@@ -204,10 +259,7 @@ def load_claims(path: Path | None = None) -> ClaimSet:
         ) from None
     except (OSError, UnicodeDecodeError) as err:
         raise ClaimsError(f"{path}: cannot read the claims file ({err})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise ClaimsError(f"{path}: not valid YAML ({err})") from None
+    data = safe_load_bounded(text, name=str(path))
     if data is None:
         return ClaimSet()
     # YAML reads unquoted dates as date objects; the schema speaks of ISO strings.
@@ -557,6 +609,77 @@ def check_claims(claim_set: ClaimSet, corpus: Mapping[str, Article]) -> list[str
             )
         problems += _check_evidence(owner, fact.evidence, corpus, fact.date)
     return problems
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A claim, control fact or proposal that failed its check and is not served."""
+
+    kind: Literal["claim", "control", "proposal"]
+    id: str
+    problems: tuple[str, ...]
+
+    def describe(self) -> str:
+        """Say what was left out and why, in one line."""
+        return f"{self.kind} {self.id} left out: " + "; ".join(
+            p.split(": ", 1)[-1] for p in self.problems
+        )
+
+
+def servable_claims(
+    claim_set: ClaimSet, corpus: Mapping[str, Article]
+) -> tuple[ClaimSet, tuple[LeftOut, ...]]:
+    """Return the claims that pass :func:`check_claims`, and what was left out and why.
+
+    A claim with an unknown region, a quote not in its article, an unknown actor... is not
+    served; the rest are. A claim of a proposal that is left out is left out too.
+
+    Parameters
+    ----------
+    claim_set
+        The loaded claims file.
+    corpus
+        The articles the evidence must be found in.
+
+    Returns
+    -------
+    tuple
+        The servable claim set and the left-out items, in file order.
+    """
+    problems = check_claims(claim_set, corpus)
+
+    def mine(kind: str, ident: str) -> tuple[str, ...]:
+        prefix = f"{kind} {ident}:"
+        return tuple(p for p in problems if p.startswith(prefix))
+
+    left: list[LeftOut] = []
+    proposals = []
+    for proposal in claim_set.proposals:
+        # A proposal whose claims are all left out is not a reason to leave it out.
+        found = tuple(p for p in mine("proposal", proposal.id) if "no claim belongs" not in p)
+        if found:
+            left.append(LeftOut("proposal", proposal.id, found))
+        else:
+            proposals.append(proposal)
+    kept_proposals = {p.id for p in proposals}
+    claims = []
+    for claim in claim_set.claims:
+        found = mine("claim", claim.id)
+        if not found and claim.proposal is not None and claim.proposal not in kept_proposals:
+            found = (f"claim {claim.id}: its proposal {claim.proposal} is left out",)
+        if found:
+            left.append(LeftOut("claim", claim.id, found))
+        else:
+            claims.append(claim)
+    control = []
+    for fact in claim_set.control:
+        found = mine("control", fact.id)
+        if found:
+            left.append(LeftOut("control", fact.id, found))
+        else:
+            control.append(fact)
+    served = ClaimSet(claims=tuple(claims), proposals=tuple(proposals), control=tuple(control))
+    return served, tuple(left)
 
 
 def _evidence_keys(claim: Claim) -> set[tuple[str, str]]:

@@ -90,7 +90,7 @@ def serve(
 
     if production and debug:
         raise click.UsageError("--debug cannot be combined with --production")
-    app = create_app()
+    app = create_app(watch=True)
     click.echo(f"mapdash: serving on http://{host}:{port}/", err=True)
     if production:
         from .web.serving import run_production

@@ -62,7 +62,9 @@ class Header:
     lines: int = 0
 
 
-def load_corpus(seeds_dir: Path | None = None) -> dict[str, Article]:
+def load_corpus(
+    seeds_dir: Path | None = None, *, unreadable: list[str] | None = None
+) -> dict[str, Article]:
     """Load every article of a seeds folder, ordered by id.
 
     Parameters
@@ -70,6 +72,9 @@ def load_corpus(seeds_dir: Path | None = None) -> dict[str, Article]:
     seeds_dir
         Folder with ``*.txt`` articles and optionally ``articles.toml``; defaults to
         ``Paths.default().seeds``.
+    unreadable
+        When given, an article that cannot be read is left out and the reason appended here
+        (what the app does, so that one bad file does not stop it); otherwise it raises.
 
     Returns
     -------
@@ -86,9 +91,16 @@ def load_corpus(seeds_dir: Path | None = None) -> dict[str, Article]:
         raise CorpusError(f"{folder}: seeds folder not found; expected a folder of .txt articles")
     manifest = read_manifest(folder / MANIFEST_NAME)
     articles: dict[str, Article] = {}
+    left_out: set[str] = set()
     for path in sorted(folder.glob(f"*{ARTICLE_SUFFIX}")):
-        articles[path.stem] = load_article(path, manifest=manifest.get(path.stem))
-    missing = sorted(set(manifest) - set(articles))
+        try:
+            articles[path.stem] = load_article(path, manifest=manifest.get(path.stem))
+        except CorpusError as err:
+            if unreadable is None:
+                raise
+            unreadable.append(f"article {path.name} left out: {err}")
+            left_out.add(path.stem)
+    missing = sorted(set(manifest) - set(articles) - left_out)
     if missing:
         raise CorpusError(
             f"{folder / MANIFEST_NAME}: lists {', '.join(missing)} but there is no such "
@@ -160,6 +172,10 @@ def _manifest_entry(table: object, where: str) -> ManifestEntry:
     )
 
 
+#: Largest article file read (a long news report is well under 100 KB).
+MAX_ARTICLE_BYTES = 2 * 2**20
+
+
 def read_text(path: Path) -> str:
     """Read an article file as UTF-8 text (a byte-order mark is dropped).
 
@@ -169,6 +185,12 @@ def read_text(path: Path) -> str:
         If the file is missing, empty, binary or not UTF-8.
     """
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise CorpusError(
+                f"{path}: the article is {size:,} bytes, more than the {MAX_ARTICLE_BYTES:,} a "
+                "news report needs; is it the right file?"
+            )
         raw = path.read_bytes()
     except OSError as err:
         raise CorpusError(f"{path}: cannot read article ({err.strerror})") from None

@@ -123,7 +123,9 @@ def geodata_copy(tmp_path: Path) -> Path:
     shutil.copytree(
         ROOT / "geodata",
         target,
-        ignore=shutil.ignore_patterns("history", "versions", "audit.log", "rejected", ".lock"),
+        ignore=shutil.ignore_patterns(
+            "history", "versions", "audit.log", "rejected", ".lock", ".watch.lock"
+        ),
     )
     return target
 

@@ -110,3 +110,22 @@ def test_refusals_say_where_and_why(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe claims")
     with pytest.raises(ClaimsError, match=r"claims\.yaml: cannot read the claims file"):
         load_claims(path)
+
+
+@FUZZ
+@given(
+    anchors=st.lists(st.from_regex(r"[a-z]{1,6}", fullmatch=True), min_size=1, max_size=6),
+    fan_out=st.integers(1, 12),
+)
+def test_aliases_are_refused_before_anything_expands(
+    tmp_path_factory: pytest.TempPathFactory, anchors: list[str], fan_out: int
+) -> None:
+    """Anchors chained by aliases (the billion laughs at any size) never expand."""
+    lines = [f"{anchors[0]}0: &{anchors[0]}0 [lol]"]
+    for i, name in enumerate(anchors[1:], start=1):
+        previous = f"{anchors[i - 1]}{i - 1}"
+        lines.append(f"{name}{i}: &{name}{i} [{', '.join([f'*{previous}'] * fan_out)}]")
+    result = _load(tmp_path_factory, ("\n".join(lines) + "\n").encode())
+    if len(anchors) > 1:
+        assert isinstance(result, ClaimsError)
+        assert "aliases (&name ... *name) are not allowed in a claims file" in str(result)

@@ -142,3 +142,67 @@ def test_nan_and_infinite_coordinates_are_refused_by_feature(tmp_path: Path) -> 
         "nan.geojson feature 0 (name='Donetsk'): Polygon coordinates include NaN or infinity; "
         "every coordinate must be a finite number - fix or remove those points"
     ]
+
+
+@FUZZ
+@given(
+    depth=st.integers(1, 5000),
+    digits=st.integers(1, 200),
+    features=st.integers(0, 3),
+)
+def test_nesting_and_number_size_are_bounded(
+    tmp_path_factory: pytest.TempPathFactory, depth: int, digits: int, features: int
+) -> None:
+    """Any nesting depth and integer length is read or refused by name, in bounded time."""
+    square = '{"type":"Polygon","coordinates":[[[37,47],[38,47],[38,48],[37,48],[37,47]]]}'
+    feature = f'{{"type":"Feature","properties":{{"name":"Donetsk"}},"geometry":{square}}}'
+    text = (
+        '{"type":"FeatureCollection","extra":'
+        + "[" * depth
+        + "7" * digits
+        + "]" * depth
+        + ',"features":['
+        + ",".join([feature] * features)
+        + "]}"
+    )
+    path = _write(tmp_path_factory.mktemp("fuzz"), text.encode())
+    result = loads_or_refuses(lambda: read_geojson(path))
+    if digits > 40:
+        assert isinstance(result, GeodataError)
+        message = str(result)
+        assert (
+            "digits; GeoJSON coordinates and properties need ordinary numbers" in message
+            or "nested too deeply to read" in message
+        ), message
+    elif isinstance(result, MapdashError):
+        assert isinstance(result, GeodataError)
+        message = str(result)
+        assert (
+            "nested too deeply to read" in message
+            or "no usable Polygon or MultiPolygon feature" in message
+        ), message
+    else:
+        _check(result)
+
+
+@FUZZ
+@given(count=st.integers(0, 120))
+def test_problem_lists_stay_short(tmp_path_factory: pytest.TempPathFactory, count: int) -> None:
+    """However many features are broken, at most MAX_PROBLEMS are listed, then one summary."""
+    from mapdash.geodata import MAX_PROBLEMS
+
+    broken = {"type": "Feature", "properties": {"name": "x"}, "geometry": {"type": "Point"}}
+    square = {
+        "type": "Feature",
+        "properties": {"name": "Donetsk"},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[37, 47], [38, 47], [38, 48], [37, 48], [37, 47]]],
+        },
+    }
+    data = {"type": "FeatureCollection", "features": [broken] * count + [square]}
+    path = _write(tmp_path_factory.mktemp("fuzz"), json.dumps(data).encode())
+    report = read_geojson(path)
+    assert len(report.problems) == min(count, MAX_PROBLEMS + 1)
+    if count > MAX_PROBLEMS:
+        assert report.problems[-1].startswith(f"... and {count - MAX_PROBLEMS:,} more problem(s)")

@@ -322,7 +322,7 @@ def test_a_live_layer_broken_in_place_stays_at_its_last_good_version(geodata_cop
 def test_upload_body_installs_and_reports(geodata_copy, layers):
     live = LiveGeodata(geodata_copy, min_interval=0)
     content = (layers / "frontline.geojson").read_bytes()
-    message, changed = swap.upload_result(
+    message, changed, _ = swap.upload_result(
         live, "frontline.geojson", _data_url(content), "control", "2025-08-20"
     )
     assert changed
@@ -362,7 +362,7 @@ def test_upload_body_installs_and_reports(geodata_copy, layers):
 def test_upload_body_refuses_with_a_message(geodata_copy, filename, content, kind, date, message):
     live = LiveGeodata(geodata_copy, min_interval=0)
     before = _snapshot_bytes(geodata_copy)
-    shown, changed = swap.upload_result(live, filename, _data_url(content), kind, date)
+    shown, changed, offered = swap.upload_result(live, filename, _data_url(content), kind, date)
     assert not changed
     assert shown.className == "upload-error"
     assert shown.children[1] == message
@@ -386,7 +386,7 @@ def test_upload_problems_are_listed_and_logged(geodata_copy, layers, caplog):
     live = LiveGeodata(geodata_copy, min_interval=0)
     content = (layers / "bad_date.geojson").read_bytes()
     with caplog.at_level("WARNING", logger="mapdash.live"):
-        shown, changed = swap.upload_result(live, "bad_date.geojson", _data_url(content), "", "")
+        shown, changed, _ = swap.upload_result(live, "bad_date.geojson", _data_url(content), "", "")
     assert "bad_date.geojson not live: upload refused: bad_date.geojson: no date" in caplog.text
     assert not changed
     problems = shown.children[2].children
@@ -584,3 +584,20 @@ def test_swap_dry_run_writes_nothing(runner, geodata_copy, schemas, monkeypatch,
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[: len(first_lines)] == first_lines
     assert _snapshot_bytes(geodata_copy) == before
+
+
+def test_areas_follow_swapped_boundaries_without_a_restart(geodata_copy, schemas):
+    from mapdash.web.live import LiveAreas
+
+    live = LiveGeodata(geodata_copy, min_interval=0)
+    areas = LiveAreas(live)
+    before = dict(areas)
+    assert before == pytest.approx(geodata.reference_areas(geodata_dir=geodata_copy))
+    store.install(schemas / "osm.geojson", geodata_dir=geodata_copy)
+    full = geodata.load_regions(resolution="full", geodata_dir=geodata_copy)
+    assert dict(areas) == pytest.approx(geodata.region_areas(full))
+    assert abs(areas["kursk"] - before["kursk"]) > 10  # osm.geojson's Kursk is coarser
+    # The map's web file and its context still share every border (one clean coverage).
+    snapshot = live.snapshot()
+    shapes = [*snapshot.regions_web.geometry, *snapshot.context.geometry]
+    assert shapely.coverage_is_valid(shapes)

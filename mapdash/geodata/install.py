@@ -52,6 +52,7 @@ from .layers import (
 from .read import (
     DEFAULT_MAX_BYTES,
     FeatureSet,
+    orient_for_drawing,
     polygonal_part,
     read_bytes,
     read_features,
@@ -772,6 +773,15 @@ def region_files(
         context_tolerance=CONTEXT_TOLERANCE,
         grid_size=10.0**-WEB_DECIMALS,
     )
+    # The context arrives already simplified, so a shared edge can come out a vertex apart
+    # from its neighbour's; one more clean on the web grid makes every border identical.
+    grid = 10.0**-WEB_DECIMALS
+    simplified = [
+        orient_for_drawing(polygonal_part(geom))
+        for geom in shapely.set_precision(
+            shapely.coverage_clean(simplified, gap_width=2 * grid), grid, mode="pointwise"
+        )
+    ]
     label = f"{source}, installed {now().date().isoformat()}"
 
     def region_features(geoms: list[Any], clockwise: bool) -> list[tuple[dict[str, str], Any]]:

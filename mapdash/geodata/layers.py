@@ -30,6 +30,7 @@ from .read import (
     FeatureSet,
     orient_for_drawing,
     read_features,
+    summarise,
 )
 from .reference import shipped_reference
 from .versions import CONTROL_DIR
@@ -295,7 +296,7 @@ def control_layer(
         date_source=date_source,
         geometry=geometry,
         features_read=len(found.reports),
-        problems=tuple(problems),
+        problems=tuple(summarise(problems)),
         notes=found.notes,
         source=source or _first_text(props, SOURCE_PROPERTIES) or provider_from_name(name),
         licence=licence or _first_text(props, LICENCE_PROPERTIES),

@@ -569,7 +569,7 @@ def read_features(
         )
     notes.extend(_file_notes(name, reports))
     return FeatureSet(
-        path, crs_label, tuple(features), tuple(reports), tuple(summarise(problems)), tuple(notes)
+        path, crs_label, tuple(features), tuple(reports), tuple(problems), tuple(notes)
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import dash
 from dash import dcc
 
@@ -12,15 +14,18 @@ from .callbacks import register
 from .data import AppData
 from .download import register_download
 from .layout import page
-from .live import LiveGeodata
+from .live import LiveAreas, LiveGeodata
 from .serving import configure_server
 from .swap import register_swap
 from .view import default_view
+from .watch import Watcher
 
 TITLE = "Territory on the table - mapdash"
 
 
-def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> dash.Dash:
+def create_app(
+    *, paths: Paths | None = None, data: AppData | None = None, watch: bool = False
+) -> dash.Dash:
     """Build the dashboard.
 
     Parameters
@@ -29,6 +34,9 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
         Data folders; default ``Paths.default()`` (the project's data, or the environment's).
     data
         Already loaded data (tests); when given, ``paths`` is not read.
+    watch
+        Watch the geodata folder from the server (``mapdash serve``): a dropped file goes
+        live with no page open, taken by one process per folder (see :mod:`.watch`).
 
     Returns
     -------
@@ -41,7 +49,11 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
         If the claims, articles or geodata cannot be loaded (the message says what to fix).
     """
     paths = paths or Paths.default()
-    data = data or AppData.load(paths)
+    # Swapped-in geodata goes live without a restart; see web/live.py.
+    live = LiveGeodata(paths.geodata)
+    if data is None:
+        # Areas follow the live boundaries ("would hand over" after a swap).
+        data = dataclasses.replace(AppData.load(paths), areas=LiveAreas(live))
     app = dash.Dash(
         __name__,
         title=TITLE,
@@ -59,9 +71,11 @@ def create_app(*, paths: Paths | None = None, data: AppData | None = None) -> da
     app.layout = page(
         data, default_view(data.timeline), topojson_url=app.get_asset_url("topojson/")
     )
-    # Swapped-in geodata goes live without a restart; see web/live.py.
-    live = LiveGeodata(paths.geodata)
     register(app, data, live)
+    if watch:
+        watcher = Watcher(paths.geodata)
+        watcher.start()
+        app.server.extensions["mapdash.watcher"] = watcher
     register_swap(app, data, live)
     register_download(app, data, live)
     register_batch(app, data, live, background_manager())

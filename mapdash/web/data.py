@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
-from ..claims import load_claims
+from ..claims import load_claims, servable_claims
 from ..config import Paths
 from ..control import installed_layers
 from ..corpus import load_corpus
@@ -26,18 +26,24 @@ class AppData:
     articles: Mapping[str, Article]
     #: Region areas in km2 from the full-resolution boundaries.
     areas: Mapping[str, float]
+    #: What failed its check and is not shown (articles, claims, control facts), and why.
+    left_out: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, paths: Paths) -> AppData:
         """Read the claims, the corpus and the geodata of ``paths``.
 
+        An article that cannot be read, and a claim that fails ``mapdash claims --check``,
+        are left out (``left_out`` says which and why); the app starts with the rest.
+
         Raises
         ------
         MapdashError
-            The loaders' errors (ClaimsError, CorpusError, GeodataError) pass through.
+            When the claims file as a whole, the seeds folder or the geodata is unusable.
         """
-        claims = load_claims(paths.geodata / "claims.yaml")
-        articles = load_corpus(paths.seeds)
+        unreadable: list[str] = []
+        articles = load_corpus(paths.seeds, unreadable=unreadable)
+        claims, left = servable_claims(load_claims(paths.geodata / "claims.yaml"), articles)
         return cls(
             timeline=Timeline.from_source(
                 claims,
@@ -49,4 +55,5 @@ class AppData:
             context=load_context(geodata_dir=paths.geodata),
             articles=articles,
             areas=region_areas(load_regions(resolution="full", geodata_dir=paths.geodata)),
+            left_out=(*unreadable, *(item.describe() for item in left)),
         )

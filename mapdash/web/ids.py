@@ -45,6 +45,8 @@ UPLOAD = "geodata-upload"
 UPLOAD_KIND = "geodata-upload-kind"
 UPLOAD_DATE = "geodata-upload-date"
 UPLOAD_RESULT = "geodata-upload-result"
+#: The upload form's second button, shown with the reasons a file was found implausible.
+UPLOAD_FORCE = "geodata-upload-force"
 CONTROL_MEASURED = "control-measured"
 #: The legend's line for the control layer drawn on the map (empty when none is).
 LEGEND_CONTROL = "legend-control"

@@ -24,7 +24,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +49,7 @@ from ..geodata import (
     install_file,
     load_context,
     load_regions,
+    region_areas,
 )
 from ..geodata.versions import boundaries_key
 
@@ -101,6 +102,8 @@ class Snapshot:
     layers: tuple[ControlLayer, ...]
     measured: Mapping[dt.date, tuple[RegionControl, ...]]
     rejections: tuple[Rejection, ...] = field(default=())
+    #: Each region's area in km2, from the live full-resolution boundaries.
+    areas: Mapping[str, float] = field(default_factory=dict)
 
     def layer_at(self, date: dt.date) -> ControlLayer | None:
         """Return the control layer shown at ``date``: the newest one dated on or before it."""
@@ -133,7 +136,13 @@ class LiveGeodata:
         self._checked = 0.0
         self._regions_key: tuple[object, ...] | None = None
         self._regions: (
-            tuple[geopandas.GeoDataFrame, geopandas.GeoDataFrame, geopandas.GeoDataFrame] | None
+            tuple[
+                geopandas.GeoDataFrame,
+                geopandas.GeoDataFrame,
+                geopandas.GeoDataFrame,
+                Mapping[str, float],
+            ]
+            | None
         ) = None
         self._layers: dict[Path, tuple[tuple[str, int, int], ControlLayer]] = {}
         self._broken: dict[Path, tuple[tuple[str, int, int], Rejection]] = {}
@@ -158,7 +167,7 @@ class LiveGeodata:
         self._reload_regions()
         self._reload_layers()
         assert self._regions is not None
-        web, full, context = self._regions
+        web, full, context, areas = self._regions
         state = (self._regions_key, self._layer_keys())
         if self._snapshot is None or state != self._state:
             # Measuring is the costly part; it is redone only when the data changed.
@@ -178,6 +187,7 @@ class LiveGeodata:
             regions_web=web,
             regions_full=full,
             context=context,
+            areas=areas,
             layers=layers,
             measured=measured,
             rejections=tuple(broken + recent + self._set_aside_files(cutoff)),
@@ -222,7 +232,7 @@ class LiveGeodata:
             self._rejections = [*self._rejections[-(MAX_REJECTIONS_SHOWN - 1) :], rejection]
             self._regions_key = key
             return
-        self._regions = (web, full, context)
+        self._regions = (web, full, context, region_areas(full))
         self._regions_key = key
 
     def _reload_layers(self) -> None:
@@ -394,12 +404,33 @@ class LiveGeodata:
         return installed
 
 
+class LiveAreas(Mapping[str, float]):
+    """Region areas (km2) of the live boundaries, as a mapping read at every lookup.
+
+    Put in place of ``AppData.areas`` by the app, so that the figures computed from areas
+    ("would hand over ... km2") follow a swap of the boundaries without a restart.
+    """
+
+    def __init__(self, live: LiveGeodata) -> None:
+        self._live = live
+
+    def __getitem__(self, region: str) -> float:
+        return self._live.snapshot().areas[region]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._live.snapshot().areas)
+
+    def __len__(self) -> int:
+        return len(self._live.snapshot().areas)
+
+
 def _by_date(item: tuple[tuple[str, int, int], ControlLayer]) -> dt.date:
     return item[1].date
 
 
 __all__ = [
     "DEFAULT_UPLOAD_MAX_BYTES",
+    "LiveAreas",
     "LiveGeodata",
     "Rejection",
     "Snapshot",

@@ -19,7 +19,7 @@ import dash
 from dash import Input, Output, State, dcc, html, no_update
 
 from ..control import ControlLayer, RegionControl, measured_sentence
-from ..errors import GeodataError
+from ..errors import GeodataError, ImplausibleError
 from ..figures import CONTROL_TRACE, control_lines, map_figure
 from ..regions import REGIONS
 from ..store import Kind
@@ -88,6 +88,15 @@ def upload_section() -> html.Section:
                 className="hint",
             ),
             html.Div(id=ids.UPLOAD_RESULT, className="upload-result"),
+            # Shown only after a file was refused as implausible, below its reasons.
+            html.Button(
+                "Install anyway",
+                id=ids.UPLOAD_FORCE,
+                n_clicks=0,
+                hidden=True,
+                className="upload-force",
+                title="Install the file despite the reasons above; the override is recorded",
+            ),
         ],
         className="geodata-upload",
         **attrs({"aria-label": "Update the geodata"}),
@@ -97,9 +106,19 @@ def upload_section() -> html.Section:
 # -- bodies, tested without a browser ---------------------------------------------------------
 
 
-def alert_children(snapshot: Snapshot) -> list[Any]:
-    """Files that did not go live, each with its problems (empty when all is well)."""
-    items = []
+def alert_children(snapshot: Snapshot, left_out: tuple[str, ...] = ()) -> list[Any]:
+    """Files that did not go live, and data left out at start, with why (empty when all is well)."""
+    items: list[Any] = []
+    if left_out:
+        items.append(
+            html.Li(
+                [
+                    html.Strong(f"{len(left_out)} item(s) failed their check and are not shown: "),
+                    html.Ul([html.Li(line) for line in left_out]),
+                ],
+                className="left-out",
+            )
+        )
     for rejection in snapshot.rejections:
         items.append(
             html.Li(
@@ -121,8 +140,17 @@ def upload_result(
     contents: str | None,
     kind: str | None,
     date_text: str | None,
-) -> tuple[html.Div, bool]:
-    """Install an upload; return the message to show and whether anything went live."""
+    *,
+    force: bool = False,
+) -> tuple[html.Div, bool, bool]:
+    """Install an upload.
+
+    Returns
+    -------
+    tuple
+        The message to show, whether anything went live, and whether to offer the
+        "Install anyway" button (the file was refused only as implausible).
+    """
     try:
         date = None
         if date_text and date_text.strip():
@@ -134,7 +162,7 @@ def upload_result(
                     "2025-08-15"
                 ) from None
         chosen: Kind = "regions" if kind == "regions" else "control"
-        installed = live.upload(filename or "", contents or "", kind=chosen, date=date)
+        installed = live.upload(filename or "", contents or "", kind=chosen, date=date, force=force)
     except GeodataError as err:
         problems = [html.Li(p) for p in err.problems]
         return (
@@ -148,6 +176,7 @@ def upload_result(
                 role="alert",
             ),
             False,
+            isinstance(err, ImplausibleError),
         )
     lines = installed.describe()
     return (
@@ -157,6 +186,7 @@ def upload_result(
             role="status",
         ),
         True,
+        False,
     )
 
 
@@ -307,12 +337,14 @@ def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
         state = {"version": snapshot.version, "alerts": alerts}
         if state == seen:
             return no_update, no_update
-        return state, alert_children(snapshot)
+        return state, alert_children(snapshot, data.left_out)
 
     @app.callback(
         Output(ids.UPLOAD_RESULT, "children"),
         Output(ids.UPLOADED, "data"),
+        Output(ids.UPLOAD_FORCE, "hidden"),
         Input(ids.UPLOAD, "contents"),
+        Input(ids.UPLOAD_FORCE, "n_clicks"),
         State(ids.UPLOAD, "filename"),
         State(ids.UPLOAD_KIND, "value"),
         State(ids.UPLOAD_DATE, "value"),
@@ -320,10 +352,16 @@ def register_swap(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
         prevent_initial_call=True,
     )
     def upload(
-        contents: str | None, filename: str | None, kind: str | None, date: str | None, n: int
-    ) -> tuple[Any, Any]:
-        message, changed = upload_result(live, filename, contents, kind, date)
-        return message, (n or 0) + 1 if changed else no_update
+        contents: str | None,
+        _forced: int,
+        filename: str | None,
+        kind: str | None,
+        date: str | None,
+        n: int,
+    ) -> tuple[Any, Any, bool]:
+        force = dash.ctx.triggered_id == ids.UPLOAD_FORCE
+        message, changed, offer = upload_result(live, filename, contents, kind, date, force=force)
+        return message, (n or 0) + 1 if changed else no_update, not offer
 
     @app.callback(
         Output(ids.MAP_LEFT, "figure", allow_duplicate=True),
