@@ -25,7 +25,7 @@ def _open(browser, server, size, *, path="/", touch=False):
     )
     page.on("pageerror", lambda exc: record.console_errors.append(str(exc)))
     page.goto(server.url + path)
-    page.wait_for_selector(f"#{ids.MAP_LEFT} .choroplethlocation")
+    page.wait_for_selector(f"#{ids.MAP_LEFT} .choroplethlocation", state="attached")
     # The maps have taken the view for their width (assets/responsive.js).
     page.wait_for_selector(f"#{ids.MAP_LEFT} .js-plotly-plot[data-mapdash-view]")
     page.wait_for_timeout(400)
@@ -137,7 +137,7 @@ def test_the_slider_steps_by_touch_on_a_phone(browser, server):
 @pytest.mark.browser
 def test_compare_dropdown_shows_most_options_and_cancel_looks_disabled(page, server):
     page.goto(server.url + "/")
-    page.wait_for_selector(f"#{ids.MAP_LEFT} .choroplethlocation")
+    page.wait_for_selector(f"#{ids.MAP_LEFT} .choroplethlocation", state="attached")
     page.locator(f"#{ids.COMPARE_DATE}").click()
     options = page.locator(".dash-dropdown-option")
     options.first.wait_for()
