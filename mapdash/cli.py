@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 from click._termui_impl import ProgressBar
@@ -14,6 +15,7 @@ from click._termui_impl import ProgressBar
 from .errors import MapdashError
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Group(click.Group):
@@ -485,40 +487,109 @@ def rollback(version: str | None) -> None:
     click.echo(entry.describe())
 
 
+def _options(*options: Callable[[F], F]) -> Callable[[F], F]:
+    """Apply several click options as one decorator, in the order listed (for --help)."""
+
+    def apply(function: F) -> F:
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return apply
+
+
+#: The page size of any export: ``mapdash export`` and commands that draw charts share these.
+size_options = _options(
+    click.option(
+        "--width",
+        type=click.IntRange(min=320, max=8000),
+        default=None,
+        help="Width in CSS pixels (default 1920; PDF 1123, an A4 landscape page; GIF 1280).",
+    ),
+    click.option(
+        "--height",
+        type=click.IntRange(min=240, max=8000),
+        default=None,
+        help="Height in CSS pixels (default 1080; PDF 794; GIF 720).",
+    ),
+    click.option(
+        "--scale",
+        type=click.FloatRange(min=0.1, max=8),
+        default=None,
+        help="Pixel density (default 2 for PNG, 1 for GIF; a PDF page is width x scale).",
+    ),
+)
+
+#: Where an export goes and in which format.
+output_options = _options(
+    click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["png", "svg", "pdf"]),
+        default=None,
+        help="Output format (default: from --out's extension; png with --out-dir).",
+    ),
+    click.option(
+        "--out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="The file to write (.png, .svg, .pdf; .gif with --animate).",
+    ),
+)
+
+#: Whose map, at which date, compared with what, and the words on the page.
+briefing_options = _options(
+    click.option(
+        "--date",
+        "as_of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="The as-of date, YYYY-MM-DD (default: the latest event).",
+    ),
+    click.option(
+        "--proposal", default=None, help="A named proposal's id, e.g. ru-2025-08-06-donbas."
+    ),
+    click.option(
+        "--actor",
+        default=None,
+        help="An actor's latest position: russia, ukraine, ... (default: russia).",
+    ),
+    click.option(
+        "--compare",
+        default=None,
+        help="A second map side by side: actor:<id> or proposal:<id> (default: the same one).",
+    ),
+    click.option(
+        "--compare-date",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="The second map's date, YYYY-MM-DD (turns compare mode on; the earlier date is left).",
+    ),
+    click.option("--title", default=None, help="Replace the generated title."),
+    click.option("--note", default=None, help="A note printed under the map."),
+    click.option(
+        "--control/--no-control",
+        default=True,
+        show_default=True,
+        help="Draw the installed control layer of the date on its map, as the app does.",
+    ),
+)
+
+
+def _day(value: object) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else None
+
+
+def _counter(total: int, *, label: str) -> ProgressBar[int]:
+    """Return a progress bar of ``total`` files on stderr, drawn in a terminal only."""
+    return click.progressbar(
+        length=total, label=label, file=sys.stderr, hidden=not _stderr_is_terminal(), show_pos=True
+    )
+
+
 @main.command()
-@click.option(
-    "--date",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="The as-of date, YYYY-MM-DD (default: the latest event).",
-)
-@click.option("--proposal", default=None, help="A named proposal's id, e.g. ru-2025-08-06-donbas.")
-@click.option("--actor", default=None, help="An actor's latest position: russia, ukraine, ...")
-@click.option(
-    "--compare",
-    default=None,
-    help="A second map side by side: actor:<id> or proposal:<id> (default: the same selection).",
-)
-@click.option(
-    "--compare-date",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="The second map's date, YYYY-MM-DD (turns compare mode on).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["png", "svg", "pdf"]),
-    default=None,
-    help="Output format (default: from --out's extension; png with --out-dir).",
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The file to write (.png, .svg, .pdf; .gif with --animate).",
-)
+@briefing_options
+@output_options
 @click.option(
     "--out-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -534,38 +605,16 @@ def rollback(version: str | None) -> None:
     show_default=True,
     help="With --animate: how long each frame shows, in milliseconds (the last, 3x).",
 )
-@click.option(
-    "--width",
-    type=click.IntRange(min=320, max=8000),
-    default=None,
-    help="Width in CSS pixels (default 1920; PDF 1123, an A4 landscape page; GIF 1280).",
-)
-@click.option(
-    "--height",
-    type=click.IntRange(min=240, max=8000),
-    default=None,
-    help="Height in CSS pixels (default 1080; PDF 794; GIF 720).",
-)
-@click.option(
-    "--scale",
-    type=click.FloatRange(min=0.1, max=8),
-    default=None,
-    help="Pixel density (default 2 for PNG, 1 for GIF; a PDF page is width x scale).",
-)
-@click.option("--title", default=None, help="Replace the generated title.")
-@click.option("--note", default=None, help="A note printed under the map.")
-@click.option(
-    "--control/--no-control",
-    default=True,
-    show_default=True,
-    help="Draw the installed control layer of the date on the (first) map, as the app does.",
-)
+@size_options
 def export(
     as_of: object,
     proposal: str | None,
     actor: str | None,
     compare: str | None,
     compare_date: object,
+    title: str | None,
+    note: str | None,
+    control: bool,
     fmt: str | None,
     out: Path | None,
     out_dir: Path | None,
@@ -575,27 +624,28 @@ def export(
     width: int | None,
     height: int | None,
     scale: float | None,
-    title: str | None,
-    note: str | None,
-    control: bool,
 ) -> None:
-    """Export a briefing map (title, date, legend, sources) as PNG, SVG, PDF or animated GIF."""
-    import datetime as dt
+    """Export a briefing map (title, date, legend, sources) as PNG, SVG, PDF or animated GIF.
+
+    With neither --actor nor --proposal, the map shows Russia's latest position, as the
+    dashboard opens.
+    """
     import time
 
-    import plotly.graph_objects as go
-
-    from .briefing import BriefingData, batch_name, make_briefing, select
-    from .briefing_page import briefing_figure
+    from .briefing import BriefingData, select
     from .export import (
-        Exporter,
+        BriefingRequest,
+        animation,
+        briefing_page,
         check_gif_path,
         check_writable,
         default_size,
+        event_pages,
         format_of,
+        open_exporter,
         write_bytes,
+        write_pages,
     )
-    from .export import animate as write_gif
     from .timeline import Selection
 
     if all_events and animate:
@@ -605,86 +655,67 @@ def export(
             raise click.UsageError("--all-events writes into a folder: give --out-dir DIR")
     elif out is None or out_dir is not None:
         raise click.UsageError("give --out FILE (or --all-events with --out-dir DIR)")
+    if animate and fmt is not None:
+        raise click.UsageError("--animate writes a GIF; leave out --format")
     started = time.perf_counter()
     data = BriefingData.load()
     timeline = data.timeline
-    selection = select(timeline, proposal=proposal, actor=actor)
-    other = timeline.check(Selection.parse(compare)) if compare else None
-    other_date = compare_date.date() if isinstance(compare_date, dt.datetime) else None
-    date = as_of.date() if isinstance(as_of, dt.datetime) else timeline.span[1]
-
-    def figure(day: dt.date, size: tuple[int, int], *, large_date: bool = False) -> go.Figure:
-        layer = data.control_at(day) if control else None
-        briefing = make_briefing(
-            timeline,
-            data.articles,
-            selection,
-            day,
-            compare=other,
-            compare_date=other_date,
-            title=title,
-            note=note,
-            layer=data.layer_figures(layer),
-            areas=data.areas,
-        )
-        return briefing_figure(
-            briefing,
-            data.regions,
-            data.context,
-            width=size[0],
-            height=size[1],
-            large_date=large_date,
-            control=layer.geometry if layer else None,
-            control_date=layer.date if layer else None,
-        )
-
+    request = BriefingRequest(
+        selection=select(timeline, proposal=proposal, actor=actor),
+        date=_day(as_of) or timeline.span[1],
+        compare=timeline.check(Selection.parse(compare)) if compare else None,
+        compare_date=_day(compare_date),
+        title=title,
+        note=note,
+        control=control,
+    )
+    count = 1
     if animate:
         assert out is not None
-        if fmt is not None:
-            raise click.UsageError("--animate writes a GIF; leave out --format")
         check_gif_path(out)
-        size = default_size("png", width=width or 1280, height=height or 720, scale=scale or 1)
-        days = [event.date for event in timeline.events]
-        with Exporter(tabs=2) as exporter:
-            # Submit every frame first: Python builds the next one while Chromium draws.
-            pending = [
-                exporter.submit(
-                    figure(day, (size.width, size.height), large_date=True), "png", size
-                )
-                for day in days
-            ]
-            with _progress(pending, label="Drawing frames") as frames_bar:
-                frames = [exporter.result(future) for future in frames_bar]
-        write_gif(frames, out, frame_ms=frame_ms)
+        size = default_size("gif", width=width, height=height, scale=scale)
+        count = len(timeline.events)
+        with open_exporter(tabs=2) as exporter, _counter(count, label="Drawing frames") as bar:
+            content = animation(
+                data,
+                request,
+                exporter=exporter,
+                size=size,
+                frame_ms=frame_ms,
+                progress=lambda done, total: bar.update(1),
+            )
+        write_bytes(out, content)
         click.echo(str(out))
-        click.echo(f"wrote {len(frames)} frames in {time.perf_counter() - started:.1f} s", err=True)
-        return
-    if all_events:
+    elif all_events:
         assert out_dir is not None
         chosen = format_of(Path(f"x.{fmt or 'png'}"))
+        size = default_size(chosen, width=width, height=height, scale=scale)
         out_dir.mkdir(parents=True, exist_ok=True)
-        targets = [
-            (event.date, out_dir / batch_name(selection, event.date, chosen))
-            for event in timeline.events
-        ]
+        check_writable(out_dir / request.batch_name(chosen))
+        count = len(timeline.events)
+        with open_exporter(tabs=2) as exporter, _counter(count, label="Drawing") as bar:
+            for path in write_pages(
+                exporter,
+                event_pages(data, request, chosen, size),
+                out_dir,
+                chosen,
+                size,
+                total=count,
+                progress=lambda done, total: bar.update(1),
+            ):
+                click.echo(str(path))
     else:
         assert out is not None
         chosen = format_of(out, fmt)
-        targets = [(date, out)]
-    size = default_size(chosen, width=width, height=height, scale=scale)
-    for _, path in targets:
-        check_writable(path)
-    with Exporter(tabs=2 if len(targets) > 1 else 1) as exporter:
-        queued = [
-            (path, exporter.submit(figure(day, (size.width, size.height)), chosen, size))
-            for day, path in targets
-        ]
-        with _progress(queued, label="Drawing") as files_bar:
-            for path, future in files_bar:
-                write_bytes(path, exporter.result(future))
-                click.echo(str(path))
+        check_writable(out)
+        size = default_size(chosen, width=width, height=height, scale=scale)
+        page = briefing_page(data, request, size, name=out.name)
+        with open_exporter() as exporter:
+            write_bytes(out, exporter.render(page.figure, chosen, size, metadata=page.metadata))
+        click.echo(str(out))
     elapsed = time.perf_counter() - started
-    click.echo(f"wrote {len(targets)} file(s) in {elapsed:.1f} s", err=True)
+    unit = "frames" if animate else "file(s)"
+    click.echo(f"wrote {count} {unit} in {elapsed:.1f} s", err=True)
 
 
 @main.group()

@@ -22,18 +22,9 @@ import pytest
 import shapely
 from PIL import Image
 
-from mapdash import export as export_module
-from mapdash.briefing import BriefingData, batch_name, make_briefing, meaning, select
-from mapdash.briefing_page import (
-    PARALLELS,
-    VIEW_EAST,
-    VIEW_LAT,
-    VIEW_NORTH_MOST,
-    VIEW_WEST_LEAST,
-    VIEW_WEST_MOST,
-    briefing_figure,
-    fit_view,
-)
+from mapdash.briefing import BriefingData, credits, make_briefing, meaning, select
+from mapdash.briefing_page import briefing_figure
+from mapdash.cartography import MAX_ASPECT, fit_frame
 from mapdash.cli import main
 from mapdash.errors import ExportError, MapdashError
 from mapdash.export import (
@@ -41,6 +32,7 @@ from mapdash.export import (
     Exporter,
     PageSize,
     animate,
+    batch_name,
     check_writable,
     default_size,
     format_of,
@@ -48,6 +40,7 @@ from mapdash.export import (
     shared_exporter,
     write_bytes,
 )
+from mapdash.export import engine as export_engine
 from mapdash.figures import legend_entry
 from mapdash.regions import REGION_IDS
 from mapdash.timeline import Selection
@@ -88,7 +81,12 @@ def exports(data, exporter, offer) -> dict[str, bytes]:
     for fmt in ("png", "svg", "pdf"):
         size = DEFAULT_SIZES[fmt]
         figure = briefing_figure(
-            offer, data.regions, data.context, width=size.width, height=size.height
+            offer,
+            data.regions,
+            data.context,
+            width=size.width,
+            height=size.height,
+            credits=credits(data.boundaries(), None),
         )
         drawn[fmt] = exporter.render(figure, fmt, size)
     return drawn
@@ -200,8 +198,10 @@ def test_unknown_proposal_lists_the_valid_ids(data):
         select(data.timeline, proposal="ru-2025-08-07")
     with pytest.raises(ExportError, match=r"unknown actor 'kremlin'; valid actor ids: russia, "):
         select(data.timeline, actor="kremlin")
-    with pytest.raises(ExportError, match="choose exactly one of a proposal"):
-        select(data.timeline)
+    with pytest.raises(ExportError, match=r"choose one of a proposal .* or an actor .*, not both"):
+        select(data.timeline, proposal="us-2025-04", actor="russia")
+    # Neither: the map the dashboard opens with.
+    assert select(data.timeline) == Selection("actor", "russia")
 
 
 def test_unknown_compare_selection_lists_the_choices(data):
@@ -500,7 +500,7 @@ def test_the_world_outline_is_read_from_the_project_not_a_cdn(
 ):
     figure = briefing_figure(offer, data.regions, data.context, width=640, height=360)
     size = PageSize(640, 360)
-    monkeypatch.setattr(export_module, "TOPOJSON_DIR", tmp_path)
+    monkeypatch.setattr(export_engine, "TOPOJSON_DIR", tmp_path)
     with pytest.raises(ExportError, match=r"world_110m\.json is missing: .* nothing is fetched"):
         exporter.render(figure, "png", size)
     # A broken local file breaks the export: Chromium reads this file, with no CDN fallback.
@@ -536,18 +536,24 @@ def test_cli_draws_the_installed_control_layer_of_the_date(
     assert "stroke: rgb(122, 0, 25)" not in before
 
 
-def test_map_window_fills_its_box_before_it_shrinks():
-    wide = fit_view(2000, 600)  # wider than all of Ukraine: full view, as high as the box
-    assert (wide.west, wide.north, wide.height) == (VIEW_WEST_MOST, VIEW_LAT[1], 600)
-    assert wide.width < 2000
-    slide = fit_view(1100, 780)  # the single map of a slide: gives up some of the west
-    assert VIEW_WEST_MOST < slide.west < VIEW_WEST_LEAST
-    assert (slide.width, slide.height) == pytest.approx((1100, 780), abs=2)
-    tall = fit_view(700, 850)  # compare mode on A4: reaches north instead
-    assert tall.west == VIEW_WEST_LEAST and VIEW_LAT[1] < tall.north <= VIEW_NORTH_MOST
-    assert (tall.width, tall.height) == pytest.approx((700, 850), abs=2)
-    narrow = fit_view(300, 2000)  # past both limits: as wide as the box, shorter than it
-    assert narrow.width == 300 and narrow.height < 2000
+def test_map_frame_fills_its_box_until_it_would_stop_being_about_the_regions(data):
+    regions = list(data.regions.geometry)
+    slide, width, height = fit_frame(regions, 1200, 780)  # a slide's map: fills the box
+    assert 1200 / 780 < MAX_ASPECT
+    assert (width, height) == pytest.approx((1200, 780), abs=4)
+    assert slide.aspect == pytest.approx(1200 / 780, rel=3e-3)
+    wide, width, height = fit_frame(regions, 2400, 700)  # wider than MAX_ASPECT: narrower map
+    assert wide.aspect == pytest.approx(MAX_ASPECT, rel=1e-3)
+    assert height == pytest.approx(700) and width == pytest.approx(700 * MAX_ASPECT)
+    # Taller than the regions: as wide as the box, as tall as the regions with their margin.
+    tall, width, height = fit_frame(regions, 600, 900)
+    assert width == pytest.approx(600) and height < 900
+    assert tall.aspect == pytest.approx(fit_frame(regions, 1, 10)[0].aspect)
+    for frame in (slide, wide, tall):
+        # Every region's every vertex inside the box, with room to spare.
+        for geometry in regions:
+            for lon, lat in shapely.get_coordinates(geometry)[::7]:
+                assert frame.contains(lon, lat, inset=0.04), (lon, lat)
 
 
 def test_animation_frames_print_the_date_larger_than_the_title(data, offer):
@@ -562,7 +568,7 @@ def test_animation_frames_print_the_date_larger_than_the_title(data, offer):
 
 def _world_land() -> shapely.Geometry:
     """Natural Earth land at 1:50m, decoded from plotly's topojson in assets/topojson/."""
-    topo = json.loads((export_module.TOPOJSON_DIR / "world_50m.json").read_text())
+    topo = json.loads((export_engine.TOPOJSON_DIR / "world_50m.json").read_text())
     (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
     arcs = []
     for arc in topo["arcs"]:
@@ -585,29 +591,24 @@ def _world_land() -> shapely.Geometry:
     return shapely.union_all(shapely.make_valid(np.array(polygons)))
 
 
-def _window(west: float, north: float) -> shapely.Polygon:
-    """The lon/lat area a briefing map shows: its projected box, as plotly fits it."""
+def _window(frame) -> shapely.Polygon:
+    """The lon/lat area a briefing map shows: its projected box, as plotly draws it."""
     crs = pyproj.CRS.from_proj4(
-        f"+proj=lcc +lat_1={PARALLELS[0]} +lat_2={PARALLELS[1]} +lon_0={(west + VIEW_EAST) / 2} "
-        "+lat_0=0 +ellps=WGS84"
+        f"+proj=lcc +lat_1=45 +lat_2=51 +lon_0={frame.lon0} +lat_0=0 +R=6371008.8 +units=km"
     )
-    forward = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     back = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    lons, lats = np.linspace(west, VIEW_EAST, 60), np.linspace(VIEW_LAT[0], north, 60)
-    x, y = forward.transform(
-        np.concatenate([lons, np.full(60, VIEW_EAST), lons, np.full(60, west)]),
-        np.concatenate([np.full(60, VIEW_LAT[0]), lats, np.full(60, north), lats]),
-    )
-    box = shapely.box(x.min(), y.min(), x.max(), y.max()).segmentize((x.max() - x.min()) / 80)
+    box = shapely.box(*frame.box).segmentize((frame.box[2] - frame.box[0]) / 80)
     return shapely.Polygon(np.column_stack(back.transform(*shapely.get_coordinates(box).T)))
 
 
 def test_every_piece_of_land_in_a_briefing_map_is_drawn_as_land(data):
     # Land missing from the context would show in the sea's colour (e.g. Ryazan north of
     # Lipetsk in compare mode's tall maps, Bulgaria under Romania on a wide one).
-    window = shapely.union_all(
-        [_window(VIEW_WEST_MOST, VIEW_LAT[1]), _window(VIEW_WEST_LEAST, VIEW_NORTH_MOST)]
-    )
+    regions = list(data.regions.geometry)
+    # The widest frame a page draws, and a tall one (compare mode on an A4 page).
+    widest, _, _ = fit_frame(regions, 3000, 800)
+    tallest, _, _ = fit_frame(regions, 500, 1000)
+    window = shapely.union_all([_window(widest), _window(tallest)])
     drawn = shapely.union_all([*data.context.geometry, *data.regions.geometry])
     unpainted = shapely.difference(
         shapely.intersection(_world_land(), window), shapely.buffer(drawn, 0.05)

@@ -77,6 +77,8 @@ def create_app(
         # A viewer's page has no editor controls, so the editor callbacks' ids are missing
         # from it on purpose.
         suppress_callback_exceptions=True,
+        # Phones lay the page out at their own width (assets/mapdash.css stacks it there).
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     _use_geo_bundle()
     # Screen readers need the page language; Dash's default template omits it.

@@ -10,28 +10,33 @@ shared by all gunicorn workers; with ``MAPDASH_REDIS_URL`` set, in Celery worker
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import io
 import os
 import tempfile
 import zipfile
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
-from ..briefing import batch_name
 from ..errors import MapdashError
-from ..export import Exporter, animate, default_size
+from ..export import (
+    FRAME_MS,
+    Exporter,
+    Progress,
+    animation,
+    default_size,
+    event_pages,
+    open_exporter,
+    render_pages,
+)
 from . import ids
 from .data import AppData
-from .download import view_figure
+from .download import LiveSource, view_request
 from .live import LiveGeodata, Snapshot
 from .view import read_query
 
@@ -40,9 +45,7 @@ BATCH_KINDS: tuple[BatchKind, ...] = ("zip", "gif")
 KIND_LABELS: dict[BatchKind, str] = {"zip": "PNG per event (ZIP)", "gif": "Animated GIF"}
 REDIS_ENV = "MAPDASH_REDIS_URL"
 CACHE_ENV = "MAPDASH_CACHE_DIR"
-GIF_FRAME_MS = 1500
-#: A progress callback: (files done, files in all).
-Progress = Callable[[int, int], None]
+GIF_FRAME_MS = FRAME_MS
 
 
 @dataclass(frozen=True)
@@ -122,13 +125,6 @@ def batch_section() -> html.Div:
     )
 
 
-def _size(kind: BatchKind) -> Any:
-    # GIF frames as the command line draws them: 1280x720 at scale 1.
-    if kind == "zip":
-        return default_size("png")
-    return default_size("png", width=1280, height=720, scale=1)
-
-
 def batch_export(
     data: AppData,
     search: str | None,
@@ -137,6 +133,7 @@ def batch_export(
     exporter: Exporter,
     progress: Progress | None = None,
     snapshot: Snapshot | None = None,
+    geodata_dir: Path | None = None,
 ) -> BatchFile:
     """Draw the URL's view at every event date, as a ZIP of PNGs or an animated GIF.
 
@@ -156,6 +153,8 @@ def batch_export(
     snapshot
         The live geodata (swapped boundaries, the control layer of each date); None uses the
         data the app started with.
+    geodata_dir
+        The live geodata folder, to credit the boundaries drawn.
 
     Raises
     ------
@@ -166,42 +165,28 @@ def batch_export(
     if chosen is None:
         raise MapdashError(f"unknown batch kind {kind!r}; expected one of {', '.join(BATCH_KINDS)}")
     view, _ = read_query(search, data.timeline)
-    days = [event.date for event in data.timeline.events]
-    size = _size(chosen)
-    frames: list[tuple[dt.date, bytes]] = []
-    pending: deque[tuple[dt.date, Future[bytes]]] = deque()
-
-    def collect() -> None:
-        day, future = pending.popleft()
-        frames.append((day, exporter.result(future)))
-        if progress is not None:
-            progress(len(frames), len(days))
-
-    # Two frames in flight: Python builds the next figure while Chromium draws, and the
-    # progress bar moves with each file rather than after all figures are built.
-    for day in days:
-        figure = view_figure(
-            data, replace(view, date=day), size, snapshot=snapshot, large_date=chosen == "gif"
-        )
-        pending.append((day, exporter.submit(figure, "png", size)))
-        if len(pending) >= 2:
-            collect()
-    while pending:
-        collect()
-    stem = f"{view.selection.kind}-{view.selection.key}_all-events"
-    if view.comparing:
-        other, other_date = view.right
-        stem += f"_vs_{other.kind}-{other.key}"
-        stem += f"-{other_date.isoformat()}" if view.compare_date else ""
+    request = view_request(view)
+    source = LiveSource(data, snapshot, geodata_dir)
+    total = len(data.timeline.events)
     if chosen == "gif":
-        with tempfile.TemporaryDirectory() as tmp:
-            path = animate([f for _, f in frames], Path(tmp) / "frames.gif", frame_ms=GIF_FRAME_MS)
-            return BatchFile(f"{stem}.gif", path.read_bytes(), len(frames))
+        content = animation(
+            source, request, exporter=exporter, frame_ms=GIF_FRAME_MS, progress=progress
+        )
+        return BatchFile(request.all_events_name("gif"), content, total)
+    size = default_size("png")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for day, frame in frames:
-            archive.writestr(batch_name(view.selection, day, "png"), frame)
-    return BatchFile(f"{stem}.zip", buffer.getvalue(), len(frames))
+        drawn = render_pages(
+            exporter,
+            event_pages(source, request, "png", size),
+            "png",
+            size,
+            total=total,
+            progress=progress,
+        )
+        for page, content in drawn:
+            archive.writestr(page.name, content)
+    return BatchFile(request.all_events_name("zip"), buffer.getvalue(), total)
 
 
 def register_batch(app: dash.Dash, data: AppData, live: LiveGeodata, manager: Any) -> None:
@@ -234,7 +219,7 @@ def register_batch(app: dash.Dash, data: AppData, live: LiveGeodata, manager: An
         kind: str,
     ) -> tuple[Any, str]:
         try:
-            with Exporter(tabs=2) as exporter:
+            with open_exporter(tabs=2) as exporter:
                 done = batch_export(
                     data,
                     search,
@@ -242,6 +227,7 @@ def register_batch(app: dash.Dash, data: AppData, live: LiveGeodata, manager: An
                     exporter=exporter,
                     progress=lambda n, total: set_progress((str(n), str(total))),
                     snapshot=live.snapshot(),
+                    geodata_dir=live.geodata_dir,
                 )
         except MapdashError as err:
             return no_update, f"Export failed: {err}"

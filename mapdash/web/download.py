@@ -1,22 +1,40 @@
 """The briefing download: the view on screen as PNG, SVG or PDF, without leaving the page.
 
-The file is drawn by the same code as ``mapdash export`` (``mapdash.briefing`` and
-``mapdash.export``), from the URL's view (date, selection, comparison) and the live geodata,
-including the control layer the left map shows.
+The file goes through the export pipeline of ``mapdash export`` (:mod:`mapdash.export`): the
+same page, size, file name and metadata, from the URL's view (date, selection, comparison) and
+the live geodata, including the control layer of the view's date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import dash
+import geopandas as gpd
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html, no_update
 
-from ..briefing import batch_name, make_briefing
-from ..briefing_page import briefing_figure
+from ..briefing import Attribution, credits, layer_credit
+from ..control import ControlLayer
 from ..errors import MapdashError
-from ..export import DEFAULT_SIZES, FORMATS, Exporter, ExportFormat, PageSize, shared_exporter
+from ..export import (
+    FORMATS,
+    BriefingRequest,
+    Exporter,
+    ExportFormat,
+    PageSize,
+    briefing_page,
+    default_size,
+    shared_exporter,
+)
+from ..geodata import boundaries_attribution
+from ..ground import LayerFigures
+from ..timeline import Timeline
+from ..types import Article
 from . import ids
 from .data import AppData
 from .live import LiveGeodata, Snapshot
@@ -55,6 +73,67 @@ def download_section() -> html.Div:
     )
 
 
+@dataclass(frozen=True)
+class LiveSource:
+    """The app's data as a briefing source: the live boundaries and control layers."""
+
+    data: AppData
+    snapshot: Snapshot | None = None
+    #: The live geodata folder, whose install records name the boundaries' source.
+    geodata_dir: Path | None = None
+
+    @property
+    def timeline(self) -> Timeline:
+        """The claims in date order."""
+        return self.data.timeline
+
+    @property
+    def articles(self) -> dict[str, Article]:
+        """The corpus."""
+        return dict(self.data.articles)
+
+    @property
+    def regions(self) -> gpd.GeoDataFrame:
+        """The live region boundaries (those the app started with, without a snapshot)."""
+        return self.snapshot.regions_web if self.snapshot else self.data.regions
+
+    @property
+    def context(self) -> gpd.GeoDataFrame:
+        """The rest of Ukraine and the neighbours (the live boundaries version's)."""
+        return self.snapshot.context if self.snapshot else self.data.context
+
+    def boundaries(self) -> Attribution:
+        """Return the (source, licence) of the live region boundaries."""
+        if self.geodata_dir is None:
+            return (None, None)
+        return boundaries_attribution(self.geodata_dir)
+
+    def control_at(self, date: dt.date) -> ControlLayer | None:
+        """Return the live control layer shown at ``date`` (none without a snapshot)."""
+        return self.snapshot.layer_at(date) if self.snapshot else None
+
+    @property
+    def areas(self) -> Mapping[str, float]:
+        """Region areas in km2 (full resolution), as the side panel uses them."""
+        return self.data.areas
+
+    def layer_figures(self, layer: ControlLayer | None) -> LayerFigures | None:
+        """Return what the live layer measures per region, as the side panel shows it."""
+        if layer is None or self.snapshot is None:
+            return None
+        return layer_figures(self.snapshot, layer.date)
+
+
+def view_request(view: View) -> BriefingRequest:
+    """Return the export request that draws a view of the dashboard."""
+    return BriefingRequest(
+        selection=view.selection,
+        date=view.date,
+        compare=view.compare,
+        compare_date=view.compare_date,
+    )
+
+
 def download_file(
     data: AppData,
     search: str | None,
@@ -62,6 +141,7 @@ def download_file(
     *,
     exporter: Exporter,
     snapshot: Snapshot | None = None,
+    geodata_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Draw the URL's view as a briefing file, in the shape ``dcc.Download`` takes.
 
@@ -78,23 +158,23 @@ def download_file(
     snapshot
         The live geodata (swapped boundaries, the control layer at the date); None uses the
         data the app started with.
+    geodata_dir
+        The live geodata folder, to credit the boundaries drawn.
 
     Raises
     ------
     MapdashError
         If the format is unknown or the file cannot be drawn.
     """
-    chosen = next((f for f in FORMATS if f == fmt), None)
+    chosen: ExportFormat | None = next((f for f in FORMATS if f == fmt), None)
     if chosen is None:
         raise MapdashError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     view, _ = read_query(search, data.timeline)
-    size = DEFAULT_SIZES[chosen]
-    figure = view_figure(data, view, size, snapshot=snapshot)
-    name = batch_name(view.selection, view.date, chosen)
-    if view.comparing:
-        other, other_date = view.right
-        name = name.replace(f".{chosen}", f"_vs_{batch_name(other, other_date, chosen)}")
-    return dcc.send_bytes(exporter.render(figure, chosen, size), name)
+    request = view_request(view)
+    size = default_size(chosen)
+    page = briefing_page(LiveSource(data, snapshot), request, size, name=request.file_name(chosen))
+    content = exporter.render(page.figure, chosen, size, metadata=page.metadata)
+    return dcc.send_bytes(content, page.name)
 
 
 def view_figure(
@@ -105,7 +185,7 @@ def view_figure(
     snapshot: Snapshot | None = None,
     large_date: bool = False,
 ) -> go.Figure:
-    """Draw a view of the dashboard as a briefing, as the maps on screen show it.
+    """Draw a view of the dashboard as the briefing page the pipeline exports.
 
     Parameters
     ----------
@@ -116,36 +196,30 @@ def view_figure(
     size
         The page size.
     snapshot
-        The live geodata: swapped boundaries, and the control layer of the view's date drawn
-        on the first map; None uses the data the app started with, with no layer.
+        The live geodata: swapped boundaries, and the control layer of the view's date; None
+        uses the data the app started with, with no layer.
     large_date
-        Print the as-of date extra large (animation frames).
+        An animation frame (the as-of date printed large).
     """
-    briefing = make_briefing(
-        data.timeline,
-        data.articles,
-        view.selection,
-        view.date,
-        compare=view.compare,
-        compare_date=view.compare_date,
-        layer=layer_figures(snapshot, view.date),
-        areas=data.areas,
+    request = view_request(view)
+    page = briefing_page(
+        LiveSource(data, snapshot), request, size, name=request.file_name("png"), frame=large_date
     )
-    layer = snapshot.layer_at(view.date) if snapshot else None
-    return briefing_figure(
-        briefing,
-        snapshot.regions_web if snapshot else data.regions,
-        data.context,
-        width=size.width,
-        height=size.height,
-        large_date=large_date,
-        control=layer.geometry if layer else None,
-        control_date=layer.date if layer else None,
-    )
+    return page.figure
+
+
+def credits_text(boundaries: Attribution, layers: Sequence[ControlLayer]) -> str:
+    """Say where the page's boundaries and installed control layers come from (the footer)."""
+    return " ".join([*credits(boundaries, None), *(layer_credit(layer) for layer in layers)])
 
 
 def register_download(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
-    """Attach the download callback to ``app``."""
+    """Attach the download callback, and the footer's credits of the live data, to ``app``."""
+
+    @app.callback(Output(ids.CREDITS, "children"), Input(ids.DATA_VERSION, "data"))
+    def show_credits(_: object) -> str:
+        snapshot = live.snapshot()
+        return credits_text(boundaries_attribution(live.geodata_dir), snapshot.layers)
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
@@ -162,7 +236,12 @@ def register_download(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
     def download(_: int | None, search: str | None, fmt: str) -> tuple[Any, str]:
         try:
             sent = download_file(
-                data, search, fmt, exporter=shared_exporter(), snapshot=live.snapshot()
+                data,
+                search,
+                fmt,
+                exporter=shared_exporter(),
+                snapshot=live.snapshot(),
+                geodata_dir=live.geodata_dir,
             )
         except MapdashError as err:
             return no_update, f"Export failed: {err}"

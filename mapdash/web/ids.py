@@ -62,6 +62,7 @@ DOWNLOAD_FORMAT = "download-format"
 DOWNLOAD_BUTTON = "download-button"
 DOWNLOAD = "download"
 DOWNLOAD_STATUS = "download-status"
+CREDITS = "data-credits"
 # Every-event export in the background (web/batch.py): kind, start, cancel, progress, file.
 BATCH_KIND = "batch-kind"
 BATCH_BUTTON = "batch-button"

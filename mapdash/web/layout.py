@@ -8,17 +8,20 @@ from typing import Any, cast
 
 from dash import dcc, html
 
+from ..cartography import ZOOM, fit_frame
 from ..figures import CONTROL_COLOR, map_figure
 from ..timeline import Event, Option, format_date
 from . import ids
 from .batch import batch_section
 from .data import AppData
-from .download import download_section
+from .download import credits_text, download_section
 from .render import attrs, event_note, legend, on_the_table, region_rows, screen
 from .swap import control_section, poll_components
 from .view import View
 
 PLAY_INTERVAL_MS = 1800
+#: The compare lists' open height in pixels: ten or more of their options in view.
+DROPDOWN_HEIGHT = 420
 
 
 def graph_config(topojson_url: str) -> dict[str, Any]:
@@ -30,6 +33,23 @@ def graph_config(topojson_url: str) -> dict[str, Any]:
         "scrollZoom": True,
         "responsive": True,
         "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
+    }
+
+
+def narrow_view(regions: Any) -> dict[str, Any]:
+    """Return the maps' view on a narrow screen: a portrait frame fitted to the six regions.
+
+    The page's JavaScript (``assets/responsive.js``) switches a map to it below 700 pixels,
+    where plotly would fit the landscape default range into a thin band.
+    """
+    frame, _, _ = fit_frame(list(regions.geometry), 1.0, 10.0)
+    return {
+        "geo.lonaxis.range": list(frame.lon_range),
+        "geo.lataxis.range": list(frame.lat_range),
+        "geo.projection.scale": ZOOM,
+        "geo.projection.rotation.lon": frame.lon0,
+        "geo.center.lon": frame.center[0],
+        "geo.center.lat": frame.center[1],
     }
 
 
@@ -109,6 +129,7 @@ def _compare_control(data: AppData, view: View) -> html.Div:
                 value=view.compare.token if view.compare else "",
                 clearable=False,
                 searchable=False,
+                maxHeight=DROPDOWN_HEIGHT,
             ),
             html.Label("at the date", htmlFor=ids.COMPARE_DATE, id=f"{ids.COMPARE_DATE}-label"),
             dcc.Dropdown(
@@ -117,6 +138,7 @@ def _compare_control(data: AppData, view: View) -> html.Div:
                 value=view.compare_date.isoformat() if view.compare_date else "",
                 clearable=False,
                 searchable=False,
+                maxHeight=DROPDOWN_HEIGHT,
             ),
             html.P(
                 "Pick a second position or proposal, or the same one at another date; regions "
@@ -228,6 +250,7 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
     """
     first = screen(data, view)
     figure = map_figure(data.regions, data.context, first.left.paint)
+    figure.update_layout(meta={"narrowView": narrow_view(data.regions)})
     config = graph_config(topojson_url)
     first_event, last_event = data.timeline.events[0], data.timeline.events[-1]
     return html.Div(
@@ -320,11 +343,13 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
                 className="layout",
             ),
             html.Section(
-                html.P(
-                    "Sources: claims reviewed from the articles cited on each card; boundaries "
-                    "from Natural Earth 1:10m admin-1 (public domain). Colours: Okabe-Ito "
-                    "palette, safe for colour-vision deficiencies."
-                ),
+                [
+                    html.P(
+                        "Sources: claims reviewed from the articles cited on each card. "
+                        "Colours: Okabe-Ito palette, safe for colour-vision deficiencies."
+                    ),
+                    html.P(credits_text((None, None), ()), id=ids.CREDITS),
+                ],
                 className="footer",
                 **attrs({"aria-label": "Sources"}),
             ),

@@ -1,4 +1,4 @@
-"""Figures to files: PNG, SVG and PDF drawn by kaleido's headless Chromium, GIF by Pillow.
+"""The headless Chromium (kaleido) that draws figures as PNG, SVG and PDF bytes.
 
 Offline by construction: kaleido loads the plotly.js bundled with the plotly package, MathJax is
 off, and plotly's world topojson (which the geo subplot fetches even with every base layer off) is
@@ -10,23 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import io
+import contextlib
 import os
 import shutil
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import plotly.graph_objects as go
 
-from .config import PROJECT_ROOT
-from .errors import ExportError
+from ..config import PROJECT_ROOT
+from ..errors import ExportError
+from .files import ExportFormat, Metadata, OutputKind, check_writable, format_of, stamp, write_bytes
 
-ExportFormat = Literal["png", "svg", "pdf"]
-FORMATS: tuple[ExportFormat, ...] = ("png", "svg", "pdf")
 #: Executables tried, in order, when BROWSER_PATH does not name one.
 CHROMIUM_NAMES: tuple[str, ...] = (
     "chromium",
@@ -54,16 +53,18 @@ class PageSize:
     scale: float = 1.0
 
 
-#: Slides want 1920x1080 at twice the resolution; print wants an A4 landscape page (842x595 pt).
-DEFAULT_SIZES: Mapping[ExportFormat, PageSize] = {
+#: Slides want 1920x1080 at twice the resolution; print wants an A4 landscape page (842x595 pt);
+#: an animation's frames are 1280x720 PNGs at scale 1.
+DEFAULT_SIZES: Mapping[OutputKind, PageSize] = {
     "png": PageSize(1920, 1080, 2.0),
     "svg": PageSize(1920, 1080, 1.0),
     "pdf": PageSize(1123, 794, 1.0),
+    "gif": PageSize(1280, 720, 1.0),
 }
 
 
 def default_size(
-    fmt: ExportFormat,
+    fmt: OutputKind,
     *,
     width: int | None = None,
     height: int | None = None,
@@ -88,74 +89,6 @@ def default_size(
             "longest side; keep it at 8000 or below (lower --scale or the size)"
         )
     return size
-
-
-def format_of(path: Path, fmt: str | None = None) -> ExportFormat:
-    """Return the export format: ``fmt`` if given, else the file's extension.
-
-    Raises
-    ------
-    ExportError
-        If neither names PNG, SVG or PDF, or they disagree.
-    """
-    suffix = path.suffix.lower().lstrip(".")
-    chosen = (fmt or suffix).lower()
-    for known in FORMATS:
-        if chosen == known:
-            if fmt and suffix and suffix != known:
-                raise ExportError(
-                    f"{path.name}: the extension .{suffix} does not match the format {known}; "
-                    f"name the file *.{known} or choose --format {suffix}"
-                )
-            return known
-    raise ExportError(
-        f"{path.name}: cannot tell the format from the extension "
-        f"{'.' + suffix if suffix else '(none)'}; expected one of "
-        f"{', '.join('.' + f for f in FORMATS)} (or give --format)"
-    )
-
-
-def check_writable(path: Path) -> Path:
-    """Make sure ``path`` can be written before spending time on rendering.
-
-    Raises
-    ------
-    ExportError
-        If its folder does not exist, is not writable, or ``path`` is a folder.
-    """
-    folder = path.parent
-    if path.is_dir():
-        raise ExportError(f"cannot write {path}: it is a folder; give a file name such as map.png")
-    if not folder.is_dir():
-        raise ExportError(
-            f"cannot write {path}: the folder {folder} does not exist; "
-            f"create it (mkdir -p {folder}) or choose another output path"
-        )
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        where = path if path.exists() else folder
-        raise ExportError(
-            f"cannot write {path}: permission denied on {where}; "
-            "choose a folder you can write to or change its permissions"
-        )
-    return path
-
-
-def write_bytes(path: Path, content: bytes) -> Path:
-    """Write an export, turning an OS error into a message that says what to do.
-
-    Raises
-    ------
-    ExportError
-        If the file cannot be written.
-    """
-    check_writable(path)
-    try:
-        path.write_bytes(content)
-    except OSError as err:
-        raise ExportError(
-            f"cannot write {path}: {err.strerror or err}; choose another output path"
-        ) from err
-    return path
 
 
 def locate_chromium(environ: Mapping[str, str] | None = None) -> Path:
@@ -326,7 +259,14 @@ class Exporter:
                 f"the headless Chromium ({self.chromium}) could not draw the figure: {err}"
             ) from err
 
-    def render(self, figure: go.Figure, fmt: ExportFormat, size: PageSize | None = None) -> bytes:
+    def render(
+        self,
+        figure: go.Figure,
+        fmt: ExportFormat,
+        size: PageSize | None = None,
+        *,
+        metadata: Metadata | None = None,
+    ) -> bytes:
         """Draw a figure as PNG, SVG or PDF bytes.
 
         Parameters
@@ -337,16 +277,25 @@ class Exporter:
             Output format.
         size
             Size and scale (default ``DEFAULT_SIZES[fmt]``).
+        metadata
+            Title, subject, credits and date written into the file (PDF document info, SVG
+            title, PNG text chunks).
 
         Raises
         ------
         ExportError
             If Chromium fails or the figure cannot be drawn.
         """
-        return self.result(self.submit(figure, fmt, size))
+        return stamp(self.result(self.submit(figure, fmt, size)), fmt, metadata)
 
     def write(
-        self, figure: go.Figure, path: Path, *, fmt: str | None = None, size: PageSize | None = None
+        self,
+        figure: go.Figure,
+        path: Path,
+        *,
+        fmt: str | None = None,
+        size: PageSize | None = None,
+        metadata: Metadata | None = None,
     ) -> Path:
         """Render a figure into ``path`` (format from ``fmt`` or the extension).
 
@@ -357,7 +306,7 @@ class Exporter:
         """
         chosen = format_of(path, fmt)
         check_writable(path)
-        return write_bytes(path, self.render(figure, chosen, size))
+        return write_bytes(path, self.render(figure, chosen, size, metadata=metadata))
 
 
 _shared: Exporter | None = None
@@ -380,59 +329,16 @@ def shared_exporter() -> Exporter:
         return _shared
 
 
-def check_gif_path(path: Path) -> Path:
-    """Make sure an animation can be written to ``path`` before its frames are drawn.
+@contextlib.contextmanager
+def open_exporter(*, tabs: int = 1) -> Iterator[Exporter]:
+    """Start a browser for one command or job and stop it afterwards.
+
+    Tests replace this with one that hands out a warm, shared exporter.
 
     Raises
     ------
     ExportError
-        If the name does not end in .gif or the path cannot be written.
+        If no Chromium is found or it cannot be started.
     """
-    if path.suffix.lower() != ".gif":
-        raise ExportError(f"{path.name}: an animation is written as GIF; name the file *.gif")
-    return check_writable(path)
-
-
-def animate(frames: Sequence[bytes], path: Path, *, frame_ms: int = 1500) -> Path:
-    """Assemble PNG frames into a looping GIF; the last frame is held three times as long.
-
-    Parameters
-    ----------
-    frames
-        PNG images of equal size, in order.
-    path
-        The ``.gif`` to write.
-    frame_ms
-        How long each frame shows, in milliseconds.
-
-    Raises
-    ------
-    ExportError
-        If there are no frames, the pause is not positive, or the path cannot be written.
-    """
-    from PIL import Image
-
-    if not frames:
-        raise ExportError("nothing to animate: the selection has no events")
-    if frame_ms <= 0:
-        raise ExportError(f"--frame-ms must be positive, got {frame_ms}")
-    check_gif_path(path)
-    images = [Image.open(io.BytesIO(frame)).convert("RGB") for frame in frames]
-    # One palette drawn from every frame keeps colours steady from frame to frame.
-    width, height = images[0].width // 4, images[0].height // 4
-    sample = Image.new("RGB", (width, height * len(images)))
-    for i, image in enumerate(images):
-        sample.paste(image.resize((width, height)), (0, height * i))
-    palette = sample.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-    quantized = [image.quantize(palette=palette, dither=Image.Dither.NONE) for image in images]
-    buffer = io.BytesIO()
-    quantized[0].save(
-        buffer,
-        format="GIF",
-        save_all=True,
-        append_images=quantized[1:],
-        duration=[frame_ms] * (len(images) - 1) + [frame_ms * 3],
-        loop=0,
-        disposal=1,
-    )
-    return write_bytes(path, buffer.getvalue())
+    with Exporter(tabs=tabs) as exporter:
+        yield exporter
