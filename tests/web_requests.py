@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-UPLOAD_OUTPUT = "..geodata-upload-result.children...geodata-uploaded.data...geodata-upload-force.hidden.."
+UPLOAD_OUTPUT = (
+    "..geodata-upload-result.children...geodata-uploaded.data...geodata-upload-force.hidden.."
+)
 
 
 def upload_body(
