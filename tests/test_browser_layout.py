@@ -15,7 +15,9 @@ COMPARE = "/?date=2025-08-10&sel=actor:russia&compare=actor:united_states"
 
 def _open(browser, server, size, *, path="/", touch=False):
     width, height = size
-    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, has_touch=touch, bypass_csp=True
+    )
     page = context.new_page()
     record = PageRecord()
     page.on("request", lambda req: record.requests.append(req.url))

@@ -242,7 +242,7 @@ def test_swap_command(runner, geodata_copy, layers, monkeypatch):
         "frontline.geojson: control layer of 2025-10-01 (date from given), 1 feature(s), 67,728 km2"
     )
     assert re.fullmatch(
-        r"installed control_2025-10-01 version \d{8}T\d{6}Z-[0-9a-f]{8} \(replaced nothing; "
+        r"installed control_2025-10-01 version \d{8}T\d{9}Z-[0-9a-f]{8} \(replaced nothing; "
         r"mapdash rollback undoes it\)",
         lines[1],
     )

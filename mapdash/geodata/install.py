@@ -685,8 +685,13 @@ def _log_or_undo(folder: Path, entry: AuditEntry, *, undo: Any) -> None:
 
 
 def new_version_id(geodata_dir: Path, sha256: str) -> str:
-    """Return a version id unique in the folder: UTC time of the install and content hash."""
-    base = f"{now().strftime('%Y%m%dT%H%M%SZ')}-{sha256[:8]}"
+    """Return a version id unique in the folder: UTC time of the install and content hash.
+
+    The time has milliseconds, so that ids sort in install order even when two installs fall
+    in one second (the content hash after it would otherwise decide their order).
+    """
+    stamp = now()
+    base = f"{stamp.strftime('%Y%m%dT%H%M%S')}{stamp.microsecond // 1000:03d}Z-{sha256[:8]}"
     taken = {child.name for folder in _layer_folders(geodata_dir) for child in folder.iterdir()}
     version, n = base, 1
     while version in taken:
