@@ -100,3 +100,29 @@ def test_browser_plotly_bundle_is_pinned_at_plotly_pys_version(build):
     bundle = ROOT / build.PLOTLY_GEO_FILES["plotly-geo.min.js"]
     assert f"plotly.js (geo - minified) v{expected}" in bundle.read_text(encoding="utf-8")[:200]
     assert "MIT" in (ROOT / build.PLOTLY_GEO_FILES["LICENSE"]).read_text(encoding="utf-8")
+
+
+def test_outside_addresses_in_the_plotly_bundle_are_all_neutralised():
+    # The vendored bundle names outside hosts; none may be contacted at run time. Each one is
+    # either an XML namespace or a comment, or a default the app's config overrides. A new host
+    # after an upgrade fails here until it is looked at.
+    import re
+
+    from mapdash.web.layout import graph_config
+
+    text = (ROOT / "assets" / "vendor" / "plotly-geo.min.js").read_text(encoding="utf-8")
+    hosts = set(re.findall(r"https?://([a-zA-Z0-9.-]+)", text))
+    namespaces_and_comments = {
+        "www.w3.org",
+        "github.com",
+        "syntheti.cc",
+        "getify.mit-license.org",
+        "plotly.com",
+    }
+    # cdn.plot.ly: the default world topojson (overridden; assets/geo-blank.js fills it in);
+    # cloud.plotly.com: "edit in Chart Studio", off unless a config turns it on.
+    assert hosts - namespaces_and_comments == {"cdn.plot.ly", "cloud.plotly.com"}
+    config = graph_config("/assets/topojson/")
+    assert config["topojsonURL"] == "/assets/topojson/"
+    assert config["displaylogo"] is False  # the logo links to plotly.com
+    assert not config.get("showSendToCloud") and not config.get("showEditInChartStudio")
