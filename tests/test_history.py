@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mapdash import geodata
+from mapdash import geodata, store
 from mapdash.cli import main
 from mapdash.errors import GeodataError, ImplausibleError
 from mapdash.geodata import install as install_module
@@ -253,3 +253,19 @@ def test_a_full_disk_at_the_audit_entry_undoes_the_switch(geodata_copy, data_dir
     ):
         geodata.install_file(data_dir / "geojson" / "gadm.geojson", geodata_dir=geodata_copy)
     assert geodata.current_boundaries(geodata_copy) == "shipped"
+
+
+def test_versions_made_in_one_second_sort_in_install_order(geodata_copy, layers, tmp_path):
+    """A content hash that sorts first must not put a later install before an earlier one."""
+    source = layers / "control_2025-08-15.geojson"
+    data = json.loads(source.read_text())
+    made = []
+    for i in range(6):
+        ring = data["features"][0]["geometry"]["coordinates"][0][0]
+        ring[1] = [ring[1][0] + 0.0001 * (i + 1), ring[1][1]]
+        path = tmp_path / str(i) / source.name
+        path.parent.mkdir()
+        path.write_text(json.dumps(data))
+        made.append(store.install(path, geodata_dir=geodata_copy).version)
+    assert made == sorted(made)
+    assert len({v.split("Z-")[0] for v in made}) == len(made)  # each has its own millisecond

@@ -690,7 +690,7 @@ def new_version_id(geodata_dir: Path, sha256: str) -> str:
     The time has milliseconds, so that ids sort in install order even when two installs fall
     in one second (the content hash after it would otherwise decide their order).
     """
-    stamp = now()
+    stamp = dt.datetime.now(dt.UTC)
     base = f"{stamp.strftime('%Y%m%dT%H%M%S')}{stamp.microsecond // 1000:03d}Z-{sha256[:8]}"
     taken = {child.name for folder in _layer_folders(geodata_dir) for child in folder.iterdir()}
     version, n = base, 1
