@@ -111,7 +111,7 @@ def create_app(
     register_batch(app, data, live, background_manager())
     register_api(app.server, data, live)
     register_layers_api(app.server, live, guard)
-    configure_server(app.server, data, paths=paths)
+    configure_server(app.server, data, paths=paths, live=live)
     secure_server(app)
     return app
 
