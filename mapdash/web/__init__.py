@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 import dash
 from dash import dcc, html
@@ -84,17 +85,14 @@ def create_app(
     # Screen readers need the page language; Dash's default template omits it.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     guard = install_auth(app, access or decide_policy(host="127.0.0.1", production=False))
-    view = default_view(data.timeline)
-    topojson_url = app.get_asset_url("topojson/")
-    editor_page = page(
-        data, view, topojson_url=topojson_url, editor=[upload_section(), layer_panel()]
-    )
-    viewer_page = page(data, view, topojson_url=topojson_url)
+    pages = _Pages(data, live, topojson_url=app.get_asset_url("topojson/"))
+    pages.current()  # built now, so the first visitor does not wait for it
 
     # Viewers are sent a page without the editor's controls; the server checks the role again
     # on every write (see web/auth.py).
     def layout() -> html.Div:
         user = guard.user()
+        editor_page, viewer_page = pages.current()
         shown = editor_page if user is not None and user.is_editor else viewer_page
         return html.Div([account_bar(user, guard.policy), shown])
 
@@ -114,6 +112,36 @@ def create_app(
     configure_server(app.server, data, paths=paths, live=live)
     secure_server(app)
     return app
+
+
+class _Pages:
+    """The editor's and the viewer's page, built for the boundaries live now.
+
+    A page opened after a swap of the boundaries draws the new ones from its first paint (the
+    pages are rebuilt once per boundaries version, not per request, so a page costs what it
+    did before the swap); control layers reach the page through its callbacks.
+    """
+
+    def __init__(self, data: AppData, live: LiveGeodata, *, topojson_url: str) -> None:
+        self._data = data
+        self._live = live
+        self._topojson_url = topojson_url
+        self._lock = threading.Lock()
+        self._built: tuple[str, html.Div, html.Div] | None = None
+
+    def current(self) -> tuple[html.Div, html.Div]:
+        """Return (editor page, viewer page) for the live boundaries."""
+        snapshot = self._live.snapshot()
+        with self._lock:
+            if self._built is None or self._built[0] != snapshot.regions_version:
+                data = dataclasses.replace(
+                    self._data, regions=snapshot.regions_web, context=snapshot.context
+                )
+                view = default_view(data.timeline)
+                options = {"topojson_url": self._topojson_url, "drawn": snapshot.regions_version}
+                editor = page(data, view, editor=[upload_section(), layer_panel()], **options)
+                self._built = (snapshot.regions_version, editor, page(data, view, **options))
+            return self._built[1], self._built[2]
 
 
 def _use_geo_bundle() -> None:

@@ -233,7 +233,14 @@ def _map_panel(map_id: str, title_id: str, figure: Any, config: dict[str, Any]) 
     )
 
 
-def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] = ()) -> html.Div:
+def page(
+    data: AppData,
+    view: View,
+    *,
+    topojson_url: str,
+    editor: Sequence[Any] = (),
+    drawn: str | None = None,
+) -> html.Div:
     """Build the whole page for the first view; callbacks then patch it.
 
     Parameters
@@ -247,6 +254,9 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
     editor
         The editor's controls (upload form, layer panel) at the end of the side panel; a
         page for viewers has none.
+    drawn
+        The live boundaries' version ``data.regions`` comes from, so that the page's
+        callbacks know which boundaries its maps draw.
     """
     first = screen(data, view)
     figure = map_figure(data.regions, data.context, first.left.paint)
@@ -284,7 +294,7 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
                 className="titlebar",
             ),
             html.Div(id=ids.NOTICE, className="notice", role="status"),
-            *poll_components(),
+            *poll_components(drawn),
             html.Main(
                 [
                     html.Nav(

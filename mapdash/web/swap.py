@@ -34,13 +34,17 @@ from .view import read_query
 POLL_MS = 2000
 
 
-def poll_components() -> list[Any]:
-    """Build the timer and stores that carry the data version, and the alert for rejected files."""
+def poll_components(drawn: str | None = None) -> list[Any]:
+    """Build the timer and stores that carry the data version, and the alert for rejected files.
+
+    ``drawn`` is the boundaries version the page's maps were built from (the overlay callback
+    redraws the maps when the live one differs).
+    """
     return [
         dcc.Interval(id=ids.DATA_POLL, interval=POLL_MS),
         dcc.Store(id=ids.DATA_VERSION, data=None),
         dcc.Store(id=ids.UPLOADED, data=0),
-        dcc.Store(id=ids.OVERLAY_SHOWN, data=None),
+        dcc.Store(id=ids.OVERLAY_SHOWN, data=drawn),
         html.Div(id=ids.GEODATA_ALERT, className="geodata-alert", role="alert"),
     ]
 
@@ -341,7 +345,7 @@ def register_swap(
     ``access`` checks on the server that an upload comes from an editor (None: no check, for
     tests of the callbacks alone).
     """
-    # The layout's maps are drawn once, from the boundaries live when the app was created.
+    # A page says which boundaries it drew (see poll_components); this is for one that does not.
     page_regions = live.snapshot().regions_version
 
     @app.callback(
