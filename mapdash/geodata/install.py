@@ -159,11 +159,12 @@ def _remove_stale_temporaries(geodata_dir: Path) -> None:
 
 
 def _recover(geodata_dir: Path) -> None:
-    """Clear a killed install's leftovers and log a switch it made but could not record.
+    """Clear a killed change's leftovers and log a switch it made but could not record.
 
-    An install killed between its switch and its audit entry left a new version live; the
-    audit log then gets the entry it missed, so that every live version is accounted for.
-    Call with the lock held.
+    An install killed between its switch and its audit entry left a new version live, a
+    removal killed there left a layer off the map; the audit log then gets the entry it
+    missed, so that every live version (and every gap) is accounted for. Call with the lock
+    held.
     """
     _remove_stale_temporaries(geodata_dir)
     entries = read_audit(geodata_dir)
@@ -183,7 +184,11 @@ def _recover(geodata_dir: Path) -> None:
     seq = entries[-1].seq + 1 if entries else 1
     for layer_id, version in sorted(live.items()):
         before = logged.get(layer_id, SHIPPED if layer_id == BOUNDARIES else None)
-        if version == before or version is None:
+        if version == before:
+            continue
+        if version is None:
+            append_audit(geodata_dir, _recovered_removal(seq, layer_id, before))
+            seq += 1
             continue
         meta = read_meta(layer_dir(geodata_dir, layer_id) / version) if version != SHIPPED else None
         append_audit(
@@ -204,6 +209,22 @@ def _recover(geodata_dir: Path) -> None:
             ),
         )
         seq += 1
+
+
+def _recovered_removal(seq: int, layer_id: str, replaced: str | None) -> AuditEntry:
+    """Return the entry a removal killed before its audit entry would have written."""
+    date = date_from_name(layer_id)
+    return AuditEntry(
+        seq=seq,
+        at=now(),
+        actor="unknown (interrupted, recovered)",
+        action="remove",
+        kind="control",
+        layer=layer_id,
+        version=None,
+        replaced=replaced,
+        source_file=layer_file_name(date) if date else None,
+    )
 
 
 def _layer_folders(geodata_dir: Path) -> list[Path]:
