@@ -204,7 +204,12 @@ def test_region_table_and_transfer(data):
     assert (
         '<th scope="row">Total</th><td colspan="3" data-to-russia="5000" '
         'data-to-ukraine="0">at least 5,000 km2 to Russia, 0 km2 to Ukraine (article '
-        "figures); no figure for Crimea, Kherson, Zaporizhzhia.</td>" in table
+        "figures); no figure for Kherson, Zaporizhzhia.</td>" in table
+    )
+    # Crimea's control report is in other words ("its control over Crimea, which it annexed").
+    assert (
+        '<strong>nothing changes hands</strong> <span class="source">(article figure: Russia '
+        "controls Crimea, which it annexed in 2014.)" in table
     )
     # Per region, the claim that decided it and when.
     assert (
@@ -286,7 +291,7 @@ def test_compare_one_actor_at_two_dates(data):
 def test_event_note_under_the_slider(data):
     out = show_view(data, "?date=2025-08-10&sel=actor:russia")
     assert out[10] == (
-        "9 Aug 2025: new from United States, Ukraine (2), Russia (2). 6 control reports. "
+        "9 Aug 2025: new from United States, Ukraine (2), Russia (2). 7 control reports. "
         "No later event up to 10 Aug 2025."
     )
     # Dated "Apr 2025", first reported in August: on the table from the end of April.
