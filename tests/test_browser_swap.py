@@ -128,7 +128,7 @@ def test_uploaded_control_layer_shows_from_its_date_with_measured_numbers(
     # The legend explains the outline on the map.
     assert page.inner_text("#legend-control") == (
         "Outlined and cross-hatched in dark red: held by Russia per the control layer of "
-        "15 Aug 2025"
+        "15 Aug 2025; source: control_2025-08-15.geojson"
     )
     overlay = _trace(page, CONTROL_TRACE)
     assert overlay["visible"] is True and overlay["points"] > 100

@@ -541,7 +541,7 @@ def test_measured_control_next_to_the_article_figures(geodata_copy, layers):
     text = _text(swap.measured_children(data, snapshot, dt.date(2025, 8, 20)))
     lines = [line for line in text.splitlines() if line]
     assert lines[0] == (
-        "Held by Russia per the control layer of 15 Aug 2025 (control_2025-08-15.geojson): "
+        "Held by Russia per the control layer of 15 Aug 2025, from control_2025-08-15.geojson: "
         "outlined and cross-hatched in dark red on the map."
     )
     donetsk = next(line for line in lines if "of Donetsk" in line)
@@ -651,3 +651,24 @@ def test_a_page_opened_after_a_swap_draws_the_new_boundaries_first(geodata_copy,
     # The page's overlay callback then has nothing to redraw.
     snapshot = LiveGeodata(geodata_copy).snapshot()
     assert version == snapshot.regions_version
+
+
+def test_the_legend_names_the_control_layers_source(geodata_copy, layers):
+    geodata.install_file(
+        layers / "control_2025-08-15.geojson",
+        geodata_dir=geodata_copy,
+        source="DeepStateMap",
+        licence="attribution required",
+    )
+    data = _app_data(geodata_copy)
+    snapshot = LiveGeodata(geodata_copy, min_interval=0).snapshot()
+    _, _, measured, key, _ = swap.overlay_outputs(
+        data, snapshot, "?date=2025-08-20", shown=None, page_regions=snapshot.regions_version
+    )
+    assert key[-1] == (
+        "Outlined and cross-hatched in dark red: held by Russia per the control layer of "
+        "15 Aug 2025; source: DeepStateMap (attribution required)"
+    )
+    assert "control layer of 15 Aug 2025, from DeepStateMap (attribution required): " in str(
+        measured
+    )

@@ -18,6 +18,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
+from ..briefing import layer_source
 from ..control import ControlLayer, RegionControl, measured_sentence
 from ..errors import AccessDenied, GeodataError, ImplausibleError
 from ..figures import CONTROL_TRACE, control_lines, map_figure
@@ -230,8 +231,8 @@ def measured_children(data: AppData, snapshot: Snapshot, date: dt.date) -> list[
         html.P(
             [
                 html.Span(className="overlay-key", **attrs({"aria-hidden": "true"})),
-                f"Held by Russia per the control layer of {format_date(layer.date)} "
-                f"({layer.path.name}): outlined and cross-hatched in dark red on the map.",
+                f"Held by Russia per the control layer of {format_date(layer.date)}, from "
+                f"{layer_source(layer)}: outlined and cross-hatched in dark red on the map.",
             ],
             className="hint",
         ),
@@ -269,7 +270,7 @@ def legend_line(layer: ControlLayer | None) -> list[Any]:
     return [
         html.Span(className="overlay-key", **attrs({"aria-hidden": "true"})),
         f"Outlined and cross-hatched in dark red: held by Russia per the control layer of "
-        f"{format_date(layer.date)}",
+        f"{format_date(layer.date)}; source: {layer_source(layer)}",
     ]
 
 
