@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 
 import dash
@@ -17,10 +18,11 @@ from .batch import background_manager, register_batch
 from .callbacks import register
 from .data import AppData
 from .download import register_download
+from .holder import LiveData
 from .layers_api import register_layers_api
 from .layers_panel import layer_panel, register_layer_panel
 from .layout import page
-from .live import LiveAreas, LiveGeodata
+from .live import LiveGeodata
 from .serving import configure_server, secure_server
 from .swap import register_swap, upload_section
 from .view import default_view
@@ -65,8 +67,9 @@ def create_app(
     # Swapped-in geodata goes live without a restart; see web/live.py.
     live = LiveGeodata(paths.geodata)
     if data is None:
-        # Areas follow the live boundaries ("would hand over" after a swap).
-        data = dataclasses.replace(AppData.load(paths), areas=LiveAreas(live))
+        # Claims and articles follow their files; boundaries, areas and layers the live
+        # geodata: no restart after a change (see web/holder.py).
+        data = LiveData(paths, live)
     app = dash.Dash(
         __name__,
         title=TITLE,
@@ -115,11 +118,12 @@ def create_app(
 
 
 class _Pages:
-    """The editor's and the viewer's page, built for the boundaries live now.
+    """The editor's and the viewer's page, built for the boundaries and claims live now.
 
-    A page opened after a swap of the boundaries draws the new ones from its first paint (the
-    pages are rebuilt once per boundaries version, not per request, so a page costs what it
-    did before the swap); control layers reach the page through its callbacks.
+    A page opened after a swap of the boundaries draws the new ones from its first paint, and
+    one opened after a change of the claims has their dates on its slider (the pages are
+    rebuilt once per data version, not per request, so a page costs what it did before);
+    control layers reach the page through its callbacks.
     """
 
     def __init__(self, data: AppData, live: LiveGeodata, *, topojson_url: str) -> None:
@@ -130,17 +134,28 @@ class _Pages:
         self._built: tuple[str, html.Div, html.Div] | None = None
 
     def current(self) -> tuple[html.Div, html.Div]:
-        """Return (editor page, viewer page) for the live boundaries."""
+        """Return (editor page, viewer page) for the live boundaries and claims."""
         snapshot = self._live.snapshot()
+        held = self._data
+        version = held.version if isinstance(held, LiveData) else None
+        base = held.current() if isinstance(held, LiveData) else held
+        key = f"{snapshot.regions_version}|{version}"
         with self._lock:
-            if self._built is None or self._built[0] != snapshot.regions_version:
+            if self._built is None or self._built[0] != key:
                 data = dataclasses.replace(
-                    self._data, regions=snapshot.regions_web, context=snapshot.context
+                    base, regions=snapshot.regions_web, context=snapshot.context
                 )
                 view = default_view(data.timeline)
-                options = {"topojson_url": self._topojson_url, "drawn": snapshot.regions_version}
-                editor = page(data, view, editor=[upload_section(), layer_panel()], **options)
-                self._built = (snapshot.regions_version, editor, page(data, view, **options))
+                build = functools.partial(
+                    page,
+                    data,
+                    view,
+                    topojson_url=self._topojson_url,
+                    drawn=snapshot.regions_version,
+                    data_version=version,
+                )
+                editor = build(editor=[upload_section(), layer_panel()])
+                self._built = (key, editor, build())
             return self._built[1], self._built[2]
 
 

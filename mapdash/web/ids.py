@@ -51,6 +51,8 @@ CONTROL_MEASURED = "control-measured"
 #: The legend's line for the control layer drawn on the map (empty when none is).
 LEGEND_CONTROL = "legend-control"
 OVERLAY_SHOWN = "control-overlay-shown"
+#: The claims-side data version a page was built from (a newer one offers a refresh).
+PAGE_DATA = "page-data-version"
 # The editor's layer panel (web/layers_panel.py): the list, what an action did, the buttons'
 # pattern-matching type ({"type": LAYER_ACTION, "action": ..., "layer": ...}).
 LAYER_PANEL = "layer-panel"

@@ -240,6 +240,7 @@ def page(
     topojson_url: str,
     editor: Sequence[Any] = (),
     drawn: str | None = None,
+    data_version: str | None = None,
 ) -> html.Div:
     """Build the whole page for the first view; callbacks then patch it.
 
@@ -257,6 +258,8 @@ def page(
     drawn
         The live boundaries' version ``data.regions`` comes from, so that the page's
         callbacks know which boundaries its maps draw.
+    data_version
+        The claims and articles' version the page is built from (a later one offers a refresh).
     """
     first = screen(data, view)
     figure = map_figure(data.regions, data.context, first.left.paint)
@@ -294,7 +297,7 @@ def page(
                 className="titlebar",
             ),
             html.Div(id=ids.NOTICE, className="notice", role="status"),
-            *poll_components(drawn),
+            *poll_components(drawn, data_version),
             html.Main(
                 [
                     html.Nav(

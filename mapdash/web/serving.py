@@ -129,6 +129,8 @@ def health_payload(
         "claims": len(data.timeline.claims),
         "events": len(data.timeline.events),
         "articles": len(data.articles),
+        # Which process answered: each worker holds its own live data.
+        "worker": os.getpid(),
     }
     if live is not None:
         snapshot = live.snapshot()

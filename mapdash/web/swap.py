@@ -35,17 +35,19 @@ from .view import read_query
 POLL_MS = 2000
 
 
-def poll_components(drawn: str | None = None) -> list[Any]:
+def poll_components(drawn: str | None = None, data_version: str | None = None) -> list[Any]:
     """Build the timer and stores that carry the data version, and the alert for rejected files.
 
     ``drawn`` is the boundaries version the page's maps were built from (the overlay callback
-    redraws the maps when the live one differs).
+    redraws the maps when the live one differs); ``data_version`` the claims and articles'
+    (a newer one live offers the page a refresh).
     """
     return [
         dcc.Interval(id=ids.DATA_POLL, interval=POLL_MS),
         dcc.Store(id=ids.DATA_VERSION, data=None),
         dcc.Store(id=ids.UPLOADED, data=0),
         dcc.Store(id=ids.OVERLAY_SHOWN, data=drawn),
+        dcc.Store(id=ids.PAGE_DATA, data=data_version),
         html.Div(id=ids.GEODATA_ALERT, className="geodata-alert", role="alert"),
     ]
 
@@ -112,9 +114,26 @@ def upload_section() -> html.Section:
 # -- bodies, tested without a browser ---------------------------------------------------------
 
 
-def alert_children(snapshot: Snapshot, left_out: tuple[str, ...] = ()) -> list[Any]:
-    """Files that did not go live, and data left out at start, with why (empty when all is well)."""
+def alert_children(
+    snapshot: Snapshot, left_out: tuple[str, ...] = (), *, refresh: str | None = None
+) -> list[Any]:
+    """Files that did not go live, and data left out, with why (empty when all is well).
+
+    ``refresh``, when the claims or articles changed since the page was built: the page's
+    address, offered as a one-click reload that opens the same view with the new data.
+    """
     items: list[Any] = []
+    if refresh is not None:
+        items.append(
+            html.Li(
+                [
+                    html.Strong("The claims or articles changed since this page was opened. "),
+                    "The map already shows the new data; reload for the new dates on the slider. ",
+                    html.A("Refresh", href=refresh, className="refresh-link"),
+                ],
+                className="stale-page",
+            )
+        )
     if left_out:
         items.append(
             html.Li(
@@ -354,14 +373,21 @@ def register_swap(
         Output(ids.GEODATA_ALERT, "children"),
         Input(ids.DATA_POLL, "n_intervals"),
         State(ids.DATA_VERSION, "data"),
+        State(ids.PAGE_DATA, "data"),
+        State(ids.URL, "search"),
     )
-    def poll(_: int | None, seen: dict[str, Any] | None) -> tuple[Any, Any]:
+    def poll(
+        _: int | None, seen: dict[str, Any] | None, built: str | None, search: str | None
+    ) -> tuple[Any, Any]:
         snapshot = live.snapshot()
         alerts = [f"{r.name}@{r.at.isoformat()}" for r in snapshot.rejections]
-        state = {"version": snapshot.version, "alerts": alerts}
+        claims = getattr(data, "version", None)
+        state = {"version": snapshot.version, "alerts": alerts, "data": claims}
         if state == seen:
             return no_update, no_update
-        return state, alert_children(snapshot, data.left_out)
+        stale = built is not None and claims is not None and claims != built
+        refresh = (search or "?") if stale else None
+        return state, alert_children(snapshot, data.left_out, refresh=refresh)
 
     @app.callback(
         Output(ids.UPLOAD_RESULT, "children"),
