@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +49,8 @@ class Site:
     failing: dict[str, int] = field(default_factory=dict)
     #: Paths answered without a Content-Length (streamed until the connection closes).
     unsized: set[str] = field(default_factory=set)
+    #: Paths answered only after this many seconds.
+    slow: dict[str, float] = field(default_factory=dict)
     hits: list[str] = field(default_factory=list)
 
     @property
@@ -74,6 +77,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             site.hits.append(self.path)
+            time.sleep(site.slow.get(self.path, 0))
             if site.failing.get(self.path, 0) > 0:
                 site.failing[self.path] -= 1
                 self.send_response(503)
@@ -91,7 +95,10 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             if self.path not in site.unsized:
                 self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading (a timeout, or past its size limit)
 
         def log_message(self, *args: object) -> None:
             pass
@@ -361,6 +368,37 @@ def test_a_mirror_from_the_environment(runner, site, geodata_env, monkeypatch):
     named = sources.SOURCES["archive"].name
     assert f"pulling 1 date(s) from {named} at {site.archive}" in result.stderr
     assert (geodata_env / "control" / "control_2025-08-15.geojson").is_file()
+
+
+def test_a_server_that_does_not_answer_in_time(runner, site, geodata_env):
+    site.serve_deepstate()
+    site.slow["/api/history/public"] = 1.5
+    result = _pull(
+        runner,
+        "--source", "deepstate",
+        "--date", "2025-08-15",
+        "--timeout", "0.3",
+        "--retries", "0",
+        "--base-url", site.deepstate,
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert f"Error: cannot reach {site.url[7:]} (no answer within 0.3 s; 1 attempt(s))" in (
+        result.stderr
+    )
+    assert _nothing_installed(geodata_env)
+
+
+def test_a_listed_version_whose_map_is_missing(runner, site, geodata_env):
+    site.serve_deepstate()
+    del site.routes[f"/api/history/{AUG_15}/geojson"]
+    result = _pull(
+        runner, "--source", "deepstate", "--date", "2025-08-15", "--base-url", site.deepstate
+    )
+    assert result.exit_code == 1
+    assert f"Error: {site.deepstate}/history/{AUG_15}/geojson answered HTTP 404 Not Found" in (
+        result.stderr
+    )
+    assert _nothing_installed(geodata_env)
 
 
 def test_a_base_url_that_is_not_http_is_refused(runner, geodata_env):
