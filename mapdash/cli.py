@@ -818,3 +818,131 @@ def worker(loglevel: str) -> None:
     create_app()
     # One job at a time per worker process: each draws with its own headless Chromium.
     celery_app(redis_url).worker_main(["worker", f"--loglevel={loglevel}", "--pool=solo"])
+
+
+@main.group()
+def control() -> None:
+    """Control layers from the public sources (the one command that goes online)."""
+
+
+@control.command("pull")
+@click.option(
+    "--source",
+    type=click.Choice(["deepstate", "archive"]),
+    required=True,
+    help="deepstate: DeepStateMap.live's history API; archive: the daily archive of its map.",
+)
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Pull the snapshot nearest this date, YYYY-MM-DD.",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Pull a range: from this date, YYYY-MM-DD, up to --until (default today).",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="With --since: the last date of the range (default today).",
+)
+@click.option(
+    "--every",
+    type=click.Choice(["day", "week", "month"]),
+    default=None,
+    help="With --since: one date a day, a week or a month (default week).",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="Fetch from a mirror (default $MAPDASH_DEEPSTATE_URL or $MAPDASH_ARCHIVE_URL, "
+    "else the source itself).",
+)
+@click.option("--dry-run", is_flag=True, help="Fetch and check, and say what would be installed.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=600),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a connection and for each part of an answer.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0, max=10),
+    default=3,
+    show_default=True,
+    help="Retries of a failed request, with exponential backoff.",
+)
+@click.option(
+    "--max-gap",
+    type=click.IntRange(min=0, max=60),
+    default=7,
+    show_default=True,
+    help="Days a snapshot may be away from the date asked for.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse answers larger than this (default 64 MiB).",
+)
+def control_pull(
+    source: str,
+    on: object,
+    since: object,
+    until: object,
+    every: str | None,
+    base_url: str | None,
+    dry_run: bool,
+    timeout: float,
+    retries: int,
+    max_gap: int,
+    max_bytes: int | None,
+) -> None:
+    """Fetch the control layer nearest each date from a public source and install it.
+
+    Every snapshot goes through the checks of an upload (validation, plausibility) and is
+    installed as a new version, with its source, licence, URL and retrieval time recorded.
+    """
+    from .geodata import DEFAULT_MAX_BYTES
+    from .sources import Every, Puller, PullSettings, SourceId, failures, wanted_dates
+
+    if (on is None) == (since is None):
+        raise click.UsageError("give --date DATE, or a range with --since DATE")
+    if on is not None and (until is not None or every is not None):
+        raise click.UsageError("--until and --every go with --since, not with --date")
+    step: Every = "day" if every == "day" else "month" if every == "month" else "week"
+    dates = wanted_dates(date=_day(on), since=_day(since), until=_day(until), every=step)
+    settings = PullSettings(
+        timeout=timeout,
+        retries=retries,
+        max_gap_days=max_gap,
+        max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+    )
+    chosen: SourceId = "deepstate" if source == "deepstate" else "archive"
+    outcomes = []
+    with Puller(chosen, base_url=base_url, settings=settings, dry_run=dry_run) as puller:
+        click.echo(f"pulling {len(dates)} date(s) from {puller.describe()}", err=True)
+        plan = puller.plan(dates)
+        try:
+            with _progress(plan, label="Pulling") as bar:
+                for wanted in bar:
+                    outcomes.append(puller.pull(wanted))
+        finally:
+            for outcome in outcomes:
+                click.echo("\n".join(outcome.describe()))
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.kind] = counts.get(outcome.kind, 0) + 1
+    click.echo(
+        f"{len(outcomes)} date(s): " + ", ".join(f"{n} {kind}" for kind, n in counts.items()),
+        err=True,
+    )
+    failed = failures(outcomes)
+    if failed is not None:
+        raise failed

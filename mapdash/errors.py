@@ -49,3 +49,11 @@ class AccessDenied(MapdashError):
 
 class ImplausibleError(GeodataError):
     """A usable GeoJSON file fails a plausibility check; an editor may install it with force."""
+
+
+class PullError(MapdashError):
+    """A public source cannot be reached or read, or a pull installed nothing for some dates."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[str] = list(problems or [])

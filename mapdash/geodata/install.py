@@ -254,6 +254,8 @@ class Installed:
     source: str | None = None
     licence: str | None = None
     url: str | None = None
+    #: When the file was fetched from its source (a pull from a public source).
+    retrieved_at: dt.datetime | None = None
     #: The version that was live before ("shipped" for the shipped boundaries; None: none).
     replaced: str | None = None
     actor: str = "local"
@@ -282,6 +284,9 @@ class Installed:
             lines.append(
                 f"source: {self.source or 'unknown'}; licence: {self.licence or 'unknown'}"
             )
+        if self.url or self.retrieved_at:
+            when = self.retrieved_at.isoformat(timespec="seconds") if self.retrieved_at else None
+            lines.append(f"from {self.url or 'unknown'}" + (f", retrieved {when}" if when else ""))
         lines.extend(f"OVERRIDE: {reason}" for reason in self.overridden)
         lines.extend(f"note: {note}" for note in self.notes)
         lines.extend(f"warning: {problem}" for problem in self.problems)
@@ -299,6 +304,7 @@ class Installed:
             "source": self.source,
             "licence": self.licence,
             "url": self.url,
+            "retrieved_at": self.retrieved_at.isoformat() if self.retrieved_at else None,
             "replaced": self.replaced,
             "actor": self.actor,
             "override": self.override,
@@ -326,6 +332,7 @@ class InstalledLayer:
     source_file: str | None = None
     installed_at: dt.datetime | None = None
     actor: str | None = None
+    retrieved_at: dt.datetime | None = None
     #: Every version kept for this layer, oldest first.
     versions: tuple[str, ...] = ()
 
@@ -344,6 +351,7 @@ class InstalledLayer:
             "source_file": self.source_file,
             "installed_at": self.installed_at.isoformat() if self.installed_at else None,
             "actor": self.actor,
+            "retrieved_at": self.retrieved_at.isoformat() if self.retrieved_at else None,
             "versions": list(self.versions),
         }
 
@@ -379,6 +387,7 @@ def install_file(
     source: str | None = None,
     licence: str | None = None,
     url: str | None = None,
+    retrieved_at: dt.datetime | None = None,
     actor: str = "local",
     force: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -399,6 +408,8 @@ def install_file(
         A control layer's date, when the file does not carry it (or to override it).
     source, licence, url
         Attribution to record (default: what a control layer's properties or name say).
+    retrieved_at
+        When the file was fetched from its source, recorded with the version (a pull).
     actor
         Who installs it, for the audit log (a user name, "local", "drop-in", "pull").
     force
@@ -433,6 +444,7 @@ def install_file(
         source=source,
         licence=licence,
         url=url,
+        retrieved_at=retrieved_at,
         actor=actor,
         force=force,
         max_bytes=max_bytes,
@@ -450,6 +462,7 @@ def install_bytes(
     source: str | None = None,
     licence: str | None = None,
     url: str | None = None,
+    retrieved_at: dt.datetime | None = None,
     actor: str = "local",
     force: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -478,6 +491,7 @@ def install_bytes(
         source=source,
         licence=licence,
         url=url,
+        retrieved_at=retrieved_at,
     )
     if chosen == "regions":
         if date is not None:
@@ -502,6 +516,7 @@ class _Job:
     source: str | None
     licence: str | None
     url: str | None
+    retrieved_at: dt.datetime | None = None
 
 
 def _overridden(job: _Job, reasons: tuple[str, ...] | list[str], problems: list[str]) -> bool:
@@ -546,6 +561,7 @@ def _install_control(job: _Job, found: FeatureSet, date: dt.date | None) -> Inst
         source=layer.source,
         licence=layer.licence,
         url=layer.url,
+        retrieved_at=job.retrieved_at,
         actor=job.actor,
         override=override,
         overridden=tuple(reasons),
@@ -596,6 +612,7 @@ def _install_regions(job: _Job, found: FeatureSet) -> Installed:
         source=job.source,
         licence=job.licence,
         url=job.url,
+        retrieved_at=job.retrieved_at,
         actor=job.actor,
         override=override,
         overridden=checked.reasons,
@@ -664,6 +681,7 @@ def _meta(
         licence=layer.licence if layer else job.licence,
         url=layer.url if layer else job.url,
         override=override,
+        retrieved_at=job.retrieved_at,
         problems=tuple(reasons),
     )
 
@@ -998,6 +1016,7 @@ def _listed(meta: VersionMeta, path: Path, versions: tuple[str, ...]) -> Install
         source_file=meta.source_file,
         installed_at=meta.installed_at,
         actor=meta.actor,
+        retrieved_at=meta.retrieved_at,
         versions=versions,
     )
 
