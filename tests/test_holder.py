@@ -128,7 +128,7 @@ def test_a_page_opened_before_a_change_offers_a_refresh_and_a_new_page_has_the_d
     _add_claim_by_hand(paths.geodata)
     time.sleep(1.1)  # the files are looked at again once a second
     alert = json.dumps(_poll(client, built, "?date=2025-08-17"))
-    assert "The claims or articles changed since this page was opened." in alert
+    assert "The data changed since this page was opened." in alert
     assert '"href": "?date=2025-08-17"' in alert
     now, new_marks = opened()
     assert now != built and len(new_marks) == len(marks) + 1

@@ -119,21 +119,10 @@ def alert_children(
 ) -> list[Any]:
     """Files that did not go live, and data left out, with why (empty when all is well).
 
-    ``refresh``, when the claims or articles changed since the page was built: the page's
-    address, offered as a one-click reload that opens the same view with the new data.
+    ``refresh``, when the claims, articles or layers' dates changed since the page was built:
+    the page's address, offered (after the alerts) as a one-click reload of the same view.
     """
     items: list[Any] = []
-    if refresh is not None:
-        items.append(
-            html.Li(
-                [
-                    html.Strong("The claims or articles changed since this page was opened. "),
-                    "The map already shows the new data; reload for the new dates on the slider. ",
-                    html.A("Refresh", href=refresh, className="refresh-link"),
-                ],
-                className="stale-page",
-            )
-        )
     if left_out:
         items.append(
             html.Li(
@@ -154,6 +143,18 @@ def alert_children(
                     if rejection.problems
                     else None,
                 ]
+            )
+        )
+    if refresh is not None:
+        items.append(
+            html.Li(
+                [
+                    html.Strong("The data changed since this page was opened. "),
+                    "The map already shows it; reload for the new dates on the slider (new "
+                    "claims, articles or control layers). ",
+                    html.A("Refresh", href=refresh, className="refresh-link"),
+                ],
+                className="stale-page",
             )
         )
     return [html.Ul(items)] if items else []
