@@ -12,6 +12,17 @@
     return "as of " + Number(parts[3]) + " " + MONTHS[Number(parts[2]) - 1] + " " + parts[1];
   }
 
+  function days(date) {
+    return Date.parse(String(date).slice(0, 10) + "T00:00:00Z") / 86400000;
+  }
+
+  /* The label goes left of the line in the last third of the axis (as control_chart.py). */
+  function labelAnchor(date, range) {
+    var start = days(range[0]);
+    var end = days(range[1]);
+    return days(date) - start > ((end - start) * 2) / 3 ? "right" : "left";
+  }
+
   /* The slider's index of a date: its last event on or before it (0 before the first). */
   function eventIndex(date, dates) {
     var index = 0;
@@ -34,7 +45,7 @@
   }
 
   clientside.mapdash_chart = {
-    moveMarker: function (index, search, figure) {
+    moveMarker: function (index, search, drawn, figure) {
       var none = window.dash_clientside.no_update;
       var layout = figure && figure.layout;
       if (!layout || !layout.meta || !layout.meta.eventDates || !layout.shapes) {
@@ -45,6 +56,8 @@
       if (!date || (shape.visible && shape.x0 === date)) {
         return none;
       }
+      var anchor = labelAnchor(date, layout.xaxis.range);
+      var shift = Math.abs(layout.annotations[0].xshift || 0);
       return new window.dash_clientside.Patch()
         .assign(["layout", "shapes", 0, "x0"], date)
         .assign(["layout", "shapes", 0, "x1"], date)
@@ -52,6 +65,8 @@
         .assign(["layout", "annotations", 0, "x"], date)
         .assign(["layout", "annotations", 0, "text"], label(date))
         .assign(["layout", "annotations", 0, "visible"], true)
+        .assign(["layout", "annotations", 0, "xanchor"], anchor)
+        .assign(["layout", "annotations", 0, "xshift"], anchor === "left" ? shift : -shift)
         .build();
     },
   };

@@ -6,18 +6,23 @@
 
   function link(href, params) {
     var path = String(href || "").split("?")[0];
-    return params.toString() ? path + "?" + params.toString() : path;
+    var query = params
+      .map(function (pair) {
+        return pair[0] + "=" + encodeURIComponent(pair[1]).replace(/%3A/gi, ":");
+      })
+      .join("&");
+    return query ? path + "?" + query : path;
   }
 
   clientside.mapdash_data = {
     stateLinks: function (search, csvHref, geojsonHref) {
       var view = new URLSearchParams(search || "");
-      var params = new URLSearchParams();
+      var params = [];
       if (view.get("date")) {
-        params.set("date", view.get("date"));
+        params.push(["date", view.get("date")]);
       }
       if (view.get("sel")) {
-        params.set("selection", view.get("sel"));
+        params.push(["selection", view.get("sel")]);
       }
       var csv = link(csvHref, params);
       var geojson = link(geojsonHref, params);

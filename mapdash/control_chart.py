@@ -19,6 +19,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import geopandas
 import plotly.graph_objects as go
@@ -378,6 +379,10 @@ def control_chart(
         col=1,
     )
     shown = date.isoformat() if date else None
+    # A fixed range: with autorange the axis would stretch to fit the marker's label, so the
+    # marker would hardly move while the whole chart rescaled.
+    x_range = time_range([*(m.date for m in ordered), *(e.date for e in events)], date)
+    anchor = marker_anchor(date, x_range) if date else "left"
     lines = _footer_lines(footer, width, 12 * k)
     heading = _escape(title) if title else None
     if title and subtitle:
@@ -432,9 +437,9 @@ def control_chart(
                 "xref": "x",
                 "y": 1,
                 "yref": "paper",
-                "xanchor": "left",
+                "xanchor": anchor,
                 "yanchor": "top",
-                "xshift": 3 * k,
+                "xshift": (3 if anchor == "left" else -3) * k,
                 "text": marker_label(date) if date else "",
                 "showarrow": False,
                 "font": {"color": CONTROL_COLOR, "size": 11 * k},
@@ -473,9 +478,27 @@ def control_chart(
     figure.update_yaxes(
         showticklabels=False, showgrid=False, zeroline=False, range=[-1, 1], fixedrange=True, row=2
     )
-    figure.update_xaxes(type="date", showgrid=True, row=1, col=1)
-    figure.update_xaxes(type="date", tickformat="%b %Y", row=2, col=1)
+    figure.update_xaxes(type="date", range=list(x_range), autorange=False)
+    figure.update_xaxes(showgrid=True, row=1, col=1)
+    figure.update_xaxes(tickformat="%b %Y", row=2, col=1)
     return figure
+
+
+def time_range(dates: Sequence[dt.date], date: dt.date | None = None) -> tuple[str, str]:
+    """Return the chart's time axis range: the dates (and ``date``) with a margin each side."""
+    every = [*dates, *([date] if date else [])] or [dt.date.today()]
+    first, last = min(every), max(every)
+    pad = max((last - first) * 0.04, dt.timedelta(days=10))
+    return (first - pad).isoformat(), (last + pad).isoformat()
+
+
+def marker_anchor(date: dt.date, x_range: tuple[str, str]) -> Literal["left", "right"]:
+    """Put the marker's label left of the line in the last third of the axis, else right.
+
+    ``assets/chart.js`` makes the same choice when it moves the marker.
+    """
+    start, end = (dt.date.fromisoformat(bound[:10]) for bound in x_range)
+    return "right" if (date - start) > (end - start) * (2 / 3) else "left"
 
 
 def _footer_lines(footer: Sequence[str], width: int | None, size: float) -> list[str]:
@@ -504,8 +527,10 @@ __all__ = [
     "layer_attribution",
     "layer_credits",
     "load_measures",
+    "marker_anchor",
     "marker_label",
     "measure_layers",
     "no_chart_reason",
     "point_text",
+    "time_range",
 ]

@@ -7,7 +7,8 @@ Two callbacks:
   changes with the set of installed layers and the boundaries they are measured on. With fewer
   than two layers it shows why there is no chart instead.
 - ``moveMarker`` (browser, ``assets/chart.js``) moves the as-of marker with the slider and the
-  address bar, as a Patch of two layout entries, without a round trip.
+  address bar, and onto the view's date once a chart is drawn, as a Patch of two layout
+  entries, without a round trip.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..control_chart import (
     MARKER_SHAPE,
     LayerMeasure,
     control_chart,
+    marker_anchor,
     marker_label,
     no_chart_reason,
 )
@@ -97,7 +99,14 @@ def at_date(figure: dict[str, Any], date: dt.date) -> dict[str, Any]:
     shape = moved["layout"]["shapes"][MARKER_SHAPE]
     shape.update(x0=date.isoformat(), x1=date.isoformat(), visible=True)
     label = moved["layout"]["annotations"][MARKER_LABEL]
-    label.update(x=date.isoformat(), text=marker_label(date), visible=True)
+    anchor = marker_anchor(date, tuple(moved["layout"]["xaxis"]["range"]))
+    label.update(
+        x=date.isoformat(),
+        text=marker_label(date),
+        visible=True,
+        xanchor=anchor,
+        xshift=abs(label["xshift"]) * (1 if anchor == "left" else -1),
+    )
     return moved
 
 
@@ -167,6 +176,8 @@ def register_chart(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
         Output(ids.CHART, "figure", allow_duplicate=True),
         Input(ids.SLIDER, "value"),
         Input(ids.URL, "search"),
+        # A chart just drawn may have missed the view's date (the address is read on load).
+        Input(ids.CHART_SHOWN, "data"),
         State(ids.CHART, "figure"),
         prevent_initial_call=True,
     )

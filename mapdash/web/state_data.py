@@ -338,7 +338,6 @@ def register_state_links(app: dash.Dash) -> None:
         Input(ids.URL, "search"),
         State(ids.STATE_CSV, "href"),
         State(ids.STATE_GEOJSON, "href"),
-        prevent_initial_call=True,
     )
 
 
