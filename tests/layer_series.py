@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,3 +96,11 @@ def install_series(geodata: Path, layers: tuple[Layer, ...] = SERIES) -> None:
             source=SOURCE,
             licence=LICENCE,
         )
+
+
+def geodata_with(parent: Path, layers: tuple[Layer, ...] = SERIES) -> Path:
+    """Copy the project's geodata into ``parent`` and install ``layers`` there (none: a copy)."""
+    folder = parent / "geodata"
+    shutil.copytree(ROOT / "geodata", folder, ignore=shutil.ignore_patterns("history"))
+    install_series(folder, layers)
+    return folder

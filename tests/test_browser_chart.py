@@ -6,12 +6,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_server
-from layer_series import SERIES, expected_shares, install_series
+from conftest import run_server
+from layer_series import SERIES, expected_shares, geodata_with
 
 from mapdash.control_chart import CHART_REGIONS
 from mapdash.timeline import format_date
@@ -36,10 +35,7 @@ POINTS = f"""() => [...document.querySelectorAll('{CHART} .scatterlayer .trace')
 def layered(tmp_path_factory):
     """A server whose geodata hold the three layers of ``layer_series``."""
     tmp = tmp_path_factory.mktemp("chart")
-    geodata = tmp / "geodata"
-    shutil.copytree(ROOT / "geodata", geodata, ignore=shutil.ignore_patterns("history"))
-    install_series(geodata)
-    with run_server(tmp, geodata=geodata) as server:
+    with run_server(tmp, geodata=geodata_with(tmp)) as server:
         yield server
 
 

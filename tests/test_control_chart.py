@@ -8,10 +8,9 @@ import dataclasses
 import datetime as dt
 import io
 import re
-import shutil
 
 import pytest
-from layer_series import LICENCE, SERIES, SOURCE, expected_shares, install_series
+from layer_series import LICENCE, SERIES, SOURCE, expected_shares, geodata_with
 from PIL import Image
 
 from mapdash.briefing import BriefingData
@@ -31,6 +30,7 @@ from mapdash.control_chart import (
     no_chart_reason,
 )
 from mapdash.geodata import load_regions
+from mapdash.regions import REGION_IDS
 from mapdash.web.chart import ChartCache, chart_outputs
 from mapdash.web.data import AppData
 from mapdash.web.live import LiveGeodata
@@ -41,10 +41,7 @@ DATES = [layer.date for layer in SERIES]
 @pytest.fixture(scope="module")
 def geodata(tmp_path_factory):
     """A copy of the project's geodata with the three layers of ``layer_series`` installed."""
-    folder = tmp_path_factory.mktemp("chart") / "geodata"
-    shutil.copytree(PROJECT_ROOT / "geodata", folder, ignore=shutil.ignore_patterns("history"))
-    install_series(folder)
-    return folder
+    return geodata_with(tmp_path_factory.mktemp("chart"))
 
 
 @pytest.fixture(scope="module")
@@ -174,9 +171,7 @@ def test_the_apps_chart_is_drawn_once_per_data_version_with_the_views_date(geoda
 
 
 def test_with_one_layer_the_app_shows_the_reason_and_no_chart(tmp_path):
-    folder = tmp_path / "geodata"
-    shutil.copytree(PROJECT_ROOT / "geodata", folder, ignore=shutil.ignore_patterns("history"))
-    install_series(folder, SERIES[:1])
+    folder = geodata_with(tmp_path, SERIES[:1])
     data = AppData.load(Paths(geodata=folder, seeds=PROJECT_ROOT / "seeds"))
     snapshot = LiveGeodata(folder).snapshot()
     figure, note, hidden, _ = chart_outputs(data, snapshot, None, ChartCache(data))
@@ -201,9 +196,7 @@ def test_areas_control_all_csv(runner, geodata, monkeypatch):
 
 
 def test_areas_control_all_without_layers_is_a_header_and_a_note(runner, tmp_path, monkeypatch):
-    folder = tmp_path / "geodata"
-    shutil.copytree(PROJECT_ROOT / "geodata", folder, ignore=shutil.ignore_patterns("history"))
-    monkeypatch.setenv("MAPDASH_GEODATA", str(folder))
+    monkeypatch.setenv("MAPDASH_GEODATA", str(geodata_with(tmp_path, ())))
     result = runner.invoke(main, ["areas", "--control-all", "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert result.stdout == ",".join(CSV_COLUMNS) + "\n"
@@ -214,14 +207,7 @@ def test_areas_csv_of_the_regions(runner):
     result = runner.invoke(main, ["areas", "--format", "csv"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [r["region"] for r in rows] == [
-        "crimea",
-        "donetsk",
-        "luhansk",
-        "kherson",
-        "zaporizhzhia",
-        "kursk",
-    ]
+    assert [r["region"] for r in rows] == list(REGION_IDS)
     assert float(next(r for r in rows if r["region"] == "donetsk")["area_km2"]) == pytest.approx(
         26_600, rel=0.02
     )
@@ -302,9 +288,7 @@ def test_export_chart_control_png_carries_its_metadata(
 
 
 def test_export_chart_without_layers_says_why(runner, tmp_path, monkeypatch):
-    folder = tmp_path / "geodata"
-    shutil.copytree(PROJECT_ROOT / "geodata", folder, ignore=shutil.ignore_patterns("history"))
-    monkeypatch.setenv("MAPDASH_GEODATA", str(folder))
+    monkeypatch.setenv("MAPDASH_GEODATA", str(geodata_with(tmp_path, ())))
     out = tmp_path / "control.png"
     result = runner.invoke(main, ["export", "--chart", "control", "--out", str(out)])
     assert result.exit_code == 1
@@ -319,3 +303,24 @@ def test_export_chart_refuses_map_options(runner, tmp_path):
     )
     assert result.exit_code == 2
     assert "--chart draws no map; leave out --actor" in result.output
+
+
+def test_export_chart_needs_an_out_file(runner):
+    result = runner.invoke(main, ["export", "--chart", "control"])
+    assert result.exit_code == 2
+    assert "give --out FILE (.png, .svg or .pdf) for the chart" in result.output
+
+
+def test_a_layer_file_that_no_longer_reads_is_left_out_with_a_warning(
+    runner, tmp_path, monkeypatch
+):
+    folder = geodata_with(tmp_path)
+    (folder / "control" / "control_2025-08-15.geojson").write_text('{"type": "FeatureCollection"')
+    monkeypatch.setenv("MAPDASH_GEODATA", str(folder))
+    result = runner.invoke(main, ["areas", "--control-all", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "warning: control_2025-08-15.geojson left out: control_2025-08-15.geojson" in (
+        result.stderr
+    )
+    dates = {row["date"] for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert dates == {"2025-03-01", "2025-11-20"}

@@ -7,11 +7,10 @@ import dataclasses
 import datetime as dt
 import io
 import json
-import shutil
 
 import pytest
 import shapely
-from layer_series import LICENCE, SERIES, SOURCE, expected_shares, install_series
+from layer_series import LICENCE, SERIES, SOURCE, expected_shares, geodata_with
 from shapely.geometry import Point, shape
 
 from mapdash.config import PROJECT_ROOT, Paths
@@ -27,10 +26,7 @@ AUGUST = "date=2025-08-20&selection=actor:russia"
 
 @pytest.fixture(scope="module")
 def geodata(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("state") / "geodata"
-    shutil.copytree(PROJECT_ROOT / "geodata", folder, ignore=shutil.ignore_patterns("history"))
-    install_series(folder)
-    return folder
+    return geodata_with(tmp_path_factory.mktemp("state"))
 
 
 @pytest.fixture(scope="module")
