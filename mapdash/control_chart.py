@@ -1,8 +1,9 @@
 """Control over time: the Russian-held share of each region at every installed control layer.
 
 Pure functions: measured layers and the timeline's events in, a plotly figure or table rows
-out. The dashboard's chart (:mod:`mapdash.web.chart`), ``mapdash export --chart control`` and
-``mapdash areas --control-all`` are drawn from the same :class:`LayerMeasure` values.
+out (only :func:`load_measures` reads files: the installed layers). The dashboard's chart
+(:mod:`mapdash.web.chart`), ``mapdash export --chart control`` and ``mapdash areas
+--control-all`` are drawn from the same :class:`LayerMeasure` values; no Dash here.
 
 The figure has a fixed layout, so the dashboard can move the as-of marker with a Patch:
 ``layout.shapes[MARKER_SHAPE]`` is the vertical line at the date and
