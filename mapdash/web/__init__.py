@@ -16,6 +16,7 @@ from .api import register_api
 from .auth import Access, AccessPolicy, decide_policy, install_auth, protect_callbacks
 from .batch import background_manager, register_batch
 from .callbacks import register
+from .chart import register_chart
 from .data import AppData
 from .download import register_download
 from .holder import LiveData
@@ -24,6 +25,7 @@ from .layers_panel import layer_panel, register_layer_panel
 from .layout import page
 from .live import LiveGeodata
 from .serving import configure_server, secure_server
+from .state_data import register_state_files, register_state_links
 from .swap import register_swap, upload_section
 from .view import default_view
 from .watch import Watcher
@@ -110,7 +112,10 @@ def create_app(
     protect_callbacks(app.server, guard, {ids.UPLOAD_RESULT, ids.LAYER_LIST, ids.LAYER_RESULT})
     register_download(app, data, live)
     register_batch(app, data, live, background_manager())
+    register_chart(app, data, live)
+    register_state_links(app)
     register_api(app.server, data, live)
+    register_state_files(app.server, data, live)
     register_layers_api(app.server, live, guard)
     configure_server(app.server, data, paths=paths, live=live)
     secure_server(app)

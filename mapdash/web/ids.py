@@ -72,3 +72,11 @@ BATCH_CANCEL = "batch-cancel"
 BATCH_PROGRESS = "batch-progress"
 BATCH_STATUS = "batch-status"
 BATCH_DOWNLOAD = "batch-download"
+# Control over time (web/chart.py): the chart, why there is none, its frame, what it shows.
+CHART = "control-chart"
+CHART_NOTE = "control-chart-note"
+CHART_FRAME = "control-chart-frame"
+CHART_SHOWN = "control-chart-shown"
+# The view's data as files (web/state_data.py): links to /api/state.csv and .geojson.
+STATE_CSV = "state-csv"
+STATE_GEOJSON = "state-geojson"

@@ -13,9 +13,11 @@ from ..figures import CONTROL_COLOR, map_figure
 from ..timeline import Event, Option, format_date
 from . import ids
 from .batch import batch_section
+from .chart import chart_section
 from .data import AppData
 from .download import credits_text, download_section
 from .render import attrs, event_note, legend, on_the_table, region_rows, screen
+from .state_data import state_links_section
 from .swap import control_section, poll_components
 from .view import View
 
@@ -305,6 +307,7 @@ def page(
                             _selection_control(data, view),
                             _compare_control(data, view),
                             download_section(),
+                            state_links_section(view),
                             batch_section(),
                         ],
                         className="controls",
@@ -348,6 +351,7 @@ def page(
                             html.H2("On the table"),
                             html.Div(on_the_table(data, view), id=ids.ON_TABLE),
                             control_section(),
+                            chart_section(),
                             *editor,
                         ],
                         className="panel",
