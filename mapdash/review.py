@@ -882,18 +882,21 @@ def _switch_all(
 ) -> None:
     """Switch each staged file in, then log; on a failure put back what was switched."""
     done: list[tuple[Path, bytes | None]] = []
+    step = "the audit log"
     try:
         for staged, target, before in moves:
+            step = target.name
             switch(staged, target)
             done.append((target, before))
+        step = "the audit log"
         log()
     except OSError as err:
         for target, before in reversed(done):
             with contextlib.suppress(OSError):
                 _put_back(target, before)
         raise ReviewError(
-            f"nothing saved: writing {target.name} failed ({err.strerror or err}); the files "
-            "are as they were"
+            f"nothing saved: writing {step} failed ({err.strerror or err}); the files are as "
+            "they were"
         ) from None
 
 

@@ -996,6 +996,13 @@ def _register_callbacks(page: dash.Dash, paths: Paths, access: Access) -> None:
     @page.callback(
         Output(ids.REVIEW_RESULT, "children", allow_duplicate=True),
         Output(ids.REVIEW_DRAFT, "data", allow_duplicate=True),
+        # A saved article empties the form for the next one.
+        Output(ids.REVIEW_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.REVIEW_TEXT, "value", allow_duplicate=True),
+        Output(ids.REVIEW_TITLE, "value", allow_duplicate=True),
+        Output(ids.REVIEW_OUTLET, "value", allow_duplicate=True),
+        Output(ids.REVIEW_PUBLISHED, "value", allow_duplicate=True),
+        Output(ids.REVIEW_URL, "value", allow_duplicate=True),
         Input(ids.REVIEW_SAVE, "n_clicks"),
         State(ids.REVIEW_DRAFT, "data"),
         prevent_initial_call=True,
@@ -1004,8 +1011,11 @@ def _register_callbacks(page: dash.Dash, paths: Paths, access: Access) -> None:
         try:
             editor = access.require_editor()
         except AccessDenied as err:
-            return problem_message(err), no_update
-        return save(paths, draft, editor=editor.name)
+            return (problem_message(err),) + (no_update,) * 7
+        message, kept = save(paths, draft, editor=editor.name)
+        if kept is not None:
+            return (message, kept) + (no_update,) * 6
+        return (message, None, None) + ("",) * 5
 
 
 __all__ = [
