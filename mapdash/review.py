@@ -307,17 +307,21 @@ def new_article(
         corpus = load_corpus(folder)
     except CorpusError as err:
         raise ReviewError(f"the seeds folder cannot be read: {err}") from None
-    article = Article(
-        id=article_id(fields.text, corpus),
+    article = _article_of(article_id(fields.text, corpus), fields, date)
+    _refuse_duplicates(article, corpus)
+    return article
+
+
+def _article_of(ident: str, fields: ArticleFields, published: dt.date) -> Article:
+    return Article(
+        id=ident,
         title=fields.title,
         outlet=fields.outlet,
-        published=date,
+        published=published,
         text=fields.text,
         url=fields.url or None,
         sentences=split_sentences(fields.text),
     )
-    _refuse_duplicates(article, corpus)
-    return article
 
 
 def _fields(
@@ -588,6 +592,20 @@ def _claim_fields(article: Article, edit: ClaimEdit) -> tuple[dict[str, Any], li
         except ReviewError as err:
             problems.append(str(err))
     return fields, problems
+
+
+def edit_of(claim: Claim) -> ClaimEdit:
+    """Return a claim's fields as an edit that changes nothing (what the edit form starts from)."""
+    return ClaimEdit(
+        actor=claim.actor,
+        kind=claim.kind,
+        regions=dict(claim.regions),
+        date=claim.date.isoformat(),
+        date_precision=claim.date_precision,
+        summary=claim.summary,
+        proposal=claim.proposal,
+        speaker=claim.speaker,
+    )
 
 
 def edit_claim(review: Review, item_id: str, edit: ClaimEdit) -> Review:
@@ -976,15 +994,7 @@ def review_from_data(data: object) -> Review:
     published = parse_date(fields.published) if fields.published else None
     if field_problems or published is None or not _NUMBERED_ID.match(article["id"]):
         raise ReviewError(damaged, field_problems or ["article: no id or publication date"])
-    restored = Article(
-        id=article["id"],
-        title=fields.title,
-        outlet=fields.outlet,
-        published=published,
-        text=fields.text,
-        url=fields.url or None,
-        sentences=split_sentences(fields.text),
-    )
+    restored = _article_of(article["id"], fields, published)
     return Review(restored, tuple(_item_from_data(n, item) for n, item in enumerate(items)))
 
 
@@ -1028,6 +1038,7 @@ __all__ = [
     "article_id",
     "decide",
     "edit_claim",
+    "edit_of",
     "manifest_entry",
     "merged_claims",
     "new_article",

@@ -64,17 +64,7 @@ def _number(review: rv.Review, actor: str, regions: dict[str, str]) -> str:
 
 
 def _edit_of(claim: Claim, **changes: object) -> rv.ClaimEdit:
-    edit = rv.ClaimEdit(
-        actor=claim.actor,
-        kind=claim.kind,
-        regions=dict(claim.regions),
-        date=claim.date.isoformat(),
-        date_precision=claim.date_precision,
-        summary=claim.summary,
-        proposal=claim.proposal,
-        speaker=claim.speaker,
-    )
-    return dataclasses.replace(edit, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(rv.edit_of(claim), **changes)  # type: ignore[arg-type]
 
 
 @pytest.fixture

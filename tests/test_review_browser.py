@@ -13,10 +13,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
 import pytest
-from conftest import ROOT, PageRecord, run_server
+from conftest import ROOT, run_server
+from test_browser_editor import _close, _wait_until
+from test_browser_editor import _page as _recorded_page
 
 from mapdash.claims import load_claims
 from mapdash.geodata import read_audit
@@ -48,34 +49,7 @@ def users_server(tmp_path, geodata_copy):
 
 
 def _page(browser, name: str, password: str):
-    context = browser.new_context(
-        viewport={"width": 1500, "height": 1000},
-        http_credentials={"username": name, "password": password},
-    )
-    page = context.new_page()
-    record = PageRecord()
-    page.on("request", lambda req: record.requests.append(req.url))
-    page.on(
-        "console",
-        lambda msg: record.console_errors.append(msg.text) if msg.type == "error" else None,
-    )
-    page.on("pageerror", lambda exc: record.console_errors.append(str(exc)))
-    return context, page, record
-
-
-def _close(context, page, record) -> None:
-    page.goto("about:blank")
-    context.close()
-    assert record.external_requests() == [], "requests left 127.0.0.1"
-    assert record.console_errors == [], "browser console errors"
-
-
-def _wait_until(check, *, timeout: float = 20.0) -> None:
-    """Poll from Python: the page's CSP forbids the eval behind Playwright's string predicates."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
+    return _recorded_page(browser, {"username": name, "password": password})
 
 
 def _card(page, text: str):

@@ -602,16 +602,7 @@ def editor_values(paths: Paths, draft: Any, editing: Any) -> dict[str, Any]:
                 return closed
             claim = item.entry
             title = f"Edit candidate {review.items.index(item) + 1}"
-            edit = rv.ClaimEdit(
-                actor=claim.actor,
-                kind=claim.kind,
-                regions=dict(claim.regions),
-                date=claim.date.isoformat(),
-                date_precision=claim.date_precision,
-                summary=claim.summary,
-                proposal=claim.proposal,
-                speaker=claim.speaker,
-            )
+            edit = rv.edit_of(claim)
             evidence = claim.evidence[0]
             span = [evidence.start, evidence.end] if evidence.start is not None else None
             quote = evidence.quote
