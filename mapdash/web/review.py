@@ -306,7 +306,8 @@ def review_layout(access: Access) -> html.Div:
                 ],
                 className="review-main",
             ),
-            dcc.Store(id=ids.REVIEW_DRAFT, data=None),
+            # Kept by the browser tab, so that a reload does not lose the work done.
+            dcc.Store(id=ids.REVIEW_DRAFT, data=None, storage_type="session"),
             dcc.Store(id=ids.REVIEW_EDITING, data=None),
             dcc.Store(id=ids.REVIEW_SELECTION, data=None),
         ],
