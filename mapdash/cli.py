@@ -316,7 +316,7 @@ def validate(file: Path, fmt: str, max_bytes: int | None) -> None:
 )
 def claims(fmt: str, check: bool, claims_file: Path | None) -> None:
     """Print the reviewed claims file, or check it against the articles."""
-    from .claims import check_claims, load_claims, render_claims, unreviewed
+    from .claims import check_claims, check_passed, load_claims, render_claims
     from .corpus import corpus_warnings, load_corpus
     from .errors import ClaimsError
 
@@ -330,13 +330,7 @@ def claims(fmt: str, check: bool, claims_file: Path | None) -> None:
     problems = check_claims(claim_set, corpus)
     if problems:
         raise ClaimsError(f"the claims file has {len(problems)} problem(s)", problems)
-    claims_open, facts_open = unreviewed(claim_set)
-    click.echo(
-        f"claims file OK: {len(claim_set.claims)} claims, {len(claim_set.proposals)} proposals, "
-        f"{len(claim_set.control)} control facts; every quote found in its article "
-        f"({len(corpus)} articles); unreviewed (status: extracted): {claims_open} claim(s), "
-        f"{facts_open} control fact(s)"
-    )
+    click.echo(check_passed(claim_set, articles=len(corpus)))
 
 
 @main.command()

@@ -1176,10 +1176,17 @@ def rollback(
 def _resolve_target(folder: Path, target: str | None) -> tuple[str, str | None]:
     """Return (layer id, version to restore; None removes a control layer)."""
     if target is None:
-        entries = read_audit(folder)
-        if not entries:
+        logged = read_audit(folder)
+        if not logged:
             raise GeodataError(
                 "nothing to roll back: the audit log is empty (no install, removal or rollback yet)"
+            )
+        # Claim reviews are in the log too, but undoing is for the geodata layers.
+        entries = [e for e in logged if e.kind != "claims"]
+        if not entries:
+            raise GeodataError(
+                "nothing to roll back: the audit log holds only claim reviews, no change of a "
+                "layer; a review is undone by editing the claims file"
             )
         last = entries[-1]
         return last.layer, _restorable(last.layer, last.replaced)

@@ -24,6 +24,7 @@ from .layers_api import register_layers_api
 from .layers_panel import layer_panel, register_layer_panel
 from .layout import page
 from .live import LiveGeodata
+from .review import register_review, review_link
 from .serving import configure_server, secure_server
 from .state_data import register_state_files, register_state_links
 from .swap import register_swap, upload_section
@@ -79,6 +80,8 @@ def create_app(
         # nothing is fetched from a CDN.
         assets_folder=str(PROJECT_ROOT / "assets"),
         serve_locally=True,
+        # assets/review/ is the review page's own (see web/review.py).
+        assets_path_ignore=["^review$"],
         update_title="",
         # A viewer's page has no editor controls, so the editor callbacks' ids are missing
         # from it on purpose.
@@ -86,7 +89,6 @@ def create_app(
         # Phones lay the page out at their own width (assets/mapdash.css stacks it there).
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    _use_geo_bundle()
     # Screen readers need the page language; Dash's default template omits it.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     guard = install_auth(app, access or decide_policy(host="127.0.0.1", production=False))
@@ -118,6 +120,9 @@ def create_app(
     register_state_files(app.server, data, live)
     register_layers_api(app.server, live, guard)
     configure_server(app.server, data, paths=paths, live=live)
+    register_review(app, paths, guard)
+    # After every Dash app is made: each one adds the full plotly.js bundle again.
+    _use_geo_bundle()
     secure_server(app)
     return app
 
@@ -159,7 +164,7 @@ class _Pages:
                     drawn=snapshot.regions_version,
                     data_version=version,
                 )
-                editor = build(editor=[upload_section(), layer_panel()])
+                editor = build(editor=[review_link(), upload_section(), layer_panel()])
                 self._built = (key, editor, build())
             return self._built[1], self._built[2]
 
