@@ -135,7 +135,10 @@ def test_an_editor_reviews_a_real_article_and_saves_it(
         "body"
     )
     viewer[2].console_errors.clear()  # the refused page's own 403
-    _close(*viewer)
+    # The viewer keeps the map open while the editor works.
+    viewer[1].goto(users_server.url + "/?sel=actor:russia")
+    viewer[1].wait_for_selector("#map-left .js-plotly-plot .scattergeo")
+    marks_before = viewer[1].locator(".slider .dash-slider-mark").count()
 
     context, page, record = _page(browser, "alice", "alice-password")
     page.goto(users_server.url + "/login")
@@ -214,6 +217,21 @@ def test_an_editor_reviews_a_real_article_and_saves_it(
     assert "Logged in the audit log as change 1 by alice." in result.inner_text()
     page.screenshot(path=str(screenshot_dir / "review-saved.png"), full_page=True)
     _close(context, page, record)
+
+    # The viewer's page, opened before the save, says the data changed; one click brings the
+    # new article's date to the slider and its claims to the map, with no restart.
+    notice = viewer[1].locator("#geodata-alert .stale-page")
+    notice.wait_for(timeout=15_000)
+    assert notice.inner_text().startswith("The data changed since this page was opened.")
+    notice.get_by_role("link", name="Refresh").click()
+    viewer[1].wait_for_selector("#map-left .js-plotly-plot .scattergeo")
+    marks = viewer[1].locator(".slider .dash-slider-mark")
+    assert marks.count() > marks_before
+    assert any("12 Feb" in text for text in marks.all_inner_texts())
+    viewer[1].goto(users_server.url + "/?date=2025-02-12&sel=actor:russia")
+    viewer[1].wait_for_selector("#map-left .js-plotly-plot .scattergeo")
+    _wait_until(lambda: "12 Feb 2025" in viewer[1].inner_text("#region-table"))
+    _close(*viewer)
 
     # The saved file passes the check the command line runs.
     env = {
