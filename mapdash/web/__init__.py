@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 import dash
-from dash import dcc, html
+import flask
+from dash import dash_table, dcc, html
+from dash._utils import to_json
 
 from ..config import PROJECT_ROOT, Paths
 from . import ids
@@ -81,6 +83,7 @@ def create_app(
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     _use_geo_bundle()
+    _load_only_the_chunks_used()
     # Screen readers need the page language; Dash's default template omits it.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     guard = install_auth(app, access or decide_policy(host="127.0.0.1", production=False))
@@ -99,6 +102,7 @@ def create_app(
         return html.Div([account_bar(user, guard.policy), shown])
 
     app.layout = layout
+    _serve_pages_serialised_once(app, guard, editor_page=editor_page, viewer_page=viewer_page)
     register(app, data, live)
     if watch:
         watcher = Watcher(paths.geodata)
@@ -129,6 +133,51 @@ def _use_geo_bundle() -> None:
         for resource in dcc._js_dist
         if resource.get("relative_package_path") != "package_data/plotly.min.js"
     ]
+
+
+#: The dcc chunks the first page draws with (graph, slider, dropdown): loaded with the page's
+#: other scripts instead of after its layout arrived, one round trip later.
+_EAGER_CHUNKS = ("dcc/async-graph.js", "dcc/async-slider.js", "dcc/async-dropdown.js")
+
+
+def _load_only_the_chunks_used() -> None:
+    """Load the dcc chunks the first page uses with the page, and no DataTable.
+
+    Dash loads a component's chunk only once the layout shows one, a round trip after the
+    layout itself; the chunks of components the page does not have (markdown, date pickers,
+    mathjax) are never loaded. The app has no DataTable, whose stub Dash adds to every page.
+    """
+    for resource in dcc._js_dist:
+        if resource.get("relative_package_path") in _EAGER_CHUNKS:
+            resource.pop("async", None)
+    tables: list[dict[str, object]] = dash_table._js_dist  # type: ignore[attr-defined]
+    tables[:] = [r for r in tables if r.get("relative_package_path") != "dash_table/bundle.js"]
+
+
+def _serve_pages_serialised_once(
+    app: dash.Dash, guard: Access, *, editor_page: html.Div, viewer_page: html.Div
+) -> None:
+    """Answer ``/_dash-layout`` with pages serialised once instead of at every page load.
+
+    Both pages are built when the app is created and never change; only the account bar
+    above them depends on who asks. Serialising a page (its map figure) with plotly's JSON
+    encoder took 100-300 ms of every page load; now only the account bar is serialised per
+    request. The answer is what Dash's own route gives for ``app.layout()``.
+    """
+    pages = {True: to_json(editor_page), False: to_json(viewer_page)}
+    root = html.Div().to_plotly_json()
+
+    def serve_layout() -> flask.Response:
+        user = guard.user()
+        page_json = pages[user is not None and user.is_editor]
+        bar = to_json(account_bar(user, guard.policy))
+        body = (
+            f'{{"props":{{"children":[{bar},{page_json}]}},'
+            f'"type":"{root["type"]}","namespace":"{root["namespace"]}"}}'
+        )
+        return flask.Response(body, mimetype="application/json")
+
+    app.server.view_functions[app.config.routes_pathname_prefix + "_dash-layout"] = serve_layout
 
 
 __all__ = ["Access", "AccessPolicy", "create_app"]

@@ -8,18 +8,23 @@ from typing import Any, cast
 
 from dash import dcc, html
 
-from ..cartography import ZOOM, fit_frame
-from ..figures import CONTROL_COLOR, map_figure
+from ..figures import CONTROL_COLOR
 from ..timeline import Event, Option, format_date
 from . import ids
 from .batch import batch_section
 from .data import AppData
 from .download import credits_text, download_section
-from .render import attrs, event_note, legend, on_the_table, region_rows, screen
+from .maps import web_figure
+from .render import attrs, event_note, html_block, legend, on_the_table, region_rows, screen
 from .swap import control_section, poll_components
 from .view import View
 
 PLAY_INTERVAL_MS = 1800
+#: The second map before compare mode first opens: nothing to draw, no geometry sent.
+BLANK: dict[str, Any] = {
+    "data": [],
+    "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}},
+}
 #: The compare lists' open height in pixels: ten or more of their options in view.
 DROPDOWN_HEIGHT = 420
 
@@ -33,23 +38,6 @@ def graph_config(topojson_url: str) -> dict[str, Any]:
         "scrollZoom": True,
         "responsive": True,
         "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
-    }
-
-
-def narrow_view(regions: Any) -> dict[str, Any]:
-    """Return the maps' view on a narrow screen: a portrait frame fitted to the six regions.
-
-    The page's JavaScript (``assets/responsive.js``) switches a map to it below 700 pixels,
-    where plotly would fit the landscape default range into a thin band.
-    """
-    frame, _, _ = fit_frame(list(regions.geometry), 1.0, 10.0)
-    return {
-        "geo.lonaxis.range": list(frame.lon_range),
-        "geo.lataxis.range": list(frame.lat_range),
-        "geo.projection.scale": ZOOM,
-        "geo.projection.rotation.lon": frame.lon0,
-        "geo.center.lon": frame.center[0],
-        "geo.center.lat": frame.center[1],
     }
 
 
@@ -249,8 +237,7 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
         page for viewers has none.
     """
     first = screen(data, view)
-    figure = map_figure(data.regions, data.context, first.left.paint)
-    figure.update_layout(meta={"narrowView": narrow_view(data.regions)})
+    figure = web_figure(data.regions, data.context, first.left.paint)
     config = graph_config(topojson_url)
     first_event, last_event = data.timeline.events[0], data.timeline.events[-1]
     return html.Div(
@@ -260,6 +247,8 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
             dcc.Store(id=ids.SHOWN),
             dcc.Store(id=ids.BOOK),
             dcc.Store(id=ids.BOOK_KEY),
+            dcc.Store(id=ids.BOOK_PAINTED),
+            dcc.Store(id=ids.HTML_SHOWN),
             dcc.Store(id=ids.FIRST_QUERY),
             html.Header(
                 [
@@ -303,7 +292,8 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
                             html.Div(
                                 [
                                     _map_panel(ids.MAP_LEFT, ids.MAP_LEFT_TITLE, figure, config),
-                                    _map_panel(ids.MAP_RIGHT, ids.MAP_RIGHT_TITLE, figure, config),
+                                    # Drawn when compare mode first opens (maps.map_output).
+                                    _map_panel(ids.MAP_RIGHT, ids.MAP_RIGHT_TITLE, BLANK, config),
                                 ],
                                 id=ids.MAPS,
                                 className="maps single",
@@ -312,7 +302,7 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
                             html.Section(
                                 [
                                     html.H2("Legend"),
-                                    html.Div(legend(first), id=ids.LEGEND),
+                                    *html_block(ids.LEGEND, ids.LEGEND_HTML, legend(first)),
                                     html.P(id=ids.LEGEND_CONTROL, className="legend-control"),
                                 ],
                                 className="legend",
@@ -321,8 +311,10 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
                             html.Section(
                                 [
                                     html.H2("Regions, control and what would change hands"),
-                                    html.Div(
-                                        region_rows(data, view, first.left), id=ids.REGION_TABLE
+                                    *html_block(
+                                        ids.REGION_TABLE,
+                                        ids.REGION_TABLE_HTML,
+                                        region_rows(data, view, first.left),
                                     ),
                                 ],
                                 className="regions",
@@ -333,7 +325,7 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
                     html.Aside(
                         [
                             html.H2("On the table"),
-                            html.Div(on_the_table(data, view), id=ids.ON_TABLE),
+                            *html_block(ids.ON_TABLE, ids.ON_TABLE_HTML, on_the_table(data, view)),
                             control_section(),
                             *editor,
                         ],
