@@ -340,7 +340,7 @@ def test_slider_step_is_painted_in_the_browser_in_one_round_trip(page, server, s
     assert len(steps) == 1, requests
     # The colours came from the slider book the page holds; the server sent no map.
     assert "map-left" not in steps[0]["response"]
-    assert "on-the-table" in steps[0]["response"]
+    assert "on-the-table-html" in steps[0]["response"]
     # The URL's echo of the new query is not sent back to the server.
     assert not [changed for changed, _ in requests if "url.search" in changed]
     assert "date=2025-08-06" in page.url

@@ -302,7 +302,8 @@ class Dashboard:
         ----------
         trigger
             The control that changed (``_CONTROL_INPUTS``, ``ids.SELECTION``, ``ids.URL``),
-            ``ids.DATA_VERSION`` or ``ids.UPLOADED`` for new geodata, None on page load.
+            ``ids.DATA_VERSION`` or ``ids.UPLOADED`` for new geodata; None, and whatever it is
+            while ``shown`` is None, on page load.
         value
             The control's new value (the query string for ``ids.URL``).
         search
@@ -323,6 +324,9 @@ class Dashboard:
         """
         data = self.data
         snapshot = self.live.snapshot()
+        if not shown:
+            # The page's first answer, whatever fired it (the URL, the first geodata poll).
+            trigger, value = None, None
         geodata = trigger in (ids.DATA_VERSION, ids.UPLOADED)
         c = sync_controls(data, search, None if geodata else trigger, value, playing)
         view = c.view
@@ -410,7 +414,12 @@ def _drawn_with(shown: dict[str, Any] | None, version: dict[str, Any] | None) ->
 
 
 def _trigger(controls: dict[str, Any]) -> tuple[str | None, Any]:
-    """Which input fired and its value; a selector button stands for its selection token."""
+    """Which input fired and its value; a selector button stands for its selection token.
+
+    A URL to go to wins over new geodata arriving with it (on load, both fire at once).
+    """
+    if f"{ids.NAVIGATE}.data" in dash.ctx.triggered_prop_ids:
+        return ids.NAVIGATE, None
     trigger = dash.ctx.triggered_id
     if isinstance(trigger, dict):
         return ids.SELECTION, trigger["token"]
