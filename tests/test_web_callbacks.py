@@ -392,8 +392,10 @@ def test_slider_book_holds_what_the_server_would_paint_at_every_event(dashboard)
     left = dict(zip(REGION_IDS, book.pages[index]["left"]["z"], strict=True))
     assert left["donetsk"] == to_russia and left["kherson"] == frozen
     assert book.pages[index]["left"]["fill"][REGION_IDS.index("donetsk")] == "#D55E00"
+    shown = respond(dashboard, search="")["shown"]
     for i, event in enumerate(events):
-        served = respond(dashboard, ids.URL, None, search=f"?date={event.date}&sel=actor:russia")
+        search = f"?date={event.date}&sel=actor:russia"
+        served = respond(dashboard, ids.URL, search, search=search, shown=shown)
         ops = patch_ops(served["map_left"])
         page = book.pages[i]["left"]
         assert ops[f"data.{REGION_TRACE}.z"] == page["z"]
