@@ -18,6 +18,11 @@ def test_first_page_loads_the_geo_bundle_and_nothing_plotly_does_not_need(page, 
     # Neither Dash's full plotly.js (4.8 MB) nor a world topojson is fetched.
     assert not [p for p in paths if p.endswith("plotly.min.js")], paths
     assert not [p for p in paths if "topojson" in p], paths
+    # Nor Dash's Babel polyfill: its regenerator runtime, all Dash's scripts use of it, is
+    # served on its own.
+    assert not [p for p in paths if "polyfill" in p], paths
+    assert "/assets/vendor/regenerator-runtime.js" in paths
+    assert page.evaluate("typeof regeneratorRuntime.mark") == "function"
     # The side panel is HTML, not dcc.Markdown: neither its chunk nor highlight.js is loaded;
     # nor is the DataTable the app does not have.
     assert not [p for p in paths if "markdown" in p or "highlight" in p], paths

@@ -415,7 +415,7 @@ def _paint(data, search):
 
 
 def test_the_control_layer_follows_the_slider_date(geodata_copy, layers):
-    from mapdash.web.maps import MapState, map_output
+    from mapdash.web.maps import MapState, map_output, marks_used
 
     store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
     data = _app_data(geodata_copy)
@@ -423,15 +423,21 @@ def test_the_control_layer_follows_the_slider_date(geodata_copy, layers):
     page = MapState(snapshot.regions_version)
     paint, _ = _paint(data, "?date=2025-08-15")
     # No layer before its date; drawn from it, with the paint (the figure's data stay in step).
-    before, drawn = map_output(snapshot, page, paint, dt.date(2025, 8, 14), repaint=False)
+    before, drawn = map_output(
+        snapshot, page, paint, dt.date(2025, 8, 14), repaint=False, marks=marks_used(data)
+    )
     assert before is dash.no_update and drawn == page
-    after, drawn = map_output(snapshot, page, paint, dt.date(2025, 8, 15), repaint=False)
+    after, drawn = map_output(
+        snapshot, page, paint, dt.date(2025, 8, 15), repaint=False, marks=marks_used(data)
+    )
     ops = _overlay_ops(after)
     assert ops["visible"] is True and len(ops["lon"]) > 100
     assert ops["name"] == "control 2025-08-15"
     assert drawn == MapState(snapshot.regions_version, "2025-08-15")
     assert any(op["location"][-1] == "z" for op in after.to_plotly_json()["operations"])
-    gone, _ = map_output(snapshot, drawn, paint, dt.date(2025, 8, 14), repaint=False)
+    gone, _ = map_output(
+        snapshot, drawn, paint, dt.date(2025, 8, 14), repaint=False, marks=marks_used(data)
+    )
     assert _overlay_ops(gone) == {"lon": [], "lat": [], "visible": False, "name": ""}
 
 
@@ -444,7 +450,7 @@ def _app_data(geodata_dir):
 
 def test_swapped_boundaries_redraw_the_maps(geodata_copy, schemas):
     from mapdash.figures import REGION_TRACE
-    from mapdash.web.maps import MapState, map_output
+    from mapdash.web.maps import MapState, map_output, marks_used
 
     data = _app_data(geodata_copy)
     live = LiveGeodata(geodata_copy, min_interval=0)
@@ -453,7 +459,7 @@ def test_swapped_boundaries_redraw_the_maps(geodata_copy, schemas):
     paint, _ = _paint(data, "?date=2025-08-20")
     date = dt.date(2025, 8, 20)
     # Nothing to send while the layout's boundaries are live and no layer applies.
-    left, _ = map_output(before, page, paint, date, repaint=False)
+    left, _ = map_output(before, page, paint, date, repaint=False, marks=marks_used(data))
     assert left is dash.no_update
 
     store.install(schemas / "osm.geojson", geodata_dir=geodata_copy)
@@ -462,7 +468,7 @@ def test_swapped_boundaries_redraw_the_maps(geodata_copy, schemas):
     web = geodata.load_regions(resolution="web", geodata_dir=geodata_copy)
     # An open page, and the second map never drawn: both get whole figures.
     for drawn in (page, None):
-        figure, now = map_output(after, drawn, paint, date, repaint=False)
+        figure, now = map_output(after, drawn, paint, date, repaint=False, marks=marks_used(data))
         shapes = {
             f["properties"]["id"]: shapely.geometry.shape(f["geometry"])
             for f in figure.data[REGION_TRACE].geojson["features"]
@@ -472,7 +478,9 @@ def test_swapped_boundaries_redraw_the_maps(geodata_copy, schemas):
             assert shapes[rid].symmetric_difference(before.regions_web.geometry[rid]).area > 1e-3
         assert figure.layout.meta["narrowView"]
     # Once redrawn, a date change sends no geometry.
-    again, _ = map_output(after, now, paint, dt.date(2025, 8, 17), repaint=True)
+    again, _ = map_output(
+        after, now, paint, dt.date(2025, 8, 17), repaint=True, marks=marks_used(data)
+    )
     assert "geojson" not in json.dumps(again.to_plotly_json())
 
 

@@ -205,6 +205,9 @@ def test_a_view_other_than_the_layouts_is_painted_on_load_without_geometry(dashb
 def test_the_layouts_own_view_sends_no_map_on_load(dashboard):
     out = respond(dashboard, search="")
     assert out["map_left"] is no_update and out["map_right"] is no_update
+    # Nor the side panel's blocks, which the layout holds already.
+    assert out["legend"] is no_update and out["cards"] is no_update
+    assert out["regions"] is no_update
     # The book for the slider comes with the first answer.
     assert len(out["book"]["pages"]) == len(dashboard.data.timeline.events)
 
@@ -456,3 +459,19 @@ def test_dates_keep_their_precision_in_the_compare_choices_and_the_subtitle(data
     # The layout is built per request (viewers get no editor controls).
     layout = app.layout() if callable(app.layout) else app.layout
     assert subtitle(layout).endswith("Oct 2022 to 3 Dec 2025")
+
+
+def test_the_page_figure_draws_only_the_hatching_and_outlines_some_view_shows(data):
+    from mapdash.figures import UNREVIEWED_TRACES
+    from mapdash.web.maps import marks_used, web_figure
+
+    marks = marks_used(data)
+    # Crimea is recognised as Russian in some positions; the shipped claims are all reviewed.
+    assert "crimea" in marks.hatched
+    assert marks.unreviewed == frozenset()
+    paint = Shown.of(data, parse_query("", data.timeline)).screen.left.paint
+    figure = web_figure(data.regions, data.context, paint, marks)
+    for trace, region in zip(HATCH_TRACES, REGION_IDS, strict=True):
+        assert bool(figure.data[trace].lon) == (region in marks.hatched)
+        assert figure.data[trace].visible is True
+    assert all(not figure.data[trace].lon for trace in UNREVIEWED_TRACES)

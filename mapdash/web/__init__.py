@@ -6,7 +6,7 @@ import dataclasses
 
 import dash
 import flask
-from dash import dash_table, dcc, html
+from dash import _dash_renderer, dash_table, dcc, html
 from dash._utils import to_json
 
 from ..config import PROJECT_ROOT, Paths
@@ -84,6 +84,7 @@ def create_app(
     )
     _use_geo_bundle()
     _load_only_the_chunks_used()
+    _without_the_babel_polyfill()
     # Screen readers need the page language; Dash's default template omits it.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     guard = install_auth(app, access or decide_policy(host="127.0.0.1", production=False))
@@ -133,6 +134,19 @@ def _use_geo_bundle() -> None:
         for resource in dcc._js_dist
         if resource.get("relative_package_path") != "package_data/plotly.min.js"
     ]
+
+
+def _without_the_babel_polyfill() -> None:
+    """Leave out the Babel polyfill Dash adds to every page (34 KB gzipped).
+
+    Of it, Dash's scripts need only the regenerator runtime of their compiled async functions,
+    which the app serves itself (assets/vendor/regenerator-runtime.js, loaded before them); the
+    rest fills in what every browser plotly.js 3 runs in has.
+    """
+    for dependency in _dash_renderer._js_dist_dependencies:
+        for paths in (dependency["relative_package_path"], dependency["external_url"]):
+            for mode, scripts in paths.items():
+                paths[mode] = [script for script in scripts if "polyfill" not in script]
 
 
 #: The dcc chunks the first page draws with (graph, slider, dropdown): loaded with the page's

@@ -29,8 +29,9 @@ from . import ids
 from .data import AppData
 from .layout import compare_date_options
 from .live import LiveGeodata, Snapshot
-from .maps import MapState, SliderBook, map_output, slider_book
+from .maps import MapState, SliderBook, map_output, marks_used, slider_book
 from .render import (
+    PanelKeys,
     Screen,
     differences_text,
     event_note,
@@ -126,15 +127,19 @@ def sync_controls(
 
 @dataclass(frozen=True)
 class Shown:
-    """A view and what it puts on the maps, worked out once per request."""
+    """A view and what it puts on the maps, worked out once per request.
+
+    ``snapshot`` is the live geodata it is drawn with (None: the layout's, drawn without).
+    """
 
     view: View
     screen: Screen
+    snapshot: Snapshot | None = None
 
     @classmethod
-    def of(cls, data: AppData, view: View) -> Shown:
+    def of(cls, data: AppData, view: View, snapshot: Snapshot | None = None) -> Shown:
         """Work out the maps of ``view``."""
-        return cls(view, screen(data, view))
+        return cls(view, screen(data, view), snapshot)
 
     def paints(self) -> tuple[RegionPaint, RegionPaint | None]:
         """Return the paint of the first map, and of the second in compare mode."""
@@ -157,33 +162,25 @@ class Panel:
     event_note: str
 
 
-def show_view(
-    data: AppData,
-    now: Shown,
-    *,
-    before: Shown | None = None,
-    snapshot: Snapshot | None = None,
-) -> Panel:
+def _keys(data: AppData, shown: Shown) -> PanelKeys:
+    snapshot, date = shown.snapshot, shown.view.date
+    layer, no_layer = layer_figures(snapshot, date), no_layer_text(snapshot, date)
+    return panel_keys(data, shown.view, shown.screen, layer, no_layer)
+
+
+def show_view(data: AppData, now: Shown, *, before: Shown | None = None) -> Panel:
     """Draw the side panel, titles and notes of a view.
 
-    ``before`` is the view on the page now, if known: the legend, cards and region table are
-    left alone (``no_update``) where they would come out the same. ``snapshot`` is the live
-    geodata: the control layer in force at the date is measured in the region table.
+    ``before`` is what the page shows now, if known: the legend, cards and region table are
+    left alone (``no_update``) where they would come out the same. The live geodata of
+    ``now`` are measured in the region table (the control layer in force at the date).
     """
-    view, drawn = now.view, now.screen
+    view, drawn, snapshot = now.view, now.screen, now.snapshot
     right = drawn.right
     layer = layer_figures(snapshot, view.date)
     no_layer = no_layer_text(snapshot, view.date)
-    keys = panel_keys(data, view, drawn, layer, no_layer)
-    same = None
-    if before is not None:
-        same = panel_keys(
-            data,
-            before.view,
-            before.screen,
-            layer_figures(snapshot, before.view.date),
-            no_layer_text(snapshot, before.view.date),
-        )
+    keys = _keys(data, now)
+    same = _keys(data, before) if before is not None else None
     return Panel(
         left_title=drawn.left.title,
         right_title=right.title if right else "",
@@ -280,6 +277,7 @@ class Dashboard:
         #: The view the layout draws, and the boundaries its first map draws.
         self.page = Shown.of(data, default_view(data.timeline))
         self.page_regions = live.snapshot().regions_version
+        self.marks = marks_used(data)
         self.book = functools.lru_cache(maxsize=64)(self._book)
 
     def _book(self, undated: View) -> SliderBook:
@@ -330,10 +328,10 @@ class Dashboard:
         geodata = trigger in (ids.DATA_VERSION, ids.UPLOADED)
         c = sync_controls(data, search, None if geodata else trigger, value, playing)
         view = c.view
-        now = Shown.of(data, view)
+        now = Shown.of(data, view, snapshot)
         # What the page showed: the layout's view on load, else the one last drawn.
         before = (
-            Shown.of(data, read_query(shown.get("search"), data.timeline)[0])
+            Shown.of(data, read_query(shown.get("search"), data.timeline)[0], snapshot)
             if shown
             else self.page
         )
@@ -350,6 +348,7 @@ class Dashboard:
             left,
             view.date,
             repaint=not painted and (not quiet or left != shown_left),
+            marks=self.marks,
         )
         map_right: Any = no_update
         state_right = drawn_right
@@ -360,6 +359,7 @@ class Dashboard:
                 right,
                 view.right[1],
                 repaint=not painted and (not quiet or right != shown_right),
+                marks=self.marks,
             )
         # Rewriting an unchanged query would push a duplicate history entry; on first load the
         # browser replaces the opened address with it (``replaceFirstQuery``). New geodata
@@ -367,13 +367,8 @@ class Dashboard:
         keep_url = trigger is None or geodata
         pressed = [token == c.selection for token in self.options]
         play = ("❚❚ Pause", "true") if c.playing else ("▶ Play", "false")
-        panel = show_view(
-            data,
-            now,
-            # On load and on back/forward the page may show another view than ``search``.
-            before=None if trigger in (None, ids.URL) or geodata else before,
-            snapshot=snapshot,
-        )
+        # New geodata may change the panel of the same view.
+        panel = show_view(data, now, before=None if geodata else before)
         same_book = book.key == page_book
         return {
             "search": c.search if c.search != search and not keep_url else no_update,

@@ -14,7 +14,7 @@ from . import ids
 from .batch import batch_section
 from .data import AppData
 from .download import credits_text, download_section
-from .maps import web_figure
+from .maps import marks_used, web_figure
 from .render import attrs, event_note, html_block, legend, on_the_table, region_rows, screen
 from .swap import control_section, poll_components
 from .view import View
@@ -237,7 +237,7 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
         page for viewers has none.
     """
     first = screen(data, view)
-    figure = web_figure(data.regions, data.context, first.left.paint)
+    figure = web_figure(data.regions, data.context, first.left.paint, marks_used(data))
     config = graph_config(topojson_url)
     first_event, last_event = data.timeline.events[0], data.timeline.events[-1]
     return html.Div(

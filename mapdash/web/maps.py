@@ -38,9 +38,11 @@ from ..figures import (
     UNREVIEWED_TRACES,
     RegionPaint,
     control_lines,
+    legend_entry,
     map_figure,
     notice_annotations,
 )
+from ..regions import REGION_IDS
 from .data import AppData
 from .live import Snapshot
 from .render import screen
@@ -125,21 +127,54 @@ def map_patch(
     return patch
 
 
+@dataclass(frozen=True)
+class Marks:
+    """The regions some view hatches, and those some view outlines as unreviewed.
+
+    The page's figure carries the hatching and dotted outline of these regions only: no view
+    of the app's claims shows the others (with the shipped claims, no dotted outline at all).
+    """
+
+    hatched: frozenset[str]
+    unreviewed: frozenset[str]
+
+
+def marks_used(data: AppData) -> Marks:
+    """Find the regions hatched or outlined as unreviewed under any selection at any event."""
+    hatched: set[str] = set()
+    unreviewed: set[str] = set()
+    timeline = data.timeline
+    for option in timeline.options():
+        for event in timeline.events:
+            for state in timeline.regions(option.selection, event.date):
+                if legend_entry(state.disposition).hatch:
+                    hatched.add(state.region)
+                if state.claim is not None and state.claim.status == "extracted":
+                    unreviewed.add(state.region)
+    return Marks(frozenset(hatched), frozenset(unreviewed))
+
+
 def web_figure(
     regions: gpd.GeoDataFrame,
     context: gpd.GeoDataFrame,
     paint: RegionPaint,
+    marks: Marks,
     *,
     control: shapely.Geometry | None = None,
 ) -> go.Figure:
     """Build a map as the page draws it: :func:`~mapdash.figures.map_figure`, ready to paint.
 
-    The hatching and dotted outlines are drawn on every region and shown by opacity, and the
-    figure carries its narrow-screen view (``layout.meta.narrowView``).
+    The hatching and dotted outlines are drawn on every region in ``marks`` and shown by
+    opacity; the others' traces stay empty. The figure carries its narrow-screen view
+    (``layout.meta.narrowView``).
     """
     figure = map_figure(regions, context, paint, control=control)
     for trace, opacity in _opacities(paint):
         figure.data[trace].update(visible=True, opacity=opacity)
+    for traces, used in ((HATCH_TRACES, marks.hatched), (UNREVIEWED_TRACES, marks.unreviewed)):
+        for trace, region in zip(traces, REGION_IDS, strict=True):
+            if region not in used:
+                figure.data[trace].update(lon=[], lat=[])
     figure.update_layout(meta={"narrowView": narrow_view(regions)})
     return figure
 
@@ -207,6 +242,7 @@ def map_output(
     date: dt.date,
     *,
     repaint: bool,
+    marks: Marks,
 ) -> tuple[Any, MapState]:
     """Return what one map needs to show ``paint`` at ``date``, and what it then draws.
 
@@ -224,6 +260,8 @@ def map_output(
     repaint
         Whether the map may not show ``paint`` yet; False when the browser paints it itself
         (a slider step, from the slider book) or it shows it already.
+    marks
+        The hatching and outlines a new figure draws (:func:`marks_used`).
 
     Returns
     -------
@@ -238,6 +276,7 @@ def map_output(
             snapshot.regions_web,
             snapshot.context,
             paint,
+            marks,
             control=layer.geometry if layer else None,
         )
         return figure, now
