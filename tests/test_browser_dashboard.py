@@ -10,6 +10,7 @@ from collections import Counter
 import numpy as np
 import pytest
 import shapely
+from conftest import hover_label
 
 from mapdash.figures import LEGEND, OTHER_LAND, SEA, UKRAINE_LAND, legend_entry
 from mapdash.geodata import load_regions
@@ -307,12 +308,7 @@ def test_axe_finds_no_serious_or_critical_violations(page, server):
 
 def test_hover_shows_the_claim_behind_a_region(page, server, samples, screenshot_dir):
     open_view(page, server, "?date=2025-08-06&sel=actor:russia")
-    [(x, y)] = page.evaluate(PROJECT, ["map-left", [list(samples["donetsk"][3])]])
-    box = page.locator("#map-left .js-plotly-plot").bounding_box()
-    page.mouse.move(box["x"] + x, box["y"] + y)
-    label = page.locator("#map-left .hoverlayer .hovertext")
-    label.wait_for()
-    text = label.text_content()
+    text = hover_label(page, "map-left", *samples["donetsk"][3])
     assert "Donetsk" in text and "To Russia, whole region" in text
     assert "Russia (Vladimir Putin), 6 Aug 2025" in text
     page.screenshot(path=str(screenshot_dir / "dashboard-hover.png"))

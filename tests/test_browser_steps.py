@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import hover_label
 
 from mapdash.figures import legend_entry
 from mapdash.regions import REGION_IDS
@@ -32,10 +33,6 @@ FILLS = """() => Array.from(
   document.querySelectorAll('#map-left g.trace.choropleth')[1]
     .querySelectorAll('path.choroplethlocation')
 ).map(path => getComputedStyle(path).fill)"""
-PROJECT = """([lon, lat]) => {
-  const gd = document.querySelector('#map-left .js-plotly-plot');
-  return gd._fullLayout.geo._subplot.projection([lon, lat]);
-}"""
 # Well inside Donetsk oblast, off its label.
 DONETSK = (37.2, 48.3)
 
@@ -152,14 +149,10 @@ def test_hover_redraws_and_exports_show_the_step_colours(page, server, tmp_path:
     assert fills[donetsk] == css(legend_entry("to_russia").fill)
     assert page.evaluate(FILLS) == fills
     # The hover label reads plotly's own data: the step's disposition and claim.
-    x, y = page.evaluate(PROJECT, list(DONETSK))
-    box = page.locator(MAP).bounding_box()
-    page.mouse.move(box["x"] + x, box["y"] + y)
-    label = page.locator("#map-left .hoverlayer .hovertext")
-    label.wait_for()
-    text = label.text_content()
+    text = hover_label(page, "map-left", *DONETSK)
     assert "Donetsk" in text and "To Russia, whole region" in text
     assert "Russia (Vladimir Putin), 6 Aug 2025" in text
+    box = page.locator(MAP).bounding_box()
     page.mouse.move(box["x"] + 5, box["y"] + 5)
     # A redraw from plotly's data (the page resized) keeps the step's colours.
     page.set_viewport_size({"width": 1400, "height": 900})
