@@ -25,7 +25,7 @@ from mapdash.figures import LEGEND, legend_entry
 from mapdash.geodata import load_regions
 from mapdash.regions import REGIONS
 from mapdash.timeline import Selection, Timeline
-from mapdash.web.serving import enable_gzip
+from mapdash.web.serving import enable_gzip, max_request_bytes
 
 SELECTION = Selection("actor", "russia")
 
@@ -44,6 +44,8 @@ def create_baseline_app() -> dash.Dash:
     )
     # The same gzip settings as mapdash, so that bytes compare like for like.
     enable_gzip(app.server)
+    # The production server buffers request bodies up to the app's limit, as mapdash's does.
+    app.server.config["MAX_CONTENT_LENGTH"] = max_request_bytes()
     app.layout = html.Div(
         [
             html.H1("Territory on the table (baseline)"),

@@ -3,12 +3,13 @@
 Both apps are open at once in headless Chromium (the test suite's flags); steps are taken in
 alternating blocks, one app then the other, so that the machine's noise hits both alike.
 
-A step is one key press on the slider's handle. It is finished when the map has drawn after the
-last callback the step caused: the page records every ``plotly_afterplot`` of the map and every
-callback request, and a step counts as settled once no callback is pending and nothing was
-drawn for a quiet period; its time is from the keydown to the last afterplot. Every callback
-response of a step is read to count its bytes (as sent, gzip on) and to check that no geometry
-(a GeoJSON ``coordinates`` member) travelled.
+A step is one key press on the slider's handle. It is finished when the map shows it after the
+last callback the step caused: the page records every change of the map (a ``plotly_afterplot``,
+a change to the map's elements, or mapdash's ``mapdash:painted`` event once it has painted a
+map in place) and every callback request, and a step counts as settled once no callback is
+pending and the page has been quiet for a while; its time is from the keydown to the map's last
+change. Every callback response of a step is read to count its bytes (as sent, gzip on) and to
+check that no geometry (a GeoJSON ``coordinates`` member) travelled.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ MAP = "#map-left"
 # Installed before any page script: records keydowns, callback requests and map drawing.
 INIT_SCRIPT = r"""
 (() => {
-  const mb = {key: null, pending: 0, lastEnd: 0, afterplots: [], drawnAt: null, hooked: false};
+  const mb = {key: null, pending: 0, lastEnd: 0, changes: [], afterplots: [], drawnAt: null,
+              hooked: false};
   window.__mb = mb;
   document.addEventListener('keydown', () => { mb.key = performance.now(); }, true);
   const originalFetch = window.fetch;
@@ -47,11 +49,14 @@ INIT_SCRIPT = r"""
       if (!timer) { mb.pending--; mb.lastEnd = performance.now(); }
     });
   };
+  const changed = () => mb.changes.push(performance.now());
+  document.addEventListener('mapdash:painted', changed, true);
   const count = () => document.querySelectorAll('MAP path.choroplethlocation').length;
   const hook = () => {
     const gd = document.querySelector('MAP .js-plotly-plot');
     if (!mb.hooked && gd && gd.on) {
-      gd.on('plotly_afterplot', () => mb.afterplots.push(performance.now()));
+      gd.on('plotly_afterplot', () => { mb.afterplots.push(performance.now()); changed(); });
+      new MutationObserver(changed).observe(gd, {subtree: true, childList: true, attributes: true});
       mb.hooked = true;
     }
     if (mb.drawnAt === null && count() >= 6) {
@@ -59,16 +64,17 @@ INIT_SCRIPT = r"""
     }
   };
   new MutationObserver(hook).observe(document, {subtree: true, childList: true});
-  mb.reset = () => { mb.key = null; mb.afterplots = []; mb.lastEnd = 0; };
+  mb.reset = () => { mb.key = null; mb.changes = []; mb.afterplots = []; mb.lastEnd = 0; };
   mb.settled = (quiet) => {
     if (mb.key === null || mb.pending > 0) return false;
-    const after = mb.afterplots.filter(t => t >= mb.key);
+    const after = mb.changes.filter(t => t >= mb.key);
     if (!after.length) return false;
     return performance.now() - Math.max(after[after.length - 1], mb.lastEnd) > quiet;
   };
   mb.result = () => {
-    const after = mb.afterplots.filter(t => t >= mb.key);
-    return {ms: after[after.length - 1] - mb.key, afterplots: after.length};
+    const after = mb.changes.filter(t => t >= mb.key);
+    return {ms: after[after.length - 1] - mb.key,
+            afterplots: mb.afterplots.filter(t => t >= mb.key).length};
   };
 })();
 """.replace("MAP", MAP)
@@ -240,6 +246,8 @@ def _stats(steps: list[StepRecord]) -> dict[str, Any]:
         "bytes_down_per_step": int(statistics.median(s.bytes_down for s in steps)),
         "bytes_up_per_step": int(statistics.median(s.bytes_up for s in steps)),
         "steps_with_geometry": sum(s.geometry for s in steps),
+        # Steps on which plotly redrew the map (the rest were painted in place).
+        "steps_redrawn": sum(s.afterplots > 0 for s in steps),
     }
 
 

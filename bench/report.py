@@ -13,6 +13,12 @@ def _x(value: float | None) -> str:
     return f"{value:.2f}x" if value is not None else "n/a"
 
 
+def _redrawn(slider: dict[str, Any]) -> str:
+    """How many steps plotly redrew the map on (the others were painted in place)."""
+    redrawn = slider.get("steps_redrawn")
+    return "n/a" if redrawn is None else f"{redrawn} of {slider['steps']}"
+
+
 def markdown(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [
@@ -41,6 +47,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"| callbacks per step; steps that resent geometry | {a['callbacks_per_step']:g}; "
             f"{a['steps_with_geometry']} | {b['callbacks_per_step']:g}; "
             f"{b['steps_with_geometry']} | |",
+            f"| steps on which plotly redrew the map | {_redrawn(a)} | {_redrawn(b)} | |",
             f"| first page load, bytes (gzip) | {_kb(f['mapdash']['first_load_bytes'])} "
             f"| {_kb(f['baseline']['first_load_bytes'])} | {_x(r.get('first_load_bytes'))} |",
             f"| navigation to map drawn, p50 | {f['mapdash']['map_drawn_ms_p50']:.0f} ms "

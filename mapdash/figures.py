@@ -136,6 +136,8 @@ UNREVIEWED_TRACES: tuple[int, ...] = tuple(
 )
 CONTROL_COLOR = "#7a0019"
 UNREVIEWED_LINE = "#000000"
+#: How strongly the hatching shows over a region's fill.
+HATCH_OPACITY = 0.55
 #: How an unreviewed claim is explained in the hover text, the legend and the cards.
 UNREVIEWED_TEXT = "Unreviewed: machine-extracted claim, not yet checked by a person"
 UNREVIEWED_LEGEND = (
@@ -419,7 +421,12 @@ def map_figure(
         ),
     ]
     traces += _region_lines(
-        ordered, paint.hatch_visible, hatch_lines, "hatch", {"color": HATCH_COLOR, "width": 1}, 0.55
+        ordered,
+        paint.hatch_visible,
+        hatch_lines,
+        "hatch",
+        {"color": HATCH_COLOR, "width": 1},
+        HATCH_OPACITY,
     )
     points = shapely.point_on_surface(ordered.geometry.values)
     traces.append(

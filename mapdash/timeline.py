@@ -366,6 +366,9 @@ class Timeline:
         )
         self.layer_dates: tuple[dt.date, ...] = tuple(sorted(set(layers)))
         self._events = self._build_events()
+        # Read at every request (each selection in a URL is checked against them).
+        self._options: tuple[Option, ...] | None = None
+        self._selections: frozenset[Selection] = frozenset()
 
     @classmethod
     def from_source(
@@ -448,6 +451,12 @@ class Timeline:
 
     def options(self) -> tuple[Option, ...]:
         """Selector entries: the main actors, other actors, then named proposals by date."""
+        if self._options is None:
+            self._options = self._build_options()
+            self._selections = frozenset(option.selection for option in self._options)
+        return self._options
+
+    def _build_options(self) -> tuple[Option, ...]:
         first_by_actor: dict[str, dt.date] = {}
         for claim in self.claims:
             if claim.regions:
@@ -490,8 +499,8 @@ class Timeline:
         MapdashError
             If it does not; the message lists the choices.
         """
-        known = {option.selection for option in self.options()}
-        if selection not in known:
+        self.options()
+        if selection not in self._selections:
             choices = ", ".join(sorted(s.selection.token for s in self.options()))
             raise MapdashError(f"unknown selection {selection.token!r}; choose one of: {choices}")
         return selection

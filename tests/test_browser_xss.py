@@ -63,3 +63,30 @@ def test_script_in_claims_is_shown_as_text_not_run(
         assert requests_to_x == []
         # Leave the page before its server stops, or its polling logs a failed callback.
         page.goto("about:blank")
+
+
+@pytest.mark.browser
+def test_side_panel_keeps_only_the_markup_it_writes(page, server):
+    """Even markup that escaping missed never becomes an element in the side panel."""
+    page.goto(server.url + "/")
+    page.wait_for_selector("#legend .legend-list")
+    hostile = (
+        f"<ul class='legend-list'><li class='legend-item' data-key='x'>{IMAGE}{SCRIPT}"
+        "<a href='javascript:alert(1)' onclick='alert(2)'>link</a>"
+        "<span class='swatch' style='background-color: #D55E00' onmouseover='alert(3)'></span>"
+        "<span class='swatch' style='background-image: url(http://example.org/x)'></span>"
+        "</li></ul>"
+    )
+    page.evaluate("h => window.dash_clientside.set_props('legend-html', {data: h})", hostile)
+    page.wait_for_function("() => document.querySelector('#legend').textContent.includes('link')")
+    legend = page.locator("#legend")
+    assert legend.locator("img, script, a").count() == 0
+    assert legend.locator("[onclick], [onmouseover], [onerror]").count() == 0
+    swatches = legend.locator(".swatch")
+    assert swatches.count() == 2
+    assert swatches.nth(0).get_attribute("style") == "background-color: #D55E00"
+    assert swatches.nth(1).get_attribute("style") is None
+    assert legend.locator("[data-key='x']").count() == 1
+    assert page.evaluate("window.__injected") is None
+    requests_to_x = [url for url in page.record.requests if url.rstrip("/").endswith("/x")]
+    assert requests_to_x == []

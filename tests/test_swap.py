@@ -396,25 +396,50 @@ def test_upload_problems_are_listed_and_logged(geodata_copy, layers, caplog):
     ]
 
 
-def test_overlay_patch_follows_the_slider_date(geodata_copy, layers):
-    store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
-    snapshot = LiveGeodata(geodata_copy, min_interval=0).snapshot()
+def _overlay_ops(patch) -> dict[str, object]:
+    """A map Patch's operations on the control layer's trace, by property."""
     from mapdash.figures import CONTROL_TRACE
 
-    before = swap.overlay_patch(snapshot, dt.date(2025, 8, 14)).to_plotly_json()
-    after = swap.overlay_patch(snapshot, dt.date(2025, 8, 15)).to_plotly_json()
+    return {
+        op["location"][2]: op["params"]["value"]
+        for op in patch.to_plotly_json()["operations"]
+        if op["location"][:2] == ["data", CONTROL_TRACE]
+    }
 
-    def trace_value(patch, prop):
-        for op in patch["operations"]:
-            if op["location"] == ["data", CONTROL_TRACE, prop]:
-                return op["params"]["value"]
-        raise AssertionError(prop)
 
-    assert trace_value(before, "visible") is False
-    assert trace_value(before, "lon") == []
-    assert trace_value(after, "visible") is True
-    assert len(trace_value(after, "lon")) > 100
-    assert trace_value(after, "name") == "control 2025-08-15"
+def _paint(data, search):
+    from mapdash.web.render import screen
+    from mapdash.web.view import parse_query
+
+    drawn = screen(data, parse_query(search, data.timeline))
+    return drawn.left.paint, drawn.right.paint if drawn.right else None
+
+
+def test_the_control_layer_follows_the_slider_date(geodata_copy, layers):
+    from mapdash.web.maps import MapState, map_output, marks_used
+
+    store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
+    data = _app_data(geodata_copy)
+    snapshot = LiveGeodata(geodata_copy, min_interval=0).snapshot()
+    page = MapState(snapshot.regions_version)
+    paint, _ = _paint(data, "?date=2025-08-15")
+    # No layer before its date; drawn from it, with the paint (the figure's data stay in step).
+    before, drawn = map_output(
+        snapshot, page, paint, dt.date(2025, 8, 14), repaint=False, marks=marks_used(data)
+    )
+    assert before is dash.no_update and drawn == page
+    after, drawn = map_output(
+        snapshot, page, paint, dt.date(2025, 8, 15), repaint=False, marks=marks_used(data)
+    )
+    ops = _overlay_ops(after)
+    assert ops["visible"] is True and len(ops["lon"]) > 100
+    assert ops["name"] == "control 2025-08-15"
+    assert drawn == MapState(snapshot.regions_version, "2025-08-15")
+    assert any(op["location"][-1] == "z" for op in after.to_plotly_json()["operations"])
+    gone, _ = map_output(
+        snapshot, drawn, paint, dt.date(2025, 8, 14), repaint=False, marks=marks_used(data)
+    )
+    assert _overlay_ops(gone) == {"lon": [], "lat": [], "visible": False, "name": ""}
 
 
 def _app_data(geodata_dir):
@@ -424,70 +449,78 @@ def _app_data(geodata_dir):
     return AppData.load(Paths(geodata=geodata_dir, seeds=PROJECT_ROOT / "seeds"))
 
 
-def test_swapped_boundaries_redraw_both_maps(geodata_copy, schemas):
+def test_swapped_boundaries_redraw_the_maps(geodata_copy, schemas):
     from mapdash.figures import REGION_TRACE
+    from mapdash.web.maps import MapState, map_output, marks_used
 
     data = _app_data(geodata_copy)
     live = LiveGeodata(geodata_copy, min_interval=0)
     before = live.snapshot()
-    page = before.regions_version
-    # Nothing to send on page load while the layout's boundaries are live and no layer applies.
-    left, right, _, _, shown = swap.overlay_outputs(
-        data, before, "?date=2025-08-20", shown=None, page_regions=page
-    )
-    assert left is dash.no_update and right is dash.no_update
+    page = MapState(before.regions_version)
+    paint, _ = _paint(data, "?date=2025-08-20")
+    date = dt.date(2025, 8, 20)
+    # Nothing to send while the layout's boundaries are live and no layer applies.
+    left, _ = map_output(before, page, paint, date, repaint=False, marks=marks_used(data))
+    assert left is dash.no_update
 
     store.install(schemas / "osm.geojson", geodata_dir=geodata_copy)
     after = live.snapshot()
     assert after.regions_version != before.regions_version
     web = geodata.load_regions(resolution="web", geodata_dir=geodata_copy)
-    for seen in (shown, None):  # an open page, and a page loaded after the swap
-        left, right, _, _, now = swap.overlay_outputs(
-            data, after, "?date=2025-08-20", shown=seen, page_regions=page
-        )
-        for figure in (left, right):
-            drawn = {
-                f["properties"]["id"]: shapely.geometry.shape(f["geometry"])
-                for f in figure.data[REGION_TRACE].geojson["features"]
-            }
-            for rid in ("zaporizhzhia", "kursk"):  # the two regions osm.geojson carries
-                assert drawn[rid].symmetric_difference(web.geometry[rid]).area < 1e-3
-                assert drawn[rid].symmetric_difference(before.regions_web.geometry[rid]).area > 1e-3
+    # An open page, and the second map never drawn: both get whole figures.
+    for drawn in (page, None):
+        figure, now = map_output(after, drawn, paint, date, repaint=False, marks=marks_used(data))
+        shapes = {
+            f["properties"]["id"]: shapely.geometry.shape(f["geometry"])
+            for f in figure.data[REGION_TRACE].geojson["features"]
+        }
+        for rid in ("zaporizhzhia", "kursk"):  # the two regions osm.geojson carries
+            assert shapes[rid].symmetric_difference(web.geometry[rid]).area < 1e-3
+            assert shapes[rid].symmetric_difference(before.regions_web.geometry[rid]).area > 1e-3
+        assert figure.layout.meta["narrowView"]
     # Once redrawn, a date change sends no geometry.
-    left, right, _, _, _ = swap.overlay_outputs(
-        data, after, "?date=2025-08-17", shown=now, page_regions=page
+    again, _ = map_output(
+        after, now, paint, dt.date(2025, 8, 17), repaint=True, marks=marks_used(data)
     )
-    assert left is dash.no_update and right is dash.no_update
+    assert "geojson" not in json.dumps(again.to_plotly_json())
 
 
 def test_the_overlay_is_resent_only_when_the_layer_changes(geodata_copy, layers):
+    from mapdash.web import ids
+    from mapdash.web.callbacks import Dashboard
+
     store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
     data = _app_data(geodata_copy)
-    snapshot = LiveGeodata(geodata_copy, min_interval=0).snapshot()
-    page = snapshot.regions_version
-    first, right, _, key, shown = swap.overlay_outputs(
-        data, snapshot, "?date=2025-08-20", shown=None, page_regions=page
-    )
-    assert isinstance(first, dash.Patch) and right is dash.no_update
+    dashboard = Dashboard(data, LiveGeodata(geodata_copy, min_interval=0))
+
+    def go_to(search, shown):
+        """The page, showing ``shown``, is taken to ``search`` (back/forward, a link)."""
+        return dashboard.respond(
+            ids.URL if shown else None,
+            search,
+            search=search,
+            playing=False,
+            page_book=None,
+            shown=shown,
+        )
+
+    first = go_to("?date=2025-08-20", None)
+    assert _overlay_ops(first["map_left"])["visible"] is True
+    assert first["map_right"] is dash.no_update
     # The legend explains the outline while a layer is drawn, and says nothing when none is.
-    assert "held by Russia per the control layer of 15 Aug 2025" in str(key)
-    same, _, measured, _, _ = swap.overlay_outputs(
-        data, snapshot, "?date=2025-08-17", shown=shown, page_regions=page
-    )
-    assert same is dash.no_update
-    assert "layer of 15 Aug 2025" in str(measured)
-    earlier, _, _, no_key, hidden = swap.overlay_outputs(
-        data, snapshot, "?date=2025-08-09", shown=shown, page_regions=page
-    )
-    assert isinstance(earlier, dash.Patch)
-    assert no_key == []
-    assert hidden == f"{page}|none|single"
-    # Compare mode: the second map at 9 Aug gets no layer, the first keeps 15 Aug's.
-    left, right, _, _, both = swap.overlay_outputs(
-        data, snapshot, "?date=2025-08-20&date2=2025-08-09", shown=shown, page_regions=page
-    )
-    assert both == f"{page}|2025-08-15|none"
-    assert isinstance(left, dash.Patch) and isinstance(right, dash.Patch)
+    assert "held by Russia per the control layer of 15 Aug 2025" in str(first["legend_control"])
+    same = go_to("?date=2025-08-17", first["shown"])
+    assert _overlay_ops(same["map_left"]) == {}
+    assert "layer of 15 Aug 2025" in str(same["measured"])
+    earlier = go_to("?date=2025-08-09", same["shown"])
+    assert _overlay_ops(earlier["map_left"])["visible"] is False
+    assert earlier["legend_control"] == []
+    regions = first["shown"]["maps"]["left"][0]
+    assert earlier["shown"]["maps"] == {"left": [regions, ""], "right": None}
+    # Compare mode: the second map at 9 Aug gets no layer, the first 15 Aug's.
+    both = go_to("?date=2025-08-20&date2=2025-08-09", earlier["shown"])
+    assert both["shown"]["maps"] == {"left": [regions, "2025-08-15"], "right": [regions, ""]}
+    assert _overlay_ops(both["map_left"])["visible"] is True
 
 
 def test_a_file_still_being_copied_in_waits_for_the_next_look(geodata_copy, layers):

@@ -11,13 +11,15 @@ from dash import Patch, no_update
 
 from mapdash.config import Paths
 from mapdash.errors import MapdashError
-from mapdash.figures import LEGEND, REGION_TRACE, legend_entry
+from mapdash.figures import HATCH_TRACES, LEGEND, REGION_TRACE, legend_entry
 from mapdash.regions import REGION_IDS
 from mapdash.timeline import Selection
 from mapdash.web import create_app, ids
-from mapdash.web.callbacks import show_view, sync_controls
+from mapdash.web.callbacks import OUTPUTS, Dashboard, Panel, Shown, show_view, sync_controls
 from mapdash.web.data import AppData
-from mapdash.web.render import position_card, slider_book
+from mapdash.web.live import LiveGeodata
+from mapdash.web.maps import slider_book
+from mapdash.web.render import position_card
 from mapdash.web.view import View, parse_query, read_query, step
 
 D = dt.date
@@ -27,6 +29,31 @@ RUSSIA = Selection("actor", "russia")
 @pytest.fixture(scope="module")
 def data() -> AppData:
     return AppData.load(Paths.default())
+
+
+def show(data: AppData, search: str, shown: str | None = None) -> Panel:
+    """The side panel ``show_view`` draws for a URL, the page showing ``shown`` before."""
+    before = Shown.of(data, parse_query(shown, data.timeline)) if shown else None
+    return show_view(data, Shown.of(data, parse_query(search, data.timeline)), before=before)
+
+
+@pytest.fixture
+def dashboard(data, geodata_copy) -> Dashboard:
+    """The server side of a dashboard whose live geodata is a private copy."""
+    return Dashboard(data, LiveGeodata(geodata_copy, min_interval=0))
+
+
+def respond(dashboard: Dashboard, trigger=None, value=None, *, search: str, **state):
+    """What the callback answers; ``state`` holds the page's stores (default: just opened)."""
+    return dashboard.respond(
+        trigger,
+        value,
+        search=search,
+        playing=False,
+        page_book=state.get("page_book"),
+        page_painted=state.get("page_painted"),
+        shown=state.get("shown"),
+    )
 
 
 def text_of(component) -> str:
@@ -154,42 +181,99 @@ def test_bad_url_gives_a_notice_and_the_default_view(data):
 # -- the show callback ---------------------------------------------------------------------------
 
 
-def test_show_paints_russia_on_10_august_without_geometry(data):
-    out = show_view(data, "?date=2025-08-10&sel=actor:russia")
-    left, right = out[0], out[1]
-    ops = patch_ops(left)
+def test_a_view_other_than_the_layouts_is_painted_on_load_without_geometry(dashboard):
+    out = respond(dashboard, search="?date=2025-08-10&sel=actor:russia")
+    assert set(out) == set(OUTPUTS)
+    ops = patch_ops(out["map_left"])
     z = dict(zip(REGION_IDS, ops[f"data.{REGION_TRACE}.z"], strict=True))
     # 9 Aug: the demand that the five regions be acknowledged as Russian is the newest word.
     recognised = [e.key for e in LEGEND].index("recognized_russian")
     assert z["donetsk"] == z["luhansk"] == z["kherson"] == recognised
-    assert right is no_update
+    # Recognised as Russian is hatched: the hatching shows (by opacity, so without a redraw).
+    assert ops[f"data.{HATCH_TRACES[1]}.opacity"] > 0
+    assert out["map_right"] is no_update
     # Only colours, hover text, outlines and hatching travel: no geometry.
-    payload = json.dumps(left.to_plotly_json())
+    payload = json.dumps(out["map_left"].to_plotly_json())
     assert "coordinates" not in payload and "geojson" not in payload
     assert len(payload) < 10_000
-    assert out[2] == "Russia's position, as of 10 Aug 2025"
-    assert out[4] == "maps single"
-    assert "cede the entire Donbas region" in text_of(out[7])
-    assert out[9] == "10 Aug 2025"
+    assert out["left_title"] == "Russia's position, as of 10 Aug 2025"
+    assert out["maps_class"] == "maps single"
+    assert "cede the entire Donbas region" in out["cards"]
+    assert out["as_of"] == "10 Aug 2025"
 
 
-def test_show_compare_mode_outlines_the_differences(data):
-    out = show_view(data, "?date=2025-08-10&sel=actor:russia&compare=proposal:us-2025-04")
-    assert out[4] == "maps compare"
-    assert out[3].startswith("United States, Apr 2025: freeze at the front line")
-    assert out[3].endswith(", as of 10 Aug 2025")
-    assert out[5] == (
+def test_the_layouts_own_view_sends_no_map_on_load(dashboard):
+    out = respond(dashboard, search="")
+    assert out["map_left"] is no_update and out["map_right"] is no_update
+    # Nor the side panel's blocks, which the layout holds already.
+    assert out["legend"] is no_update and out["cards"] is no_update
+    assert out["regions"] is no_update
+    # The book for the slider comes with the first answer.
+    assert len(out["book"]["pages"]) == len(dashboard.data.timeline.events)
+
+
+def test_a_slider_step_the_browser_painted_sends_no_map(dashboard):
+    first = respond(dashboard, search="?date=2025-08-10&sel=actor:russia")
+    book = first["book"]
+    index = [e.date for e in dashboard.data.timeline.events].index(D(2025, 8, 17))
+    state = {"page_book": book["key"], "shown": first["shown"]}
+    painted = respond(
+        dashboard,
+        ids.SLIDER,
+        index,
+        search=first["shown"]["search"],
+        page_painted={"key": book["key"], "index": index},
+        **state,
+    )
+    assert painted["map_left"] is no_update
+    assert painted["search"] == "?date=2025-08-17&sel=actor:russia"
+    assert painted["book"] is no_update
+    # The browser did not paint that step (another step, or no book): the server paints it,
+    # the whole paint, the same as the book's page.
+    for page_painted in ({"key": book["key"], "index": index - 1}, None):
+        sent = respond(
+            dashboard,
+            ids.SLIDER,
+            index,
+            search=first["shown"]["search"],
+            page_painted=page_painted,
+            **state,
+        )
+        ops = patch_ops(sent["map_left"])
+        assert ops[f"data.{REGION_TRACE}.z"] == book["pages"][index]["left"]["z"]
+        assert ops[f"data.{REGION_TRACE}.hovertext"] == book["pages"][index]["left"]["hovertext"]
+
+
+def test_compare_mode_draws_the_second_map_once_then_patches_it(dashboard):
+    search = "?date=2025-08-10&sel=actor:russia&compare=proposal:us-2025-04"
+    first = respond(dashboard, search=search)
+    assert first["maps_class"] == "maps compare"
+    assert first["right_title"].startswith("United States, Apr 2025: freeze at the front line")
+    assert first["right_title"].endswith(", as of 10 Aug 2025")
+    assert first["differences"] == (
         "Outlined in bold, where the two differ: Donetsk, Luhansk, Kherson, Zaporizhzhia."
     )
-    widths = dict(
-        zip(REGION_IDS, patch_ops(out[1])[f"data.{REGION_TRACE}.marker.line.width"], strict=True)
+    # The second map was never drawn: it gets its whole figure, regions included.
+    right = first["map_right"]
+    assert [f["properties"]["id"] for f in right.data[REGION_TRACE].geojson["features"]] == list(
+        REGION_IDS
     )
+    widths = dict(zip(REGION_IDS, right.data[REGION_TRACE].marker.line.width, strict=True))
     assert widths["donetsk"] > widths["crimea"]
+    # Then a date picked for it elsewhere: a Patch, no geometry.
+    later = respond(
+        dashboard,
+        ids.COMPARE_DATE,
+        "2025-04-15",
+        search=first["shown"]["search"],
+        shown=first["shown"],
+        page_book=first["book"]["key"],
+    )
+    assert "geojson" not in json.dumps(later["map_right"].to_plotly_json())
 
 
 def test_region_table_and_transfer(data):
-    out = show_view(data, "?date=2025-12-03&sel=actor:russia")
-    table = out[8].children
+    table = show(data, "?date=2025-12-03&sel=actor:russia").regions
     assert "Ukraine still controls at least 5,000 km2" in table
     # No control layer is installed: article figures, labelled as such, and how to add a layer.
     assert (
@@ -221,13 +305,13 @@ def test_region_table_and_transfer(data):
 
 
 def test_legend_marks_the_colours_in_use(data):
-    out = show_view(data, "?date=2025-08-10&sel=actor:russia")
-    items = [i for i in _elements(out[6][0].children, "li") if "data-key" in i]
+    legend = show(data, "?date=2025-08-10&sel=actor:russia").legend
+    items = [i for i in _elements(legend, "li") if "data-key" in i]
     in_use = {item["data-key"] for item in items if "in-use" in item["class"].split()}
     assert len(items) == len(LEGEND)
-    assert "No control layer is installed" in out[6][0].children
+    assert "No control layer is installed" in legend
     assert in_use == {"recognized_russian", "not_mentioned"}
-    assert legend_entry("to_russia").label in text_of(out[6])
+    assert legend_entry("to_russia").label in legend
 
 
 # -- the app ---------------------------------------------------------------------------------------
@@ -267,38 +351,37 @@ def _find(component, component_id):
 
 def test_unchanged_side_panel_is_not_sent_again(data):
     shown = "?date=2025-08-10&sel=actor:russia"
-    quiet = show_view(data, "?date=2025-08-12&sel=actor:russia", shown=shown)
-    assert quiet[6] is no_update and quiet[7] is no_update and quiet[8] is no_update
-    assert quiet[9] == "12 Aug 2025"
-    moved = show_view(data, "?date=2025-08-17&sel=actor:russia", shown=shown)
-    assert moved[7] is not no_update
-    assert "Witkoff" in text_of(moved[7])
-    other = show_view(data, "?date=2025-08-10&sel=actor:ukraine", shown=shown)
-    assert other[8] is not no_update and other[7] is not no_update
+    quiet = show(data, "?date=2025-08-12&sel=actor:russia", shown=shown)
+    assert quiet.legend is no_update and quiet.cards is no_update and quiet.regions is no_update
+    assert quiet.as_of == "12 Aug 2025"
+    moved = show(data, "?date=2025-08-17&sel=actor:russia", shown=shown)
+    assert moved.cards is not no_update
+    assert "Witkoff" in moved.cards
+    other = show(data, "?date=2025-08-10&sel=actor:ukraine", shown=shown)
+    assert other.regions is not no_update and other.cards is not no_update
 
 
 def test_compare_one_actor_at_two_dates(data):
-    out = show_view(data, "?date=2025-12-03&sel=actor:united_states&date2=2025-04-15")
-    assert out[4] == "maps compare"
-    assert out[2] == "United States' position, as of 3 Dec 2025"
-    assert out[3] == "United States' position, as of 15 Apr 2025"
+    out = show(data, "?date=2025-12-03&sel=actor:united_states&date2=2025-04-15")
+    assert out.maps_class == "maps compare"
+    assert out.left_title == "United States' position, as of 3 Dec 2025"
+    assert out.right_title == "United States' position, as of 15 Apr 2025"
     # April: the Witkoff plan; December: the 28-point plan, whose territory terms are unknown.
-    assert out[5] == (
+    assert out.differences == (
         "Outlined in bold, where the two differ: Crimea, Donetsk, Luhansk, Kherson, Zaporizhzhia."
     )
 
 
 def test_event_note_under_the_slider(data):
-    out = show_view(data, "?date=2025-08-10&sel=actor:russia")
-    assert out[10] == (
+    assert show(data, "?date=2025-08-10&sel=actor:russia").event_note == (
         "9 Aug 2025: new from United States, Ukraine (2), Russia (2). 7 control reports. "
         "No later event up to 10 Aug 2025."
     )
     # Dated "Apr 2025", first reported in August: on the table from the end of April.
-    assert show_view(data, "?date=2025-04-30&sel=actor:russia")[10] == (
+    assert show(data, "?date=2025-04-30&sel=actor:russia").event_note == (
         "Apr 2025: new from United States, Ukraine, Europe."
     )
-    assert show_view(data, "?date=2020-01-01&sel=actor:russia")[10] == (
+    assert show(data, "?date=2020-01-01&sel=actor:russia").event_note == (
         "Before the first reported event."
     )
 
@@ -306,25 +389,29 @@ def test_event_note_under_the_slider(data):
 # -- the slider book ------------------------------------------------------------------------------
 
 
-def _book_z(page: dict, side: str) -> dict[str, int]:
-    ops = {
-        ".".join(map(str, op["location"])): op["params"]["value"] for op in page[side]["operations"]
-    }
-    return dict(zip(REGION_IDS, ops[f"data.{REGION_TRACE}.z"], strict=True))
-
-
-def test_slider_book_holds_what_the_server_would_paint_at_every_event(data):
+def test_slider_book_holds_what_the_server_would_paint_at_every_event(dashboard):
+    data = dashboard.data
     view = parse_query("?date=2025-08-10&sel=actor:russia", data.timeline)
     book = slider_book(data, view)
     events = data.timeline.events
     assert len(book.pages) == len(events)
     index = [e.date for e in events].index(D(2025, 8, 6))
     to_russia, frozen = ([e.key for e in LEGEND].index(k) for k in ("to_russia", "frozen"))
-    assert _book_z(book.pages[index], "left")["donetsk"] == to_russia
-    assert _book_z(book.pages[index], "left")["kherson"] == frozen
+    left = dict(zip(REGION_IDS, book.pages[index]["left"]["z"], strict=True))
+    assert left["donetsk"] == to_russia and left["kherson"] == frozen
+    assert book.pages[index]["left"]["fill"][REGION_IDS.index("donetsk")] == "#D55E00"
+    shown = respond(dashboard, search="")["shown"]
     for i, event in enumerate(events):
-        served = show_view(data, f"?date={event.date.isoformat()}&sel=actor:russia")[0]
-        assert book.pages[i]["left"] == served.to_plotly_json()
+        search = f"?date={event.date}&sel=actor:russia"
+        served = respond(dashboard, ids.URL, search, search=search, shown=shown)
+        ops = patch_ops(served["map_left"])
+        page = book.pages[i]["left"]
+        assert ops[f"data.{REGION_TRACE}.z"] == page["z"]
+        assert ops[f"data.{REGION_TRACE}.hovertext"] == page["hovertext"]
+        assert ops[f"data.{REGION_TRACE}.marker.line.width"] == page["lineWidth"]
+        assert [ops[f"data.{t}.opacity"] for t, _ in page["opacity"]] == [
+            o for _, o in page["opacity"]
+        ]
         assert book.pages[i]["right"] is None
     assert "coordinates" not in json.dumps(book.to_data())
 
@@ -340,8 +427,8 @@ def test_slider_book_key_changes_with_the_selections_not_the_date(data):
     assert key("?date=2025-12-03&sel=actor:russia") != book.key
     # The second map keeps its date's colours while the slider moves the first; only the
     # outlines of the regions where the two differ follow the slider.
-    assert len({tuple(_book_z(page, "right").values()) for page in book.pages}) == 1
-    assert len({tuple(_book_z(page, "left").values()) for page in book.pages}) > 1
+    assert len({tuple(page["right"]["z"]) for page in book.pages}) == 1
+    assert len({tuple(page["left"]["z"]) for page in book.pages}) > 1
 
 
 def test_side_panel_html_escapes_what_the_claims_file_says(data):
@@ -352,8 +439,6 @@ def test_side_panel_html_escapes_what_the_claims_file_says(data):
     card = position_card(data, [hostile], D(2025, 8, 10), selected=True)
     assert "<img" not in card and "<b>" not in card
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in card
-    # One block of HTML on one line: a blank line would end Markdown's HTML block.
-    assert "\n" not in card
 
 
 def test_dates_keep_their_precision_in_the_compare_choices_and_the_subtitle(data):
@@ -379,3 +464,19 @@ def test_dates_keep_their_precision_in_the_compare_choices_and_the_subtitle(data
     # The layout is built per request (viewers get no editor controls).
     layout = app.layout() if callable(app.layout) else app.layout
     assert subtitle(layout).endswith("Oct 2022 to 3 Dec 2025")
+
+
+def test_the_page_figure_draws_only_the_hatching_and_outlines_some_view_shows(data):
+    from mapdash.figures import UNREVIEWED_TRACES
+    from mapdash.web.maps import marks_used, web_figure
+
+    marks = marks_used(data)
+    # Crimea is recognised as Russian in some positions; the shipped claims are all reviewed.
+    assert "crimea" in marks.hatched
+    assert marks.unreviewed == frozenset()
+    paint = Shown.of(data, parse_query("", data.timeline)).screen.left.paint
+    figure = web_figure(data.regions, data.context, paint, marks)
+    for trace, region in zip(HATCH_TRACES, REGION_IDS, strict=True):
+        assert bool(figure.data[trace].lon) == (region in marks.hatched)
+        assert figure.data[trace].visible is True
+    assert all(not figure.data[trace].lon for trace in UNREVIEWED_TRACES)

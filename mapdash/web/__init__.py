@@ -7,7 +7,9 @@ import functools
 import threading
 
 import dash
-from dash import dcc, html
+import flask
+from dash import _dash_renderer, dash_table, dcc, html
+from dash._utils import to_json
 
 from ..config import PROJECT_ROOT, Paths
 from . import ids
@@ -93,7 +95,7 @@ def create_app(
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     guard = install_auth(app, access or decide_policy(host="127.0.0.1", production=False))
     pages = _Pages(data, live, topojson_url=app.get_asset_url("topojson/"))
-    pages.current()  # built now, so the first visitor does not wait for it
+    pages.serialised()  # built now, so the first visitor does not wait for it
 
     # Viewers are sent a page without the editor's controls; the server checks the role again
     # on every write (see web/auth.py).
@@ -104,6 +106,7 @@ def create_app(
         return html.Div([account_bar(user, guard.policy), shown])
 
     app.layout = layout
+    _serve_pages_serialised_once(app, guard, pages)
     register(app, data, live)
     if watch:
         watcher = Watcher(paths.geodata)
@@ -123,6 +126,8 @@ def create_app(
     register_review(app, paths, guard)
     # After every Dash app is made: each one adds the full plotly.js bundle again.
     _use_geo_bundle()
+    _load_only_the_chunks_used()
+    _without_the_babel_polyfill()
     secure_server(app)
     return app
 
@@ -142,6 +147,7 @@ class _Pages:
         self._topojson_url = topojson_url
         self._lock = threading.Lock()
         self._built: tuple[str, html.Div, html.Div] | None = None
+        self._serialised: tuple[str, str, str] | None = None
 
     def current(self) -> tuple[html.Div, html.Div]:
         """Return (editor page, viewer page) for the live boundaries and claims."""
@@ -161,12 +167,20 @@ class _Pages:
                     data,
                     view,
                     topojson_url=self._topojson_url,
-                    drawn=snapshot.regions_version,
                     data_version=version,
                 )
                 editor = build(editor=[review_link(), upload_section(), layer_panel()])
                 self._built = (key, editor, build())
             return self._built[1], self._built[2]
+
+    def serialised(self) -> tuple[str, str]:
+        """Return the two pages of :meth:`current` as Dash's JSON, encoded once per version."""
+        editor, viewer = self.current()
+        with self._lock:
+            key = self._built[0] if self._built else ""
+            if self._serialised is None or self._serialised[0] != key:
+                self._serialised = (key, to_json(editor), to_json(viewer))
+            return self._serialised[1], self._serialised[2]
 
 
 def _use_geo_bundle() -> None:
@@ -182,6 +196,62 @@ def _use_geo_bundle() -> None:
         for resource in dcc._js_dist
         if resource.get("relative_package_path") != "package_data/plotly.min.js"
     ]
+
+
+def _without_the_babel_polyfill() -> None:
+    """Leave out the Babel polyfill Dash adds to every page (34 KB gzipped).
+
+    Of it, Dash's scripts need only the regenerator runtime of their compiled async functions,
+    which the app serves itself (assets/vendor/regenerator-runtime.js, loaded before them); the
+    rest fills in what every browser plotly.js 3 runs in has.
+    """
+    for dependency in _dash_renderer._js_dist_dependencies:
+        for paths in (dependency["relative_package_path"], dependency["external_url"]):
+            for mode, scripts in paths.items():
+                paths[mode] = [script for script in scripts if "polyfill" not in script]
+
+
+#: The dcc chunks the first page draws with (graph, slider, dropdown): loaded with the page's
+#: other scripts instead of after its layout arrived, one round trip later.
+_EAGER_CHUNKS = ("dcc/async-graph.js", "dcc/async-slider.js", "dcc/async-dropdown.js")
+
+
+def _load_only_the_chunks_used() -> None:
+    """Load the dcc chunks the first page uses with the page, and no DataTable.
+
+    Dash loads a component's chunk only once the layout shows one, a round trip after the
+    layout itself; the chunks of components the page does not have (markdown, date pickers,
+    mathjax) are never loaded. The app has no DataTable, whose stub Dash adds to every page.
+    """
+    for resource in dcc._js_dist:
+        if resource.get("relative_package_path") in _EAGER_CHUNKS:
+            resource.pop("async", None)
+    tables: list[dict[str, object]] = dash_table._js_dist  # type: ignore[attr-defined]
+    tables[:] = [r for r in tables if r.get("relative_package_path") != "dash_table/bundle.js"]
+
+
+def _serve_pages_serialised_once(app: dash.Dash, guard: Access, pages: _Pages) -> None:
+    """Answer ``/_dash-layout`` with pages serialised once per data version, not per load.
+
+    The pages change only when the live data does (see :class:`_Pages`); only the account bar
+    above them depends on who asks. Serialising a page (its map figure) with plotly's JSON
+    encoder took 100-300 ms of every page load; now only the account bar is serialised per
+    request. The answer is what Dash's own route gives for ``app.layout()``.
+    """
+    root = html.Div().to_plotly_json()
+
+    def serve_layout() -> flask.Response:
+        user = guard.user()
+        editor_json, viewer_json = pages.serialised()
+        page_json = editor_json if user is not None and user.is_editor else viewer_json
+        bar = to_json(account_bar(user, guard.policy))
+        body = (
+            f'{{"props":{{"children":[{bar},{page_json}]}},'
+            f'"type":"{root["type"]}","namespace":"{root["namespace"]}"}}'
+        )
+        return flask.Response(body, mimetype="application/json")
+
+    app.server.view_functions[app.config.routes_pathname_prefix + "_dash-layout"] = serve_layout
 
 
 __all__ = ["Access", "AccessPolicy", "create_app"]

@@ -1,14 +1,21 @@
 """Callbacks: thin adapters from component properties to the view and render functions.
 
-One callback: any control (URL, slider, buttons, play ticks, selectors) becomes the one
-canonical view, written back to the URL and every control (``sync_controls``), and the view is
-drawn (``show_view``). Both are plain functions, tested without a browser.
+One server callback: any control (URL, slider, buttons, play ticks, selectors) or new geodata
+becomes the one canonical view, written back to the URL and every control
+(:func:`sync_controls`), and what changed on the page is drawn (:meth:`Dashboard.respond`):
+the side panel (:func:`show_view`), the maps (web/maps.py) and the measured control
+(web/swap.py). The URL is read into a view once per request and the view passed on.
+
+A slider step costs one request, and its map is painted in the browser before that request
+returns: the page holds a *slider book* (``maps.SliderBook``), the maps' paint at every event
+for the selections shown, and ``paintFromBook`` (assets/mapdash.js) applies the step's page to
+the drawn maps in place. The server then sends no map, unless a control layer came or went.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import dash
@@ -16,33 +23,35 @@ from dash import ALL, ClientsideFunction, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from ..errors import MapdashError
+from ..figures import RegionPaint
 from ..timeline import Selection, format_date
 from . import ids
 from .data import AppData
 from .layout import compare_date_options
 from .live import LiveGeodata, Snapshot
+from .maps import MapState, SliderBook, map_output, marks_used, slider_book
 from .render import (
+    PanelKeys,
     Screen,
-    SliderBook,
     differences_text,
     event_note,
     layer_figures,
     legend,
-    map_patch,
     no_layer_text,
     on_the_table,
     panel_keys,
     region_rows,
     screen,
-    slider_book,
 )
-from .view import View, at_event, is_last, parse_date, read_query, step
+from .swap import legend_line, measured_children
+from .view import View, at_event, default_view, is_last, parse_date, read_query, step
 
 
 @dataclass(frozen=True)
 class Controls:
-    """What ``sync`` writes: the URL, every control's value, the play state and a notice."""
+    """What ``sync`` writes: the view, the URL, every control's value, play state, a notice."""
 
+    view: View
     search: str
     slider: int
     selection: str
@@ -105,6 +114,7 @@ def sync_controls(
     if trigger == ids.TICKER and is_last(view, data.timeline):
         playing = False
     return Controls(
+        view=view,
         search=view.query(),
         slider=data.timeline.event_index(view.date),
         selection=view.selection.token,
@@ -115,58 +125,75 @@ def sync_controls(
     )
 
 
-def show_view(
-    data: AppData,
-    search: str | None,
-    *,
-    shown: str | None = None,
-    snapshot: Snapshot | None = None,
-    shown_snapshot: Snapshot | None = None,
-) -> tuple[Any, ...]:
-    """Everything the callback draws for the URL's view, in the order of ``_SHOW_OUTPUTS``.
+@dataclass(frozen=True)
+class Shown:
+    """A view and what it puts on the maps, worked out once per request.
 
-    ``shown`` is the query of the view on the page now, if known: parts of the side panel that
-    would come out the same are left alone (``no_update``) instead of being sent again.
-    ``snapshot`` is the live geodata: the control layer in force at the date is measured in the
-    region table (``shown_snapshot``: the one the page was drawn with, if another).
+    ``snapshot`` is the live geodata it is drawn with (None: the layout's, drawn without).
     """
-    view, _ = read_query(search, data.timeline)
-    drawn = screen(data, view)
+
+    view: View
+    screen: Screen
+    snapshot: Snapshot | None = None
+
+    @classmethod
+    def of(cls, data: AppData, view: View, snapshot: Snapshot | None = None) -> Shown:
+        """Work out the maps of ``view``."""
+        return cls(view, screen(data, view), snapshot)
+
+    def paints(self) -> tuple[RegionPaint, RegionPaint | None]:
+        """Return the paint of the first map, and of the second in compare mode."""
+        right = self.screen.right
+        return self.screen.left.paint, right.paint if right else None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """What the page shows around the maps for a view (``no_update``: unchanged, not sent)."""
+
+    left_title: str
+    right_title: str
+    maps_class: str
+    differences: str
+    legend: Any
+    cards: Any
+    regions: Any
+    as_of: str
+    event_note: str
+
+
+def _keys(data: AppData, shown: Shown) -> PanelKeys:
+    snapshot, date = shown.snapshot, shown.view.date
+    layer, no_layer = layer_figures(snapshot, date), no_layer_text(snapshot, date)
+    return panel_keys(data, shown.view, shown.screen, layer, no_layer)
+
+
+def show_view(data: AppData, now: Shown, *, before: Shown | None = None) -> Panel:
+    """Draw the side panel, titles and notes of a view.
+
+    ``before`` is what the page shows now, if known: the legend, cards and region table are
+    left alone (``no_update``) where they would come out the same. The live geodata of
+    ``now`` are measured in the region table (the control layer in force at the date).
+    """
+    view, drawn, snapshot = now.view, now.screen, now.snapshot
     right = drawn.right
     layer = layer_figures(snapshot, view.date)
     no_layer = no_layer_text(snapshot, view.date)
-    keys = panel_keys(data, view, drawn, layer, no_layer)
-    same = None
-    if shown is not None:
-        shown_view, shown_screen = _screen_of(data, shown)
-        before = shown_snapshot or snapshot
-        same = panel_keys(
-            data,
-            shown_view,
-            shown_screen,
-            layer_figures(before, shown_view.date),
-            no_layer_text(before, shown_view.date),
-        )
-    return (
-        map_patch(drawn.left.paint),
-        map_patch(right.paint) if right else no_update,
-        drawn.left.title,
-        right.title if right else "",
-        "maps compare" if right else "maps single",
-        differences_text(drawn),
-        no_update if same and same.legend == keys.legend else legend(drawn, no_layer),
-        no_update if same and same.cards == keys.cards else on_the_table(data, view),
-        no_update
+    keys = _keys(data, now)
+    same = _keys(data, before) if before is not None else None
+    return Panel(
+        left_title=drawn.left.title,
+        right_title=right.title if right else "",
+        maps_class="maps compare" if right else "maps single",
+        differences=differences_text(drawn),
+        legend=no_update if same and same.legend == keys.legend else legend(drawn, no_layer),
+        cards=no_update if same and same.cards == keys.cards else on_the_table(data, view),
+        regions=no_update
         if same and same.regions == keys.regions
         else region_rows(data, view, drawn.left, layer, no_layer),
-        format_date(view.date),
-        event_note(data, view),
+        as_of=format_date(view.date),
+        event_note=event_note(data, view),
     )
-
-
-def _screen_of(data: AppData, search: str) -> tuple[View, Screen]:
-    view, _ = read_query(search, data.timeline)
-    return view, screen(data, view)
 
 
 _CONTROL_INPUTS = (
@@ -187,23 +214,212 @@ _CONTROL_PROPS = {
     ids.PLAY: "n_clicks",
     ids.TICKER: "n_intervals",
 }
-
-
 _SELECTION_BUTTONS = {"type": ids.SELECTION_OPTION, "token": ALL}
-#: What ``show_view`` returns, in order.
-_SHOW_OUTPUTS = (
-    Output(ids.MAP_LEFT, "figure"),
-    Output(ids.MAP_RIGHT, "figure"),
-    Output(ids.MAP_LEFT_TITLE, "children"),
-    Output(ids.MAP_RIGHT_TITLE, "children"),
-    Output(ids.MAPS, "className"),
-    Output(ids.DIFFERENCES, "children"),
-    Output(ids.LEGEND, "children"),
-    Output(ids.ON_TABLE, "children"),
-    Output(ids.REGION_TABLE, "children"),
-    Output(ids.AS_OF, "children"),
-    Output(ids.EVENT_NOTE, "children"),
-)
+#: Triggers after which the page may show the view already: its first load (the layout's
+#: view) and new geodata (the same view); their maps are repainted only where they differ.
+_QUIET_TRIGGERS = (None, ids.DATA_VERSION, ids.UPLOADED)
+
+#: What ``Dashboard.respond`` returns, by name.
+OUTPUTS: dict[str, Output] = {
+    "search": Output(ids.URL, "search"),
+    "slider": Output(ids.SLIDER, "value"),
+    "pressed": Output(_SELECTION_BUTTONS, "aria-pressed"),
+    "option_class": Output(_SELECTION_BUTTONS, "className"),
+    "compare": Output(ids.COMPARE, "value"),
+    "compare_date": Output(ids.COMPARE_DATE, "value"),
+    "compare_dates": Output(ids.COMPARE_DATE, "options"),
+    "ticker_disabled": Output(ids.TICKER, "disabled"),
+    "play_label": Output(ids.PLAY, "children"),
+    "play_pressed": Output(ids.PLAY, "aria-pressed"),
+    "notice": Output(ids.NOTICE, "children"),
+    "shown": Output(ids.SHOWN, "data"),
+    "book": Output(ids.BOOK, "data"),
+    "map_left": Output(ids.MAP_LEFT, "figure"),
+    "map_right": Output(ids.MAP_RIGHT, "figure"),
+    "left_title": Output(ids.MAP_LEFT_TITLE, "children"),
+    "right_title": Output(ids.MAP_RIGHT_TITLE, "children"),
+    "maps_class": Output(ids.MAPS, "className"),
+    "differences": Output(ids.DIFFERENCES, "children"),
+    "legend": Output(ids.LEGEND_HTML, "data"),
+    "cards": Output(ids.ON_TABLE_HTML, "data"),
+    "regions": Output(ids.REGION_TABLE_HTML, "data"),
+    "as_of": Output(ids.AS_OF, "children"),
+    "event_note": Output(ids.EVENT_NOTE, "children"),
+    "measured": Output(ids.CONTROL_MEASURED, "children"),
+    "legend_control": Output(ids.LEGEND_CONTROL, "children"),
+}
+
+
+def _maps_of(shown: dict[str, Any] | None, page_regions: str) -> tuple[MapState | None, ...]:
+    """Return what each map draws now: the layout's first map on load, else ``shown``'s."""
+    if not shown:
+        return MapState(page_regions), None
+    maps = shown.get("maps") or {}
+    return MapState.from_data(maps.get("left")), MapState.from_data(maps.get("right"))
+
+
+class Dashboard:
+    """The dashboard's server side: its data, what its page first draws, its slider books.
+
+    Parameters
+    ----------
+    data
+        The app's data.
+    live
+        The live geodata (boundaries and control layers).
+    """
+
+    def __init__(self, data: AppData, live: LiveGeodata) -> None:
+        self.data = data
+        self.live = live
+        self._key: tuple[int, str] | None = None
+        self._fresh()
+
+    def _fresh(self) -> None:
+        """Derive what the callbacks reuse again when the live claims or boundaries changed.
+
+        The app's data holder reads the claims again when their files change (a new timeline
+        object), and the pages are rebuilt then; so are the options, the first page's view,
+        the marks and the slider books here.
+        """
+        timeline = self.data.timeline
+        regions = self.live.snapshot().regions_version
+        key = (id(timeline), regions)
+        if key == self._key:
+            return
+        self._key = key
+        self.options = [o.selection.token for o in timeline.options()]
+        self.first_event = timeline.events[0].date
+        #: The view the layout draws, and the boundaries its first map draws.
+        self.page = Shown.of(self.data, default_view(timeline))
+        self.page_regions = regions
+        self.marks = marks_used(self.data)
+        data = self.data
+
+        def book(undated: View) -> SliderBook:
+            return slider_book(data, undated)
+
+        self.book = functools.lru_cache(maxsize=64)(book)
+
+    def respond(
+        self,
+        trigger: str | None,
+        value: Any,
+        *,
+        search: str | None,
+        playing: bool,
+        page_book: str | None,
+        page_painted: dict[str, Any] | None = None,
+        shown: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        """Everything the callback writes after ``trigger`` changed to ``value``, by name.
+
+        Parameters
+        ----------
+        trigger
+            The control that changed (``_CONTROL_INPUTS``, ``ids.SELECTION``, ``ids.URL``),
+            ``ids.DATA_VERSION`` or ``ids.UPLOADED`` for new geodata; None, and whatever it is
+            while ``shown`` is None, on page load.
+        value
+            The control's new value (the query string for ``ids.URL``).
+        search
+            The URL's query string: the view the page showed.
+        playing
+            Whether the play control was running.
+        page_book
+            Key of the slider book the page holds.
+        page_painted
+            The slider step the browser last painted from a book: ``{"key", "index"}``.
+        shown
+            What the page shows (``ids.SHOWN``), None on page load.
+
+        Returns
+        -------
+        dict
+            One value per key of ``OUTPUTS``.
+        """
+        self._fresh()
+        data = self.data
+        snapshot = self.live.snapshot()
+        if not shown:
+            # The page's first answer, whatever fired it (the URL, the first geodata poll).
+            trigger, value = None, None
+        geodata = trigger in (ids.DATA_VERSION, ids.UPLOADED)
+        c = sync_controls(data, search, None if geodata else trigger, value, playing)
+        view = c.view
+        now = Shown.of(data, view, snapshot)
+        # What the page showed: the layout's view on load, else the one last drawn.
+        before = (
+            Shown.of(data, read_query(shown.get("search"), data.timeline)[0], snapshot)
+            if shown
+            else self.page
+        )
+        book = self.book(replace(view, date=self.first_event))
+        # The browser painted this very slider step from this very book.
+        painted = trigger == ids.SLIDER and page_painted == {"key": book.key, "index": c.slider}
+        left, right = now.paints()
+        shown_left, shown_right = before.paints()
+        drawn_left, drawn_right = _maps_of(shown, self.page_regions)
+        quiet = trigger in _QUIET_TRIGGERS
+        map_left, state_left = map_output(
+            snapshot,
+            drawn_left,
+            left,
+            view.date,
+            repaint=not painted and (not quiet or left != shown_left),
+            marks=self.marks,
+        )
+        map_right: Any = no_update
+        state_right = drawn_right
+        if right is not None:
+            map_right, state_right = map_output(
+                snapshot,
+                drawn_right,
+                right,
+                view.right[1],
+                repaint=not painted and (not quiet or right != shown_right),
+                marks=self.marks,
+            )
+        # Rewriting an unchanged query would push a duplicate history entry; on first load the
+        # browser replaces the opened address with it (``replaceFirstQuery``). New geodata
+        # never changes the view, so it writes no URL either.
+        keep_url = trigger is None or geodata
+        pressed = [token == c.selection for token in self.options]
+        play = ("❚❚ Pause", "true") if c.playing else ("▶ Play", "false")
+        # New geodata may change the panel of the same view.
+        panel = show_view(data, now, before=None if geodata else before)
+        same_book = book.key == page_book
+        return {
+            "search": c.search if c.search != search and not keep_url else no_update,
+            "slider": no_update if trigger == ids.SLIDER and value == c.slider else c.slider,
+            "pressed": ["true" if p else "false" for p in pressed],
+            "option_class": ["option pressed" if p else "option" for p in pressed],
+            "compare": c.compare,
+            "compare_date": c.compare_date,
+            # Only a link (load, back/forward) can bring a second date that is no event.
+            "compare_dates": compare_date_options(data, view.compare_date)
+            if trigger in (None, ids.URL)
+            else no_update,
+            "ticker_disabled": not c.playing,
+            "play_label": play[0],
+            "play_pressed": play[1],
+            "notice": c.notice,
+            "shown": {
+                "search": c.search,
+                "index": c.slider,
+                "data": snapshot.version,
+                "maps": {
+                    "left": state_left.to_data(),
+                    "right": state_right.to_data() if state_right else None,
+                },
+            },
+            "book": no_update if same_book else book.to_data(),
+            "map_left": map_left,
+            "map_right": map_right,
+            **{f.name: getattr(panel, f.name) for f in fields(panel)},
+            "measured": measured_children(data, snapshot, view.date),
+            "legend_control": legend_line(snapshot.layer_at(view.date)),
+        }
 
 
 def _drawn_with(shown: dict[str, Any] | None, version: dict[str, Any] | None) -> bool:
@@ -211,28 +427,29 @@ def _drawn_with(shown: dict[str, Any] | None, version: dict[str, Any] | None) ->
     return bool(shown and version and shown.get("data") == version.get("version"))
 
 
-def _trigger(values: dict[str, Any]) -> tuple[str | None, Any]:
-    """Which control fired and its value; a selector button stands for its selection token."""
+def _trigger(controls: dict[str, Any]) -> tuple[str | None, Any]:
+    """Which input fired and its value; a selector button stands for its selection token.
+
+    A URL to go to wins over new geodata arriving with it (on load, both fire at once).
+    """
+    if f"{ids.NAVIGATE}.data" in dash.ctx.triggered_prop_ids:
+        return ids.NAVIGATE, None
     trigger = dash.ctx.triggered_id
     if isinstance(trigger, dict):
         return ids.SELECTION, trigger["token"]
-    return trigger, values.get(trigger) if trigger else None
+    return trigger, controls.get(trigger) if trigger else None
 
 
-def register(app: dash.Dash, data: AppData, live: LiveGeodata | None = None) -> None:
+def register(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
     """Attach the dashboard's callbacks to ``app``.
 
     One server callback both syncs the controls and draws the view, so that a slider step costs
     a single round trip; the maps' colours for a slider step are applied in the browser from the
-    slider book, before that round trip ends. ``live`` is the app's live geodata: the region
-    table measures the control layer in force, and is redrawn when the geodata change.
+    slider book, before that round trip ends. ``live`` is the app's live geodata: the maps draw
+    its boundaries and control layers, the side panel measures them, and both are redrawn when
+    the geodata change.
     """
-    options = [o.selection.token for o in data.timeline.options()]
-    first_event = data.timeline.events[0].date
-
-    @functools.lru_cache(maxsize=64)
-    def book_of(undated: View) -> SliderBook:
-        return slider_book(data, undated)
+    dashboard = Dashboard(data, live)
 
     # The URL's own echo of what ``sync`` wrote is dropped here, in the browser; only a query
     # naming another view than the one drawn (back/forward, an opened link) reaches the server.
@@ -242,15 +459,20 @@ def register(app: dash.Dash, data: AppData, live: LiveGeodata | None = None) -> 
         Input(ids.URL, "search"),
         State(ids.SHOWN, "data"),
     )
-    # A slider move repaints the maps from the book at once; ``sync`` then sends no map.
+    # The browser holds the slider book and paints the user's slider moves from it in place,
+    # as the slider's handle moves; ``sync`` then sends no map.
     app.clientside_callback(
-        ClientsideFunction(namespace="mapdash", function_name="paintFromBook"),
-        Output(ids.MAP_LEFT, "figure", allow_duplicate=True),
-        Output(ids.MAP_RIGHT, "figure", allow_duplicate=True),
-        Input(ids.SLIDER, "value"),
-        State(ids.BOOK, "data"),
-        State(ids.SHOWN, "data"),
-        prevent_initial_call=True,
+        ClientsideFunction(namespace="mapdash", function_name="holdBook"),
+        Output(ids.BOOK_KEY, "data"),
+        Input(ids.BOOK, "data"),
+    )
+    # The side panel's blocks of HTML go from their stores into the page.
+    app.clientside_callback(
+        ClientsideFunction(namespace="mapdash", function_name="showHtml"),
+        Output(ids.HTML_SHOWN, "data"),
+        Input(ids.LEGEND_HTML, "data"),
+        Input(ids.ON_TABLE_HTML, "data"),
+        Input(ids.REGION_TABLE_HTML, "data"),
     )
     # The first view's query replaces the opened address instead of pushing a history entry,
     # so that Back from the freshly opened app leaves it.
@@ -262,85 +484,47 @@ def register(app: dash.Dash, data: AppData, live: LiveGeodata | None = None) -> 
     )
 
     @app.callback(
-        Output(ids.URL, "search"),
-        Output(ids.SLIDER, "value"),
-        Output(_SELECTION_BUTTONS, "aria-pressed"),
-        Output(_SELECTION_BUTTONS, "className"),
-        Output(ids.COMPARE, "value"),
-        Output(ids.COMPARE_DATE, "value"),
-        Output(ids.COMPARE_DATE, "options"),
-        Output(ids.TICKER, "disabled"),
-        Output(ids.PLAY, "children"),
-        Output(ids.PLAY, "aria-pressed"),
-        Output(ids.NOTICE, "children"),
-        Output(ids.SHOWN, "data"),
-        Output(ids.BOOK, "data"),
-        Output(ids.BOOK_KEY, "data"),
-        *_SHOW_OUTPUTS,
-        Input(ids.NAVIGATE, "data"),
-        Input(_SELECTION_BUTTONS, "n_clicks"),
-        Input(ids.DATA_VERSION, "data"),
-        *[Input(cid, _CONTROL_PROPS[cid]) for cid in _CONTROL_INPUTS],
-        State(ids.URL, "search"),
-        State(ids.TICKER, "disabled"),
-        State(ids.BOOK_KEY, "data"),
-        State(ids.SHOWN, "data"),
+        output=OUTPUTS,
+        inputs={
+            "navigated": Input(ids.NAVIGATE, "data"),
+            "selections": Input(_SELECTION_BUTTONS, "n_clicks"),
+            "version": Input(ids.DATA_VERSION, "data"),
+            "uploaded": Input(ids.UPLOADED, "data"),
+            "controls": {cid: Input(cid, _CONTROL_PROPS[cid]) for cid in _CONTROL_INPUTS},
+        },
+        state={
+            "search": State(ids.URL, "search"),
+            "ticker_disabled": State(ids.TICKER, "disabled"),
+            "page_book": State(ids.BOOK_KEY, "data"),
+            "page_painted": State(ids.BOOK_PAINTED, "data"),
+            "shown": State(ids.SHOWN, "data"),
+        },
     )
-    def sync(navigated: str | None, _: Any, version: Any, *values: Any) -> tuple[Any, ...]:
-        controls = dict(zip(_CONTROL_INPUTS, values[: len(_CONTROL_INPUTS)], strict=True))
-        search, ticker_disabled, page_book, shown = values[len(_CONTROL_INPUTS) :]
+    def sync(
+        navigated: str | None,
+        selections: Any,
+        version: dict[str, Any] | None,
+        uploaded: Any,
+        controls: dict[str, Any],
+        search: str | None,
+        ticker_disabled: bool,
+        page_book: str | None,
+        page_painted: dict[str, Any] | None,
+        shown: dict[str, Any] | None,
+    ) -> dict[str, Any]:
         trigger, value = _trigger(controls)
-        snapshot = live.snapshot() if live is not None else None
         if trigger == ids.NAVIGATE:
-            trigger, search = ids.URL, navigated
-        geodata_changed = trigger == ids.DATA_VERSION
-        if geodata_changed and _drawn_with(shown, version):
+            trigger, value = ids.URL, navigated
+            search = navigated
+        if trigger == ids.DATA_VERSION and _drawn_with(shown, version):
             # The first poll after load reports the version the panel was just drawn with.
             raise PreventUpdate
-        if geodata_changed:
-            # New geodata (an upload, a dropped file): the same view, its panel measured again.
-            trigger = None
-        c = sync_controls(data, search, trigger, value, playing=not ticker_disabled)
-        view, _notice = read_query(c.search, data.timeline)
-        book = book_of(replace(view, date=first_event))
-        # The browser painted this slider step from the book it holds.
-        painted = trigger == ids.SLIDER and book.key == page_book
-        # Rewriting an unchanged query would push a duplicate history entry; on first load the
-        # browser replaces the opened address with it (``replaceFirstQuery``).
-        # New geodata never changes the view, so it writes no URL either.
-        keep_url = trigger is None
-        new_search = c.search if c.search != search and not keep_url else no_update
-        pressed = [token == c.selection for token in options]
-        play = ("❚❚ Pause", "true") if c.playing else ("▶ Play", "false")
-        # On load and on back/forward the page may show another view than ``search``.
-        drawn = show_view(
-            data,
-            c.search,
-            shown=None if trigger in (None, ids.URL) else search,
-            snapshot=snapshot,
-        )
-        maps = (no_update, no_update) if painted else drawn[:2]
-        return (
-            new_search,
-            no_update if trigger == ids.SLIDER and value == c.slider else c.slider,
-            ["true" if p else "false" for p in pressed],
-            ["option pressed" if p else "option" for p in pressed],
-            c.compare,
-            c.compare_date,
-            # Only a link (load, back/forward) can bring a second date that is no event.
-            compare_date_options(data, view.compare_date)
-            if trigger in (None, ids.URL)
-            else no_update,
-            not c.playing,
-            *play,
-            c.notice,
-            {
-                "search": c.search,
-                "index": c.slider,
-                "data": snapshot.version if snapshot is not None else None,
-            },
-            no_update if book.key == page_book else book.to_data(),
-            no_update if book.key == page_book else book.key,
-            *maps,
-            *drawn[2:],
+        return dashboard.respond(
+            trigger,
+            value,
+            search=search,
+            playing=not ticker_disabled,
+            page_book=page_book,
+            page_painted=page_painted,
+            shown=shown,
         )

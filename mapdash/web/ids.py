@@ -6,12 +6,16 @@ URL = "url"
 #: The URL's query when it names a view other than the one drawn (back/forward, an opened link);
 #: the URL's echo of what the callback itself wrote is filtered out in the browser.
 NAVIGATE = "navigate"
-#: What the maps show now: {"search": canonical query, "index": slider index}.
+#: What the page shows now: {"search": canonical query, "index": slider index, "data": geodata
+#: version, "maps": {"left": ..., "right": ...}} (``maps.MapState`` of each map; None undrawn).
 SHOWN = "shown"
-#: The maps' paint at every event for the selections shown (``render.SliderBook``), applied in
-#: the browser when the slider moves; BOOK_KEY is its fingerprint, the part the server reads.
+#: The maps' paint at every event for the selections shown (``maps.SliderBook``), applied in
+#: the browser when the slider moves; BOOK_KEY is the fingerprint of the book the browser holds,
+#: BOOK_PAINTED ({"key", "index"}) the step it last painted from it (both written in the browser,
+#: assets/mapdash.js, and read by the server).
 BOOK = "slider-book"
 BOOK_KEY = "slider-book-key"
+BOOK_PAINTED = "slider-book-painted"
 #: Set once the first view's query has replaced the opened address (no history entry pushed).
 FIRST_QUERY = "first-query"
 NOTICE = "notice"
@@ -36,6 +40,13 @@ DIFFERENCES = "differences"
 LEGEND = "legend"
 ON_TABLE = "on-the-table"
 REGION_TABLE = "region-table"
+#: The side panel's HTML, each block in a store named after its container plus "-html", from
+#: which the browser fills the container (render.html_block, showHtml in mapdash.js).
+LEGEND_HTML = LEGEND + "-html"
+ON_TABLE_HTML = ON_TABLE + "-html"
+REGION_TABLE_HTML = REGION_TABLE + "-html"
+#: Written by no one: the output of the browser's filling of those containers.
+HTML_SHOWN = "html-shown"
 # Geodata swapping (web/swap.py): polling, upload form, overlay numbers, alerts.
 DATA_POLL = "geodata-poll"
 DATA_VERSION = "geodata-version"
@@ -50,7 +61,6 @@ UPLOAD_FORCE = "geodata-upload-force"
 CONTROL_MEASURED = "control-measured"
 #: The legend's line for the control layer drawn on the map (empty when none is).
 LEGEND_CONTROL = "legend-control"
-OVERLAY_SHOWN = "control-overlay-shown"
 #: The claims-side data version a page was built from (a newer one offers a refresh).
 PAGE_DATA = "page-data-version"
 # The editor's layer panel (web/layers_panel.py): the list, what an action did, the buttons'

@@ -8,20 +8,25 @@ from typing import Any, cast
 
 from dash import dcc, html
 
-from ..cartography import ZOOM, fit_frame
-from ..figures import CONTROL_COLOR, map_figure
+from ..figures import CONTROL_COLOR
 from ..timeline import Event, Option, format_date
 from . import ids
 from .batch import batch_section
 from .chart import chart_section
 from .data import AppData
 from .download import credits_text, download_section
-from .render import attrs, event_note, legend, on_the_table, region_rows, screen
+from .maps import marks_used, web_figure
+from .render import attrs, event_note, html_block, legend, on_the_table, region_rows, screen
 from .state_data import state_links_section
 from .swap import control_section, poll_components
 from .view import View
 
 PLAY_INTERVAL_MS = 1800
+#: The second map before compare mode first opens: nothing to draw, no geometry sent.
+BLANK: dict[str, Any] = {
+    "data": [],
+    "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}},
+}
 #: The compare lists' open height in pixels: ten or more of their options in view.
 DROPDOWN_HEIGHT = 420
 
@@ -35,23 +40,6 @@ def graph_config(topojson_url: str) -> dict[str, Any]:
         "scrollZoom": True,
         "responsive": True,
         "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
-    }
-
-
-def narrow_view(regions: Any) -> dict[str, Any]:
-    """Return the maps' view on a narrow screen: a portrait frame fitted to the six regions.
-
-    The page's JavaScript (``assets/responsive.js``) switches a map to it below 700 pixels,
-    where plotly would fit the landscape default range into a thin band.
-    """
-    frame, _, _ = fit_frame(list(regions.geometry), 1.0, 10.0)
-    return {
-        "geo.lonaxis.range": list(frame.lon_range),
-        "geo.lataxis.range": list(frame.lat_range),
-        "geo.projection.scale": ZOOM,
-        "geo.projection.rotation.lon": frame.lon0,
-        "geo.center.lon": frame.center[0],
-        "geo.center.lat": frame.center[1],
     }
 
 
@@ -241,7 +229,6 @@ def page(
     *,
     topojson_url: str,
     editor: Sequence[Any] = (),
-    drawn: str | None = None,
     data_version: str | None = None,
 ) -> html.Div:
     """Build the whole page for the first view; callbacks then patch it.
@@ -257,15 +244,11 @@ def page(
     editor
         The editor's controls (upload form, layer panel) at the end of the side panel; a
         page for viewers has none.
-    drawn
-        The live boundaries' version ``data.regions`` comes from, so that the page's
-        callbacks know which boundaries its maps draw.
     data_version
         The claims and articles' version the page is built from (a later one offers a refresh).
     """
     first = screen(data, view)
-    figure = map_figure(data.regions, data.context, first.left.paint)
-    figure.update_layout(meta={"narrowView": narrow_view(data.regions)})
+    figure = web_figure(data.regions, data.context, first.left.paint, marks_used(data))
     config = graph_config(topojson_url)
     first_event, last_event = data.timeline.events[0], data.timeline.events[-1]
     return html.Div(
@@ -275,6 +258,8 @@ def page(
             dcc.Store(id=ids.SHOWN),
             dcc.Store(id=ids.BOOK),
             dcc.Store(id=ids.BOOK_KEY),
+            dcc.Store(id=ids.BOOK_PAINTED),
+            dcc.Store(id=ids.HTML_SHOWN),
             dcc.Store(id=ids.FIRST_QUERY),
             html.Header(
                 [
@@ -299,7 +284,7 @@ def page(
                 className="titlebar",
             ),
             html.Div(id=ids.NOTICE, className="notice", role="status"),
-            *poll_components(drawn, data_version),
+            *poll_components(data_version),
             html.Main(
                 [
                     html.Nav(
@@ -319,7 +304,8 @@ def page(
                             html.Div(
                                 [
                                     _map_panel(ids.MAP_LEFT, ids.MAP_LEFT_TITLE, figure, config),
-                                    _map_panel(ids.MAP_RIGHT, ids.MAP_RIGHT_TITLE, figure, config),
+                                    # Drawn when compare mode first opens (maps.map_output).
+                                    _map_panel(ids.MAP_RIGHT, ids.MAP_RIGHT_TITLE, BLANK, config),
                                 ],
                                 id=ids.MAPS,
                                 className="maps single",
@@ -328,7 +314,7 @@ def page(
                             html.Section(
                                 [
                                     html.H2("Legend"),
-                                    html.Div(legend(first), id=ids.LEGEND),
+                                    *html_block(ids.LEGEND, ids.LEGEND_HTML, legend(first)),
                                     html.P(id=ids.LEGEND_CONTROL, className="legend-control"),
                                 ],
                                 className="legend",
@@ -337,8 +323,10 @@ def page(
                             html.Section(
                                 [
                                     html.H2("Regions, control and what would change hands"),
-                                    html.Div(
-                                        region_rows(data, view, first.left), id=ids.REGION_TABLE
+                                    *html_block(
+                                        ids.REGION_TABLE,
+                                        ids.REGION_TABLE_HTML,
+                                        region_rows(data, view, first.left),
                                     ),
                                 ],
                                 className="regions",
@@ -349,7 +337,7 @@ def page(
                     html.Aside(
                         [
                             html.H2("On the table"),
-                            html.Div(on_the_table(data, view), id=ids.ON_TABLE),
+                            *html_block(ids.ON_TABLE, ids.ON_TABLE_HTML, on_the_table(data, view)),
                             control_section(),
                             chart_section(),
                             *editor,

@@ -6,26 +6,20 @@ Pure functions of (AppData, View); the callbacks only route their results to com
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from dash import Patch, dcc, html
+from dash import dcc, html
 
 from ..figures import (
-    HATCH_TRACES,
     LEGEND,
-    REGION_TRACE,
     UNREVIEWED_LEGEND,
     UNREVIEWED_TEXT,
-    UNREVIEWED_TRACES,
     LegendEntry,
     RegionPaint,
     legend_entry,
-    notice_annotations,
     paint_regions,
 )
 from ..ground import ADD_LAYER_HINT, LayerFigures, on_the_ground
@@ -39,7 +33,20 @@ from ..timeline import (
 from ..types import Claim, ControlFact, Disposition, Evidence
 from .data import AppData
 from .live import Snapshot
-from .view import View, at_event
+from .view import View
+
+
+def html_block(block_id: str, store_id: str, content: str, **props: Any) -> list[Any]:
+    """Show HTML written by this module: a container, and the store it is filled from.
+
+    The side panel is drawn as a few blocks of HTML rather than one component per element
+    (Dash's work in the browser at every slider step grows with the number of components).
+    Callbacks write a block's HTML into its store (``store_id``: ``block_id`` + "-html");
+    ``showHtml`` in assets/mapdash.js puts it in the container, keeping only the elements
+    and attributes this module writes. Every text in ``content`` was escaped by ``_text``
+    and ``_tag``.
+    """
+    return [html.Div(id=block_id, **props), dcc.Store(id=store_id, data=content)]
 
 
 def attrs(attributes: dict[str, str]) -> dict[str, Any]:
@@ -168,57 +175,11 @@ def panel_keys(
     )
 
 
-def map_patch(paint: RegionPaint) -> Patch:
-    """Update colours, hover text, outlines and hatching of a map figure; no geometry."""
-    patch = Patch()
-    patch["data"][REGION_TRACE]["z"] = list(paint.z)
-    patch["data"][REGION_TRACE]["hovertext"] = list(paint.hovertext)
-    patch["data"][REGION_TRACE]["marker"]["line"]["width"] = list(paint.line_width)
-    for trace, visible in zip(HATCH_TRACES, paint.hatch_visible, strict=True):
-        patch["data"][trace]["visible"] = visible
-    for trace, visible in zip(UNREVIEWED_TRACES, paint.unreviewed, strict=True):
-        patch["data"][trace]["visible"] = visible
-    patch["layout"]["annotations"] = notice_annotations(paint.notice)
-    return patch
-
-
-@dataclass(frozen=True)
-class SliderBook:
-    """The maps' paint at every event date, for the browser to apply when the slider moves.
-
-    ``pages[i]`` holds the Patch of the left map (and of the right one in compare mode) for the
-    view moved to event ``i``; ``key`` fingerprints the pages, so the server can tell whether
-    the page already holds this book and then send no map at all for a slider step.
-    """
-
-    key: str
-    pages: tuple[dict[str, Any], ...]
-
-    def to_data(self) -> dict[str, Any]:
-        """Return the book as the page stores it."""
-        return {"key": self.key, "pages": list(self.pages)}
-
-
-def slider_book(data: AppData, view: View) -> SliderBook:
-    """Paint both maps of ``view`` at each event date (the slider's stops)."""
-    pages = []
-    for index in range(len(data.timeline.events)):
-        drawn = screen(data, at_event(view, data.timeline, index))
-        pages.append(
-            {
-                "left": map_patch(drawn.left.paint).to_plotly_json(),
-                "right": map_patch(drawn.right.paint).to_plotly_json() if drawn.right else None,
-            }
-        )
-    digest = hashlib.sha1(json.dumps(pages, sort_keys=True).encode("utf-8"), usedforsecurity=False)
-    return SliderBook(key=digest.hexdigest()[:16], pages=tuple(pages))
-
-
 # -- legend -----------------------------------------------------------------------------------
 
 
-def legend(screen_: Screen, no_layer: str = ADD_LAYER_HINT) -> list[Any]:
-    """Every colour with its meaning; entries on the map(s) now are marked and counted.
+def legend(screen_: Screen, no_layer: str = ADD_LAYER_HINT) -> str:
+    """Every colour with its meaning (HTML); entries on the map(s) now are marked and counted.
 
     Says how to add a control layer where none is in force (the line of contact is drawn only
     from one), and explains the dotted outline of unreviewed claims when the map shows one.
@@ -255,7 +216,7 @@ def legend(screen_: Screen, no_layer: str = ADD_LAYER_HINT) -> list[Any]:
         )
     if no_layer:
         notes.append(_tag("li", _text(no_layer), class_="legend-item no-layer"))
-    return [_html_block(_tag("ul", "".join(items + notes), class_="legend-list"))]
+    return _tag("ul", "".join(items + notes), class_="legend-list")
 
 
 # -- the proposals on the table ----------------------------------------------------------------
@@ -284,17 +245,6 @@ def _swatch_html(entry: LegendEntry) -> str:
         data_fill=entry.fill,
         aria_hidden="true",
     )
-
-
-def _html_block(content: str, *, class_name: str | None = None) -> dcc.Markdown:
-    """Show HTML written by this module as one component.
-
-    The side panel is drawn as a few blocks of HTML rather than as one component per element:
-    Dash's work in the browser at every slider step grows with the number of components on the
-    page. Everything in ``content`` was escaped by ``_text`` and ``_tag``; void elements are
-    written self-closed (``<br/>``), which dcc.Markdown's HTML reader needs.
-    """
-    return dcc.Markdown(content, dangerously_allow_html=True, className=class_name)
 
 
 def quote(data: AppData, evidence: Evidence) -> str:
@@ -384,28 +334,29 @@ def _region_name(key: str) -> str:
     return REGIONS[key].name if key in REGIONS else "All occupied territory"
 
 
-def on_the_table(data: AppData, view: View) -> list[Any]:
-    """Cards of the positions on the table at the view's date, the selection's first.
+def on_the_table(data: AppData, view: View) -> str:
+    """Cards of the positions on the table at the view's date, the selection's first (HTML).
 
     Claims of one named proposal share a card; other claims get one each.
     """
     state = data.timeline.state(view.date)
     if not state.positions:
-        return [html.P(f"Nothing on the table yet on {format_date(view.date)}.", className="empty")]
+        return _tag(
+            "p", _text(f"Nothing on the table yet on {format_date(view.date)}."), class_="empty"
+        )
     selected = {s.claim.id for s in data.timeline.regions(view.selection, view.date) if s.claim}
     groups: dict[str, list[Claim]] = {}
     for claim in state.positions:
         groups.setdefault(claim.proposal or claim.id, []).append(claim)
     cards = sorted(groups.values(), key=lambda claims: not any(c.id in selected for c in claims))
-    return [
-        _html_block(
-            "".join(
-                position_card(data, group, view.date, selected=any(c.id in selected for c in group))
-                for group in cards
-            ),
-            class_name="cards",
-        )
-    ]
+    return _tag(
+        "div",
+        "".join(
+            position_card(data, group, view.date, selected=any(c.id in selected for c in group))
+            for group in cards
+        ),
+        class_="cards",
+    )
 
 
 # -- per region: disposition, control, transfer -----------------------------------------------
@@ -442,7 +393,7 @@ def region_rows(
     side: MapSide,
     layer: LayerFigures | None = None,
     no_layer: str = ADD_LAYER_HINT,
-) -> dcc.Markdown:
+) -> str:
     """Per region: disposition and the claim deciding it, km2 changing hands, control reported.
 
     The km2 come from the control layer in force (``layer``) where it measures the region,
@@ -527,7 +478,7 @@ def region_rows(
         table = _tag("ul", "".join(_fact_line(data, f) for f in whole), class_="whole") + table
     if layer is None and no_layer:
         table = _tag("p", _text(no_layer), class_="no-layer hint") + table
-    return _html_block(table)
+    return table
 
 
 def event_note(data: AppData, view: View) -> str:

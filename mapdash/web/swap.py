@@ -1,13 +1,14 @@
-"""Swapping geodata in the page: the upload form, the control overlay, measured numbers, alerts.
+"""Swapping geodata in the page: the upload form, measured numbers, alerts.
 
-Three callbacks, each a thin adapter over the functions below:
+Two callbacks, each a thin adapter over the functions below:
 
 - ``poll`` asks :class:`~mapdash.web.live.LiveGeodata` every ``POLL_MS`` for the data version
   and the files that did not go live, and updates the page only when either changed;
-- ``upload`` installs a file from dcc.Upload and reports what happened;
-- ``overlay`` draws the control layer of the slider's date on the left map and the measured
-  numbers in the side panel (a whole new figure only when the data changed; otherwise a Patch
-  of the overlay trace alone).
+- ``upload`` installs a file from dcc.Upload and reports what happened.
+
+The dashboard's own callback (web/callbacks.py) draws what changed: the control layer of the
+view's date on the maps (web/maps.py), and the measured numbers of :func:`measured_children`
+and :func:`legend_line` in the side panel.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from dash import Input, Output, State, dcc, html, no_update
 from ..briefing import layer_source
 from ..control import ControlLayer, RegionControl, measured_sentence
 from ..errors import AccessDenied, GeodataError, ImplausibleError
-from ..figures import CONTROL_TRACE, control_lines, map_figure
 from ..regions import REGIONS
 from ..store import Kind
 from ..timeline import format_date
@@ -29,24 +29,21 @@ from . import ids
 from .auth import Access
 from .data import AppData
 from .live import UPLOAD_SUFFIXES, LiveGeodata, Snapshot, upload_max_bytes
-from .render import attrs, screen
-from .view import read_query
+from .render import attrs
 
 POLL_MS = 2000
 
 
-def poll_components(drawn: str | None = None, data_version: str | None = None) -> list[Any]:
+def poll_components(data_version: str | None = None) -> list[Any]:
     """Build the timer and stores that carry the data version, and the alert for rejected files.
 
-    ``drawn`` is the boundaries version the page's maps were built from (the overlay callback
-    redraws the maps when the live one differs); ``data_version`` the claims and articles'
-    (a newer one live offers the page a refresh).
+    ``data_version`` is the version of the claims, articles and layers' dates the page was
+    built from (a newer one live offers the page a refresh).
     """
     return [
         dcc.Interval(id=ids.DATA_POLL, interval=POLL_MS),
         dcc.Store(id=ids.DATA_VERSION, data=None),
         dcc.Store(id=ids.UPLOADED, data=0),
-        dcc.Store(id=ids.OVERLAY_SHOWN, data=drawn),
         dcc.Store(id=ids.PAGE_DATA, data=data_version),
         html.Div(id=ids.GEODATA_ALERT, className="geodata-alert", role="alert"),
     ]
@@ -271,18 +268,6 @@ def _measured_text(measured: RegionControl, name: str, country: str, date: dt.da
     return parts
 
 
-def overlay_patch(snapshot: Snapshot, date: dt.date) -> dash.Patch:
-    """Update the left map's overlay trace only: the layer of ``date``, or nothing."""
-    layer = snapshot.layer_at(date)
-    lons, lats = control_lines(layer.geometry if layer else None)
-    patch = dash.Patch()
-    patch["data"][CONTROL_TRACE]["lon"] = lons
-    patch["data"][CONTROL_TRACE]["lat"] = lats
-    patch["data"][CONTROL_TRACE]["visible"] = bool(lons)
-    patch["data"][CONTROL_TRACE]["name"] = f"control {layer.date.isoformat()}" if layer else ""
-    return patch
-
-
 def legend_line(layer: ControlLayer | None) -> list[Any]:
     """Explain the control layer the (first) map draws in the legend; [] when it draws none."""
     if layer is None:
@@ -292,61 +277,6 @@ def legend_line(layer: ControlLayer | None) -> list[Any]:
         f"Outlined and cross-hatched in dark red: held by Russia per the control layer of "
         f"{format_date(layer.date)}; source: {layer_source(layer)}",
     ]
-
-
-def overlay_outputs(
-    data: AppData,
-    snapshot: Snapshot,
-    search: str | None,
-    *,
-    shown: str | None,
-    page_regions: str,
-) -> tuple[Any, Any, list[Any], list[Any], str]:
-    """Return what ``overlay`` writes: maps, measured control, legend line, what maps show.
-
-    ``shown`` is what the maps showed so far (None on page load, when they show the layout's
-    boundaries, version ``page_regions``). When the boundaries changed, both maps are redrawn
-    from the live ones; otherwise Patches swap the overlays, or nothing is sent when the maps
-    already show the right layers.
-    """
-    view, _notice = read_query(search, data.timeline)
-    measured = measured_children(data, snapshot, view.date)
-    right_date = view.right[1] if view.comparing else None
-    left_layer = snapshot.layer_at(view.date)
-    key = legend_line(left_layer)
-    right_layer = snapshot.layer_at(right_date) if right_date else None
-    now = "|".join(
-        [
-            snapshot.regions_version,
-            left_layer.date.isoformat() if left_layer else "none",
-            "single"
-            if right_date is None
-            else right_layer.date.isoformat()
-            if right_layer
-            else "none",
-        ]
-    )
-    drawn_regions = shown.split("|", 1)[0] if shown else page_regions
-    if drawn_regions == snapshot.regions_version:
-        if now == shown or (shown is None and left_layer is None and right_layer is None):
-            return no_update, no_update, measured, key, now
-        right = overlay_patch(snapshot, right_date) if right_date else no_update
-        return overlay_patch(snapshot, view.date), right, measured, key, now
-    shown_screen = screen(data, view)
-    figures = [
-        map_figure(
-            snapshot.regions_web,
-            snapshot.context,
-            side.paint,
-            control=layer.geometry if layer else None,
-        )
-        for side, layer in (
-            (shown_screen.left, left_layer),
-            # A hidden second map is redrawn too, so that it is current when compare opens.
-            (shown_screen.right or shown_screen.left, right_layer),
-        )
-    ]
-    return figures[0], figures[1], measured, key, now
 
 
 def refusal(err: AccessDenied) -> html.Div:
@@ -361,13 +291,11 @@ def refusal(err: AccessDenied) -> html.Div:
 def register_swap(
     app: dash.Dash, data: AppData, live: LiveGeodata, *, access: Access | None = None
 ) -> None:
-    """Attach the polling, upload and overlay callbacks to ``app``.
+    """Attach the polling and upload callbacks to ``app``.
 
     ``access`` checks on the server that an upload comes from an editor (None: no check, for
     tests of the callbacks alone).
     """
-    # A page says which boundaries it drew (see poll_components); this is for one that does not.
-    page_regions = live.snapshot().regions_version
 
     @app.callback(
         Output(ids.DATA_VERSION, "data"),
@@ -421,23 +349,3 @@ def register_swap(
             live, filename, contents, kind, date, force=force, actor=actor
         )
         return message, (n or 0) + 1 if changed else no_update, not offer
-
-    @app.callback(
-        Output(ids.MAP_LEFT, "figure", allow_duplicate=True),
-        Output(ids.MAP_RIGHT, "figure", allow_duplicate=True),
-        Output(ids.CONTROL_MEASURED, "children"),
-        Output(ids.LEGEND_CONTROL, "children"),
-        Output(ids.OVERLAY_SHOWN, "data"),
-        # What the dashboard's callback drew (``{"search": ..., "index": ...}``).
-        Input(ids.SHOWN, "data"),
-        Input(ids.DATA_VERSION, "data"),
-        Input(ids.UPLOADED, "data"),
-        State(ids.OVERLAY_SHOWN, "data"),
-        prevent_initial_call="initial_duplicate",
-    )
-    def overlay(
-        drawn: dict[str, Any] | None, _v: Any, _u: Any, shown: str | None
-    ) -> tuple[Any, ...]:
-        snapshot = live.snapshot()
-        search = drawn["search"] if drawn else None
-        return overlay_outputs(data, snapshot, search, shown=shown, page_regions=page_regions)
