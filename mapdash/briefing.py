@@ -300,10 +300,14 @@ def _named(source: str, licence: str | None) -> str:
     return f"{source} ({licence})" if licence else source
 
 
-def layer_credit(layer: ControlLayer) -> str:
+def layer_source(layer: ControlLayer) -> str:
     """Name a control layer's source and licence (its file's name when it names no source)."""
-    said = _named(layer.source or layer.path.name, layer.licence)
-    return f"Control layer of {format_date(layer.date)}: {said}."
+    return _named(layer.source or layer.path.name, layer.licence)
+
+
+def layer_credit(layer: ControlLayer) -> str:
+    """Credit a control layer: its date, source and licence."""
+    return f"Control layer of {format_date(layer.date)}: {layer_source(layer)}."
 
 
 def credits(boundaries: Attribution, layer: ControlLayer | None) -> tuple[str, ...]:

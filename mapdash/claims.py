@@ -746,6 +746,17 @@ def unreviewed(claim_set: ClaimSet) -> tuple[int, int]:
     )
 
 
+def check_passed(claim_set: ClaimSet, *, articles: int) -> str:
+    """Say that a claim set passed :func:`check_claims`, with its counts (``claims --check``)."""
+    claims_open, facts_open = unreviewed(claim_set)
+    return (
+        f"claims file OK: {len(claim_set.claims)} claims, {len(claim_set.proposals)} proposals, "
+        f"{len(claim_set.control)} control facts; every quote found in its article "
+        f"({articles} articles); unreviewed (status: extracted): {claims_open} claim(s), "
+        f"{facts_open} control fact(s)"
+    )
+
+
 ClaimsFormat = Literal["json", "csv", "table"]
 _CSV_COLUMNS = (
     "id",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -124,10 +126,10 @@ def serve(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(["table", "json", "csv"]),
     default="table",
     show_default=True,
-    help="Output as a table or as a JSON list.",
+    help="Output as a table, a JSON list or CSV.",
 )
 @click.option(
     "--regions",
@@ -144,6 +146,11 @@ def serve(
     help="A control layer: adds occupied_km2 and occupied_share (0-1) per region.",
 )
 @click.option(
+    "--control-all",
+    is_flag=True,
+    help="Every installed control layer: one row per layer date and region.",
+)
+@click.option(
     "--date",
     "layer_date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -151,17 +158,28 @@ def serve(
     help="The control layer's date, when neither its properties nor its name carry one.",
 )
 def areas(
-    fmt: str, regions_file: Path | None, control_file: Path | None, layer_date: object
+    fmt: str,
+    regions_file: Path | None,
+    control_file: Path | None,
+    control_all: bool,
+    layer_date: object,
 ) -> None:
     """Print each region's area in km2 (equal-area projection, full resolution)."""
-    import datetime as dt
-
+    from .config import Paths
     from .geodata import load_regions, read_geojson, region_areas
 
+    if control_all and (control_file is not None or layer_date is not None):
+        raise click.UsageError(
+            "--control-all measures the installed layers; leave out --control and --date"
+        )
+    geodata = Paths.default().geodata
     if regions_file is None:
-        gdf = load_regions(resolution="full")
+        gdf = load_regions(resolution="full", geodata_dir=geodata)
     else:
         gdf = read_geojson(regions_file).regions
+    if control_all:
+        _control_all(gdf, geodata, fmt)
+        return
     km2 = region_areas(gdf)
     rows: list[dict[str, object]] = [
         {"region": rid, "name": str(gdf.loc[rid, "name"]), "area_km2": round(km2[rid], 1)}
@@ -170,8 +188,7 @@ def areas(
     if control_file is not None:
         from .control import occupied, read_control
 
-        given = layer_date.date() if isinstance(layer_date, dt.datetime) else None
-        layer = read_control(control_file, date=given)
+        layer = read_control(control_file, date=_day(layer_date))
         for problem in layer.problems:
             click.echo(f"warning: {problem}", err=True)
         for row, held in zip(rows, occupied(gdf, layer.geometry), strict=True):
@@ -183,6 +200,13 @@ def areas(
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+        return
     header = f"{'region':<14}{'name':<14}{'area km2':>10}"
     if control_file is not None:
         header += f"{'occupied km2':>14}{'share':>8}"
@@ -192,6 +216,45 @@ def areas(
         if "occupied_km2" in row:
             line += f"{row['occupied_km2']:>14,.0f}{row['occupied_share']:>8.0%}"
         click.echo(line)
+
+
+def _control_all(regions: Any, geodata: Path, fmt: str) -> None:
+    """Print what every installed control layer measures per region (``areas --control-all``)."""
+    from .control_chart import control_csv, control_rows, load_measures
+
+    measures, warnings = load_measures(geodata, regions)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not measures:
+        click.echo(
+            f"note: no control layer is installed in {geodata / 'control'}; add one with "
+            "'mapdash swap FILE --kind control --date YYYY-MM-DD'",
+            err=True,
+        )
+    rows = control_rows(measures)
+    if fmt == "csv":
+        click.echo(control_csv(rows), nl=False)
+        return
+    if fmt == "json":
+        data = [
+            {
+                "date": r.date.isoformat(),
+                "region": r.region,
+                "name": r.name,
+                "occupied_km2": round(r.occupied_km2, 1),
+                "occupied_share": round(r.occupied_share, 4),
+                "source": r.source,
+            }
+            for r in rows
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{'date':<12}{'region':<14}{'occupied km2':>14}{'share':>8}  source")
+    for r in rows:
+        click.echo(
+            f"{r.date.isoformat():<12}{r.region:<14}{r.occupied_km2:>14,.0f}"
+            f"{r.occupied_share:>8.0%}  {r.source}"
+        )
 
 
 @main.command()
@@ -253,7 +316,7 @@ def validate(file: Path, fmt: str, max_bytes: int | None) -> None:
 )
 def claims(fmt: str, check: bool, claims_file: Path | None) -> None:
     """Print the reviewed claims file, or check it against the articles."""
-    from .claims import check_claims, load_claims, render_claims, unreviewed
+    from .claims import check_claims, check_passed, load_claims, render_claims
     from .corpus import corpus_warnings, load_corpus
     from .errors import ClaimsError
 
@@ -267,13 +330,7 @@ def claims(fmt: str, check: bool, claims_file: Path | None) -> None:
     problems = check_claims(claim_set, corpus)
     if problems:
         raise ClaimsError(f"the claims file has {len(problems)} problem(s)", problems)
-    claims_open, facts_open = unreviewed(claim_set)
-    click.echo(
-        f"claims file OK: {len(claim_set.claims)} claims, {len(claim_set.proposals)} proposals, "
-        f"{len(claim_set.control)} control facts; every quote found in its article "
-        f"({len(corpus)} articles); unreviewed (status: extracted): {claims_open} claim(s), "
-        f"{facts_open} control fact(s)"
-    )
+    click.echo(check_passed(claim_set, articles=len(corpus)))
 
 
 @main.command()
@@ -599,6 +656,13 @@ def _counter(total: int, *, label: str) -> ProgressBar[int]:
 @click.option("--all-events", is_flag=True, help="One file per event date, in one browser session.")
 @click.option("--animate", is_flag=True, help="An animated GIF with one frame per event date.")
 @click.option(
+    "--chart",
+    type=click.Choice(["control"]),
+    default=None,
+    help="A chart instead of a map: 'control', the Russian-held share of each region at every "
+    "installed control layer, with the claims on the same time axis (--date marks a date).",
+)
+@click.option(
     "--frame-ms",
     type=click.IntRange(min=100, max=60000),
     default=1500,
@@ -620,6 +684,7 @@ def export(
     out_dir: Path | None,
     all_events: bool,
     animate: bool,
+    chart: str | None,
     frame_ms: int,
     width: int | None,
     height: int | None,
@@ -628,7 +693,7 @@ def export(
     """Export a briefing map (title, date, legend, sources) as PNG, SVG, PDF or animated GIF.
 
     With neither --actor nor --proposal, the map shows Russia's latest position, as the
-    dashboard opens.
+    dashboard opens. With --chart control, the chart of control over time instead.
     """
     import time
 
@@ -648,6 +713,32 @@ def export(
     )
     from .timeline import Selection
 
+    if chart is not None:
+        map_only = {
+            "--proposal": proposal,
+            "--actor": actor,
+            "--compare": compare,
+            "--compare-date": compare_date,
+            "--out-dir": out_dir,
+            "--all-events": all_events or None,
+            "--animate": animate or None,
+        }
+        given = [name for name, value in map_only.items() if value is not None]
+        if given:
+            raise click.UsageError(f"--chart draws no map; leave out {', '.join(given)}")
+        if out is None:
+            raise click.UsageError("give --out FILE (.png, .svg or .pdf) for the chart")
+        _export_chart(
+            out,
+            fmt,
+            date=_day(as_of),
+            title=title,
+            note=note,
+            width=width,
+            height=height,
+            scale=scale,
+        )
+        return
     if all_events and animate:
         raise click.UsageError("choose one of --all-events (files) and --animate (a GIF)")
     if all_events:
@@ -716,6 +807,72 @@ def export(
     elapsed = time.perf_counter() - started
     unit = "frames" if animate else "file(s)"
     click.echo(f"wrote {count} {unit} in {elapsed:.1f} s", err=True)
+
+
+def _export_chart(
+    out: Path,
+    fmt: str | None,
+    *,
+    date: dt.date | None,
+    title: str | None,
+    note: str | None,
+    width: int | None,
+    height: int | None,
+    scale: float | None,
+) -> None:
+    """Write the chart of control over time (``export --chart control``)."""
+    import time
+
+    from .briefing import BriefingData, credits
+    from .control_chart import (
+        CHART_SUBTITLE,
+        CHART_TITLE,
+        chart_subject,
+        control_chart,
+        layer_credits,
+        load_measures,
+        no_chart_reason,
+    )
+    from .errors import ExportError
+    from .export import Metadata, default_size, export_figure, format_of, open_exporter
+    from .geodata import load_regions
+
+    started = time.perf_counter()
+    chosen = format_of(out, fmt)
+    size = default_size(chosen, width=width, height=height, scale=scale)
+    data = BriefingData.load()
+    regions = load_regions(resolution="full", geodata_dir=data.geodata_dir)
+    assert data.geodata_dir is not None
+    measures, warnings = load_measures(data.geodata_dir, regions)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    reason = no_chart_reason(measures)
+    if reason is not None:
+        raise ExportError(f"no chart written: {reason}")
+    sources = [*credits(data.boundaries(), None), *layer_credits(measures)]
+    said = [
+        *([note] if note else []),
+        "Shares measured in an equal-area projection on the region boundaries; claims from "
+        "the reviewed claims file.",
+        *sources,
+    ]
+    figure = control_chart(
+        measures,
+        data.timeline.events,
+        date=date,
+        title=title or CHART_TITLE,
+        subtitle=None if title else CHART_SUBTITLE,
+        footer=said,
+        width=size.width,
+        height=size.height,
+    )
+    metadata = Metadata(
+        title=title or CHART_TITLE, subject=chart_subject(measures), credits=" ".join(sources)
+    )
+    with open_exporter() as exporter:
+        export_figure(figure, out, exporter=exporter, metadata=metadata, fmt=chosen, size=size)
+    click.echo(str(out))
+    click.echo(f"wrote 1 file(s) in {time.perf_counter() - started:.1f} s", err=True)
 
 
 @main.group()
@@ -818,3 +975,131 @@ def worker(loglevel: str) -> None:
     create_app()
     # One job at a time per worker process: each draws with its own headless Chromium.
     celery_app(redis_url).worker_main(["worker", f"--loglevel={loglevel}", "--pool=solo"])
+
+
+@main.group()
+def control() -> None:
+    """Control layers from the public sources (the one command that goes online)."""
+
+
+@control.command("pull")
+@click.option(
+    "--source",
+    type=click.Choice(["deepstate", "archive"]),
+    required=True,
+    help="deepstate: DeepStateMap.live's history API; archive: the daily archive of its map.",
+)
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Pull the snapshot nearest this date, YYYY-MM-DD.",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Pull a range: from this date, YYYY-MM-DD, up to --until (default today).",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="With --since: the last date of the range (default today).",
+)
+@click.option(
+    "--every",
+    type=click.Choice(["day", "week", "month"]),
+    default=None,
+    help="With --since: one date a day, a week or a month (default week).",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="Fetch from a mirror (default $MAPDASH_DEEPSTATE_URL or $MAPDASH_ARCHIVE_URL, "
+    "else the source itself).",
+)
+@click.option("--dry-run", is_flag=True, help="Fetch and check, and say what would be installed.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=600),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a connection and for each part of an answer.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0, max=10),
+    default=3,
+    show_default=True,
+    help="Retries of a failed request, with exponential backoff.",
+)
+@click.option(
+    "--max-gap",
+    type=click.IntRange(min=0, max=60),
+    default=7,
+    show_default=True,
+    help="Days a snapshot may be away from the date asked for.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse answers larger than this (default 64 MiB).",
+)
+def control_pull(
+    source: str,
+    on: object,
+    since: object,
+    until: object,
+    every: str | None,
+    base_url: str | None,
+    dry_run: bool,
+    timeout: float,
+    retries: int,
+    max_gap: int,
+    max_bytes: int | None,
+) -> None:
+    """Fetch the control layer nearest each date from a public source and install it.
+
+    Every snapshot goes through the checks of an upload (validation, plausibility) and is
+    installed as a new version, with its source, licence, URL and retrieval time recorded.
+    """
+    from .geodata import DEFAULT_MAX_BYTES
+    from .sources import Every, Puller, PullSettings, SourceId, failures, wanted_dates
+
+    if (on is None) == (since is None):
+        raise click.UsageError("give --date DATE, or a range with --since DATE")
+    if on is not None and (until is not None or every is not None):
+        raise click.UsageError("--until and --every go with --since, not with --date")
+    step: Every = "day" if every == "day" else "month" if every == "month" else "week"
+    dates = wanted_dates(date=_day(on), since=_day(since), until=_day(until), every=step)
+    settings = PullSettings(
+        timeout=timeout,
+        retries=retries,
+        max_gap_days=max_gap,
+        max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+    )
+    chosen: SourceId = "deepstate" if source == "deepstate" else "archive"
+    outcomes = []
+    with Puller(chosen, base_url=base_url, settings=settings, dry_run=dry_run) as puller:
+        click.echo(f"pulling {len(dates)} date(s) from {puller.describe()}", err=True)
+        plan = puller.plan(dates)
+        try:
+            with _progress(plan, label="Pulling") as bar:
+                for wanted in bar:
+                    outcomes.append(puller.pull(wanted))
+        finally:
+            for outcome in outcomes:
+                click.echo("\n".join(outcome.describe()))
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.kind] = counts.get(outcome.kind, 0) + 1
+    click.echo(
+        f"{len(outcomes)} date(s): " + ", ".join(f"{n} {kind}" for kind, n in counts.items()),
+        err=True,
+    )
+    failed = failures(outcomes)
+    if failed is not None:
+        raise failed

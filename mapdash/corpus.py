@@ -194,18 +194,29 @@ def read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as err:
         raise CorpusError(f"{path}: cannot read article ({err.strerror})") from None
+    return decode_text(raw, name=str(path))
+
+
+def decode_text(raw: bytes, *, name: str) -> str:
+    """Decode the bytes of an article file (or upload) as UTF-8 text, lines ending in LF.
+
+    Raises
+    ------
+    CorpusError
+        If the bytes are empty, binary or not UTF-8; the message starts with ``name``.
+    """
     if not raw.strip():
-        raise CorpusError(f"{path}: the article file is empty; expected the text of a news report")
+        raise CorpusError(f"{name}: the article file is empty; expected the text of a news report")
     if b"\x00" in raw[:4096]:
         raise CorpusError(
-            f"{path}: looks like a binary file (NUL bytes), not an article; "
+            f"{name}: looks like a binary file (NUL bytes), not an article; "
             "save the article as plain UTF-8 text"
         )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise CorpusError(
-            f"{path}: not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start}); "
+            f"{name}: not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start}); "
             "re-save the article as UTF-8"
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")

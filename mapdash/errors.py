@@ -27,6 +27,14 @@ class ClaimsError(MapdashError):
         self.problems: list[str] = list(problems or [])
 
 
+class ReviewError(MapdashError):
+    """An article or a review of its claims cannot be added or saved; ``problems`` says why."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[str] = list(problems or [])
+
+
 class UnknownRegionError(MapdashError):
     """A name or code does not match any of the six regions."""
 
@@ -49,3 +57,11 @@ class AccessDenied(MapdashError):
 
 class ImplausibleError(GeodataError):
     """A usable GeoJSON file fails a plausibility check; an editor may install it with force."""
+
+
+class PullError(MapdashError):
+    """A public source cannot be reached or read, or a pull installed nothing for some dates."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[str] = list(problems or [])

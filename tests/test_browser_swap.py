@@ -128,16 +128,21 @@ def test_uploaded_control_layer_shows_from_its_date_with_measured_numbers(
     # The legend explains the outline on the map.
     assert page.inner_text("#legend-control") == (
         "Outlined and cross-hatched in dark red: held by Russia per the control layer of "
-        "15 Aug 2025"
+        "15 Aug 2025; source: control_2025-08-15.geojson"
     )
     overlay = _trace(page, CONTROL_TRACE)
     assert overlay["visible"] is True and overlay["points"] > 100
     assert _overlay_paths(page) >= 1
     page.screenshot(path=str(screenshot_dir / "swap_overlay.png"), full_page=True)
 
-    # Step back: 17 Aug still shows the layer of 15 Aug; 9 Aug is before it.
+    # Step back: 17 Aug still shows the layer of 15 Aug, which is a step of its own since it
+    # was installed (no restart); 9 Aug is before it.
     page.click("#previous-event")
     page.wait_for_function("location.search.includes('2025-08-17')")
+    time.sleep(0.5)
+    assert _trace(page, CONTROL_TRACE)["visible"] is True
+    page.click("#previous-event")
+    page.wait_for_function("location.search.includes('2025-08-15')")
     time.sleep(0.5)
     assert _trace(page, CONTROL_TRACE)["visible"] is True
     page.click("#previous-event")
@@ -241,7 +246,10 @@ def test_files_dropped_into_the_geodata_folder_go_live_without_a_restart(
 
     # A broken drop: an alert with its problems; the layer of 1 June stays.
     shutil.copy(data_dir / "geojson/control/two_dates.geojson", live_server.geodata)
-    page.wait_for_selector("#geodata-alert li", timeout=15_000)
+    page.wait_for_function(
+        "document.querySelector('#geodata-alert').innerText.includes('two_dates.geojson')",
+        timeout=15_000,
+    )
     alert = page.inner_text("#geodata-alert")
     assert alert.startswith(
         "two_dates.geojson was not put live: two_dates.geojson: the features name 2 different dates"

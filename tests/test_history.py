@@ -269,3 +269,39 @@ def test_versions_made_in_one_second_sort_in_install_order(geodata_copy, layers,
         made.append(store.install(path, geodata_dir=geodata_copy).version)
     assert made == sorted(made)
     assert len({v.split("Z-")[0] for v in made}) == len(made)  # each has its own millisecond
+
+
+def test_a_removal_killed_before_its_audit_entry_is_logged_by_the_next_change(
+    geodata_copy, layers, monkeypatch
+):
+    store.install(layers / "control_2025-08-15.geojson", geodata_dir=geodata_copy)
+    installed = geodata.list_installed(geodata_copy)
+    version = next(v.version for v in installed if v.layer == "control_2025-08-15")
+
+    def killed(folder, entry):
+        raise KeyboardInterrupt  # the process dies after the unlink, before the log line
+
+    real_append = install_module.append_audit
+    monkeypatch.setattr(install_module, "append_audit", killed)
+    with pytest.raises(KeyboardInterrupt):
+        geodata.remove_layer("control_2025-08-15", geodata_dir=geodata_copy, actor="editor")
+    monkeypatch.setattr(install_module, "append_audit", real_append)
+    assert not (geodata_copy / LIVE).exists()
+    assert [e.action for e in geodata.read_audit(geodata_copy)] == ["install"]
+
+    # The next change, of another layer, first records the removal it missed.
+    store.install(
+        layers / "control_2025-08-15.geojson", date=dt.date(2025, 9, 1), geodata_dir=geodata_copy
+    )
+    entries = geodata.read_audit(geodata_copy)
+    assert [(e.action, e.layer) for e in entries] == [
+        ("install", "control_2025-08-15"),
+        ("remove", "control_2025-08-15"),
+        ("install", "control_2025-09-01"),
+    ]
+    recovered = entries[1]
+    assert recovered.actor == "unknown (interrupted, recovered)"
+    assert recovered.replaced == version and recovered.version is None
+    # So undoing that removal puts the layer back.
+    geodata.rollback("control_2025-08-15", geodata_dir=geodata_copy, actor="editor")
+    assert (geodata_copy / LIVE).is_file()

@@ -248,3 +248,27 @@ def test_billion_laughs_in_a_claims_file_is_refused_at_the_first_alias():
     ):
         load_claims(CLAIMS / "billion_laughs.yaml")
     assert time.monotonic() - started < 2
+
+
+def test_a_million_features_are_refused_before_parsing(monkeypatch):
+    """Counting in the bytes refuses the file without the seconds and memory of a parse."""
+
+    def parse(name, raw):
+        raise AssertionError("parsed a file its byte count already refuses")
+
+    monkeypatch.setattr(geodata.read, "parse_json", parse)
+    with pytest.raises(GeodataError, match=r"million\.geojson has 1,000,000 features"):
+        geodata.read.read_features("million.geojson", content=_million_empty_features())
+
+
+def test_the_word_feature_in_properties_does_not_count_as_a_feature():
+    """Only a "type": "Feature" member counts; 60,000 property values "Feature" do not."""
+    ring = [[37.5, 48.0], [37.6, 48.0], [37.6, 48.1], [37.5, 48.0]]
+    feature = {
+        "type": "Feature",
+        "properties": {f"k{i}": "Feature" for i in range(60_000)},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    content = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    found = geodata.read.read_features("words.geojson", content=content)
+    assert len(found.features) == 1

@@ -15,6 +15,7 @@ import psutil
 import pytest
 from conftest import run_server
 
+from mapdash import store
 from mapdash.cli import main
 from mapdash.config import PROJECT_ROOT, Paths
 from mapdash.web import create_app
@@ -36,6 +37,34 @@ def test_healthz_reports_status_and_data_version(client) -> None:
     assert body["articles"] == 5
     assert body["claims"] > 0 and body["events"] > 0
     assert "no-store" in response.headers["Cache-Control"]
+    assert body["boundaries"] == "shipped"
+    shipped_layers = sorted(
+        p.stem.removeprefix("control_")
+        for p in (PROJECT_ROOT / "geodata" / "control").glob("control_*.geojson")
+    )
+    assert body["control_layers"] == shipped_layers
+    assert re.fullmatch(r"[0-9a-f]{16}", body["geodata_version"])
+
+
+def test_healthz_reports_the_live_boundaries_after_a_swap(geodata_copy: Path, data_dir) -> None:
+    client = create_app(
+        paths=Paths(geodata=geodata_copy, seeds=PROJECT_ROOT / "seeds")
+    ).server.test_client()
+    before = client.get("/healthz").get_json()
+    installed = store.install(data_dir / "geojson" / "gadm.geojson", geodata_dir=geodata_copy)
+    store.install(
+        data_dir / "geojson" / "control" / "control_2025-08-15.geojson", geodata_dir=geodata_copy
+    )
+    deadline = time.monotonic() + 10  # the live folder is looked at again once a second
+    while (after := client.get("/healthz").get_json())["control_layers"] == [] and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.2)
+    assert after["control_layers"] == ["2025-08-15"]
+    assert before["boundaries"] == "shipped"
+    assert after["boundaries"] == installed.version != "shipped"
+    assert after["geodata_version"] != before["geodata_version"]
+    assert after["regions"] == 6
 
 
 def test_data_version_changes_when_a_data_file_changes(geodata_copy: Path) -> None:

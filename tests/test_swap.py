@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import dash
@@ -573,7 +574,7 @@ def test_measured_control_next_to_the_article_figures(geodata_copy, layers):
     text = _text(swap.measured_children(data, snapshot, dt.date(2025, 8, 20)))
     lines = [line for line in text.splitlines() if line]
     assert lines[0] == (
-        "Held by Russia per the control layer of 15 Aug 2025 (control_2025-08-15.geojson): "
+        "Held by Russia per the control layer of 15 Aug 2025, from control_2025-08-15.geojson: "
         "outlined and cross-hatched in dark red on the map."
     )
     donetsk = next(line for line in lines if "of Donetsk" in line)
@@ -634,3 +635,76 @@ def test_areas_follow_swapped_boundaries_without_a_restart(geodata_copy, schemas
     snapshot = live.snapshot()
     shapes = [*snapshot.regions_web.geometry, *snapshot.context.geometry]
     assert shapely.coverage_is_valid(shapes)
+
+
+def _component(tree: object, component_id: str) -> dict | None:
+    """Find a component by id in a layout as /_dash-layout sends it."""
+    if isinstance(tree, dict):
+        if tree.get("props", {}).get("id") == component_id:
+            return tree
+        children = tree.get("props", {}).get("children")
+        return _component(children, component_id)
+    if isinstance(tree, list):
+        for child in tree:
+            found = _component(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def test_a_page_opened_after_a_swap_draws_the_new_boundaries_first(geodata_copy, schemas):
+    """No flash of the old boundaries: the layout itself carries the live geometry."""
+    from mapdash.config import PROJECT_ROOT, Paths
+    from mapdash.figures import REGION_TRACE
+    from mapdash.web import create_app, ids
+
+    app = create_app(paths=Paths(geodata=geodata_copy, seeds=PROJECT_ROOT / "seeds"))
+    client = app.server.test_client()
+
+    def opened() -> tuple[dict[str, shapely.Geometry], str]:
+        layout = client.get("/_dash-layout").get_json()
+        figure = _component(layout, ids.MAP_LEFT)["props"]["figure"]
+        drawn = {
+            f["properties"]["id"]: shapely.geometry.shape(f["geometry"])
+            for f in figure["data"][REGION_TRACE]["geojson"]["features"]
+        }
+        return drawn, _component(layout, ids.PAGE_REGIONS)["props"]["data"]
+
+    before, before_version = opened()
+    store.install(schemas / "osm.geojson", geodata_dir=geodata_copy)
+    web = geodata.load_regions(resolution="web", geodata_dir=geodata_copy)
+    deadline = time.monotonic() + 10  # the live folder is looked at once a second
+    while (after := opened())[1] == before_version and time.monotonic() < deadline:
+        time.sleep(0.2)
+    drawn, version = after
+    assert version != before_version
+    for rid in ("zaporizhzhia", "kursk"):  # the two regions osm.geojson carries
+        assert drawn[rid].symmetric_difference(web.geometry[rid]).area < 1e-3
+        assert drawn[rid].symmetric_difference(before[rid]).area > 1e-3
+    # The page's callback then has no boundaries to redraw.
+    snapshot = LiveGeodata(geodata_copy).snapshot()
+    assert version == snapshot.regions_version
+
+
+def test_the_legend_names_the_control_layers_source(geodata_copy, layers):
+    geodata.install_file(
+        layers / "control_2025-08-15.geojson",
+        geodata_dir=geodata_copy,
+        source="DeepStateMap",
+        licence="attribution required",
+    )
+    from mapdash.web.callbacks import Dashboard
+
+    data = _app_data(geodata_copy)
+    dashboard = Dashboard(data, LiveGeodata(geodata_copy, min_interval=0))
+    out = dashboard.respond(
+        None, None, search="?date=2025-08-20", playing=False, page_book=None, shown=None
+    )
+    measured, key = out["measured"], out["legend_control"]
+    assert key[-1] == (
+        "Outlined and cross-hatched in dark red: held by Russia per the control layer of "
+        "15 Aug 2025; source: DeepStateMap (attribution required)"
+    )
+    assert "control layer of 15 Aug 2025, from DeepStateMap (attribution required): " in str(
+        measured
+    )

@@ -542,6 +542,15 @@ def test_seeds_control_and_transfer_beyond_the_line(seeds):
     assert luhansk.area_km2 == 0.0
 
 
+def test_every_region_has_a_control_report_once_an_article_gives_one(seeds):
+    """Crimea's is in other words than "controls": "its control over Crimea, which it annexed"."""
+    before = {f.region for f in seeds.control_at(D(2025, 8, 8))}
+    after = {f.region: f for f in seeds.control_at(D(2025, 8, 9))}
+    assert "crimea" not in before
+    assert set(after) >= {"crimea", "donetsk", "luhansk", "kherson", "zaporizhzhia", "kursk"}
+    assert (after["crimea"].holder, after["crimea"].share) == ("russia", 1.0)
+
+
 def test_seeds_events_span_and_labels(seeds):
     events = seeds.events
     assert events[0].date == D(2022, 10, 31) and events[0].label == "Oct 2022"

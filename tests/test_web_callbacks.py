@@ -212,6 +212,26 @@ def test_the_layouts_own_view_sends_no_map_on_load(dashboard):
     assert len(out["book"]["pages"]) == len(dashboard.data.timeline.events)
 
 
+def test_a_page_built_from_other_claims_gets_its_panel_and_paint_on_load(dashboard):
+    regions = dashboard.live.snapshot().regions_version
+    out = dashboard.respond(
+        None,
+        None,
+        search="",
+        playing=False,
+        page_book=None,
+        shown=None,
+        page=(regions, "claims of an hour ago"),
+    )
+    assert isinstance(out["map_left"], Patch)
+    assert out["legend"] is not no_update and out["cards"] is not no_update
+    # A page that does not say which boundaries it drew gets its whole figure.
+    blind = dashboard.respond(
+        None, None, search="", playing=False, page_book=None, shown=None, page=(None, None)
+    )
+    assert blind["map_left"].data[REGION_TRACE].geojson["features"]
+
+
 def test_a_slider_step_the_browser_painted_sends_no_map(dashboard):
     first = respond(dashboard, search="?date=2025-08-10&sel=actor:russia")
     book = first["book"]
@@ -288,7 +308,12 @@ def test_region_table_and_transfer(data):
     assert (
         '<th scope="row">Total</th><td colspan="3" data-to-russia="5000" '
         'data-to-ukraine="0">at least 5,000 km2 to Russia, 0 km2 to Ukraine (article '
-        "figures); no figure for Crimea, Kherson, Zaporizhzhia.</td>" in table
+        "figures); no figure for Kherson, Zaporizhzhia.</td>" in table
+    )
+    # Crimea's control report is in other words ("its control over Crimea, which it annexed").
+    assert (
+        '<strong>nothing changes hands</strong> <span class="source">(article figure: Russia '
+        "controls Crimea, which it annexed in 2014.)" in table
     )
     # Per region, the claim that decided it and when.
     assert (
@@ -369,7 +394,7 @@ def test_compare_one_actor_at_two_dates(data):
 
 def test_event_note_under_the_slider(data):
     assert show(data, "?date=2025-08-10&sel=actor:russia").event_note == (
-        "9 Aug 2025: new from United States, Ukraine (2), Russia (2). 6 control reports. "
+        "9 Aug 2025: new from United States, Ukraine (2), Russia (2). 7 control reports. "
         "No later event up to 10 Aug 2025."
     )
     # Dated "Apr 2025", first reported in August: on the table from the end of April.

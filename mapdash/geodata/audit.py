@@ -1,9 +1,11 @@
-"""The audit log: one JSON line per install, removal and rollback, appended and never rewritten.
+"""The audit log: one JSON line per change to the live data, appended and never rewritten.
 
 ``geodata/audit.log`` records who changed what and when, from which file (and its SHA-256),
 which version went live and which it replaced, and whether an editor overrode the
-plausibility checks (with the reasons overridden). Entries are appended with the install lock
-held, in one ``write`` each, and flushed to disk before the change is reported.
+plausibility checks (with the reasons overridden). Installs, removals and rollbacks change a
+geodata layer; a ``review`` changes the claims file (``kind`` ``claims``: an editor reviewed an
+article's candidate claims, ``detail`` says what was decided). Entries are appended with the
+install lock held, in one ``write`` each, and flushed to disk before the change is reported.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import GeodataError
-from .versions import Kind
 
-Action = Literal["install", "remove", "rollback"]
-ACTIONS: tuple[Action, ...] = ("install", "remove", "rollback")
+Action = Literal["install", "remove", "rollback", "review"]
+ACTIONS: tuple[Action, ...] = ("install", "remove", "rollback", "review")
+#: What an entry changed: a geodata layer (``regions``, ``control``) or the claims file.
+EntryKind = Literal["regions", "control", "claims"]
+ENTRY_KINDS: tuple[EntryKind, ...] = ("regions", "control", "claims")
 AUDIT_FILE = "audit.log"
 
 
@@ -31,7 +35,7 @@ class AuditEntry:
     at: dt.datetime
     actor: str
     action: Action
-    kind: Kind
+    kind: EntryKind
     layer: str
     #: The version live after the change (None once a control layer is removed).
     version: str | None
@@ -42,6 +46,8 @@ class AuditEntry:
     override: bool = False
     #: The plausibility reasons an override went past.
     overridden: tuple[str, ...] = field(default=())
+    #: What a review decided, in words (None for layer changes).
+    detail: str | None = None
 
     def describe(self) -> str:
         """Return the entry as one line of ``mapdash history``."""
@@ -49,13 +55,16 @@ class AuditEntry:
             "install": f"installed {self.version}",
             "remove": "removed",
             "rollback": f"rolled back to {self.version or 'nothing (removed)'}",
+            "review": f"reviewed {self.source_file or 'an article'}, version {self.version}",
         }[self.action]
         parts = [
             f"{self.seq:>4}  {self.at.strftime('%Y-%m-%d %H:%M:%S')}Z  {self.actor:<10} "
             f"{self.layer}: {what}",
             f"(replaced {self.replaced or 'nothing'})",
         ]
-        if self.source_file:
+        if self.detail:
+            parts.append(f"- {self.detail}")
+        elif self.source_file:
             parts.append(f"from {self.source_file} sha256 {(self.sha256 or '')[:12]}")
         if self.override:
             parts.append(f"OVERRIDE of {len(self.overridden)} plausibility check(s)")
@@ -76,6 +85,8 @@ class AuditEntry:
             "sha256": self.sha256,
             "override": self.override,
             "overridden": list(self.overridden),
+            # Only reviews carry a detail; layer entries keep the lines they always had.
+            **({"detail": self.detail} if self.detail is not None else {}),
         }
 
     @classmethod
@@ -84,7 +95,9 @@ class AuditEntry:
         action = data["action"]
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
-        kind: Kind = "regions" if data["kind"] == "regions" else "control"
+        kind = data["kind"]
+        if kind not in ENTRY_KINDS:
+            raise ValueError(f"unknown kind {kind!r}")
         return cls(
             seq=int(data["seq"]),
             at=dt.datetime.fromisoformat(data["at"]),
@@ -98,6 +111,7 @@ class AuditEntry:
             sha256=data.get("sha256"),
             override=bool(data.get("override")),
             overridden=tuple(data.get("overridden") or ()),
+            detail=data.get("detail"),
         )
 
 

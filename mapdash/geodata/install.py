@@ -159,11 +159,12 @@ def _remove_stale_temporaries(geodata_dir: Path) -> None:
 
 
 def _recover(geodata_dir: Path) -> None:
-    """Clear a killed install's leftovers and log a switch it made but could not record.
+    """Clear a killed change's leftovers and log a switch it made but could not record.
 
-    An install killed between its switch and its audit entry left a new version live; the
-    audit log then gets the entry it missed, so that every live version is accounted for.
-    Call with the lock held.
+    An install killed between its switch and its audit entry left a new version live, a
+    removal killed there left a layer off the map; the audit log then gets the entry it
+    missed, so that every live version (and every gap) is accounted for. Call with the lock
+    held.
     """
     _remove_stale_temporaries(geodata_dir)
     entries = read_audit(geodata_dir)
@@ -183,7 +184,11 @@ def _recover(geodata_dir: Path) -> None:
     seq = entries[-1].seq + 1 if entries else 1
     for layer_id, version in sorted(live.items()):
         before = logged.get(layer_id, SHIPPED if layer_id == BOUNDARIES else None)
-        if version == before or version is None:
+        if version == before:
+            continue
+        if version is None:
+            append_audit(geodata_dir, _recovered_removal(seq, layer_id, before))
+            seq += 1
             continue
         meta = read_meta(layer_dir(geodata_dir, layer_id) / version) if version != SHIPPED else None
         append_audit(
@@ -204,6 +209,22 @@ def _recover(geodata_dir: Path) -> None:
             ),
         )
         seq += 1
+
+
+def _recovered_removal(seq: int, layer_id: str, replaced: str | None) -> AuditEntry:
+    """Return the entry a removal killed before its audit entry would have written."""
+    date = date_from_name(layer_id)
+    return AuditEntry(
+        seq=seq,
+        at=now(),
+        actor="unknown (interrupted, recovered)",
+        action="remove",
+        kind="control",
+        layer=layer_id,
+        version=None,
+        replaced=replaced,
+        source_file=layer_file_name(date) if date else None,
+    )
 
 
 def _layer_folders(geodata_dir: Path) -> list[Path]:
@@ -233,6 +254,8 @@ class Installed:
     source: str | None = None
     licence: str | None = None
     url: str | None = None
+    #: When the file was fetched from its source (a pull from a public source).
+    retrieved_at: dt.datetime | None = None
     #: The version that was live before ("shipped" for the shipped boundaries; None: none).
     replaced: str | None = None
     actor: str = "local"
@@ -261,6 +284,9 @@ class Installed:
             lines.append(
                 f"source: {self.source or 'unknown'}; licence: {self.licence or 'unknown'}"
             )
+        if self.url or self.retrieved_at:
+            when = self.retrieved_at.isoformat(timespec="seconds") if self.retrieved_at else None
+            lines.append(f"from {self.url or 'unknown'}" + (f", retrieved {when}" if when else ""))
         lines.extend(f"OVERRIDE: {reason}" for reason in self.overridden)
         lines.extend(f"note: {note}" for note in self.notes)
         lines.extend(f"warning: {problem}" for problem in self.problems)
@@ -278,6 +304,7 @@ class Installed:
             "source": self.source,
             "licence": self.licence,
             "url": self.url,
+            "retrieved_at": self.retrieved_at.isoformat() if self.retrieved_at else None,
             "replaced": self.replaced,
             "actor": self.actor,
             "override": self.override,
@@ -305,6 +332,7 @@ class InstalledLayer:
     source_file: str | None = None
     installed_at: dt.datetime | None = None
     actor: str | None = None
+    retrieved_at: dt.datetime | None = None
     #: Every version kept for this layer, oldest first.
     versions: tuple[str, ...] = ()
 
@@ -323,6 +351,7 @@ class InstalledLayer:
             "source_file": self.source_file,
             "installed_at": self.installed_at.isoformat() if self.installed_at else None,
             "actor": self.actor,
+            "retrieved_at": self.retrieved_at.isoformat() if self.retrieved_at else None,
             "versions": list(self.versions),
         }
 
@@ -358,6 +387,7 @@ def install_file(
     source: str | None = None,
     licence: str | None = None,
     url: str | None = None,
+    retrieved_at: dt.datetime | None = None,
     actor: str = "local",
     force: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -378,6 +408,8 @@ def install_file(
         A control layer's date, when the file does not carry it (or to override it).
     source, licence, url
         Attribution to record (default: what a control layer's properties or name say).
+    retrieved_at
+        When the file was fetched from its source, recorded with the version (a pull).
     actor
         Who installs it, for the audit log (a user name, "local", "drop-in", "pull").
     force
@@ -412,6 +444,7 @@ def install_file(
         source=source,
         licence=licence,
         url=url,
+        retrieved_at=retrieved_at,
         actor=actor,
         force=force,
         max_bytes=max_bytes,
@@ -429,6 +462,7 @@ def install_bytes(
     source: str | None = None,
     licence: str | None = None,
     url: str | None = None,
+    retrieved_at: dt.datetime | None = None,
     actor: str = "local",
     force: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -457,6 +491,7 @@ def install_bytes(
         source=source,
         licence=licence,
         url=url,
+        retrieved_at=retrieved_at,
     )
     if chosen == "regions":
         if date is not None:
@@ -481,6 +516,7 @@ class _Job:
     source: str | None
     licence: str | None
     url: str | None
+    retrieved_at: dt.datetime | None = None
 
 
 def _overridden(job: _Job, reasons: tuple[str, ...] | list[str], problems: list[str]) -> bool:
@@ -525,6 +561,7 @@ def _install_control(job: _Job, found: FeatureSet, date: dt.date | None) -> Inst
         source=layer.source,
         licence=layer.licence,
         url=layer.url,
+        retrieved_at=job.retrieved_at,
         actor=job.actor,
         override=override,
         overridden=tuple(reasons),
@@ -575,6 +612,7 @@ def _install_regions(job: _Job, found: FeatureSet) -> Installed:
         source=job.source,
         licence=job.licence,
         url=job.url,
+        retrieved_at=job.retrieved_at,
         actor=job.actor,
         override=override,
         overridden=checked.reasons,
@@ -643,6 +681,7 @@ def _meta(
         licence=layer.licence if layer else job.licence,
         url=layer.url if layer else job.url,
         override=override,
+        retrieved_at=job.retrieved_at,
         problems=tuple(reasons),
     )
 
@@ -977,6 +1016,7 @@ def _listed(meta: VersionMeta, path: Path, versions: tuple[str, ...]) -> Install
         source_file=meta.source_file,
         installed_at=meta.installed_at,
         actor=meta.actor,
+        retrieved_at=meta.retrieved_at,
         versions=versions,
     )
 
@@ -1136,10 +1176,17 @@ def rollback(
 def _resolve_target(folder: Path, target: str | None) -> tuple[str, str | None]:
     """Return (layer id, version to restore; None removes a control layer)."""
     if target is None:
-        entries = read_audit(folder)
-        if not entries:
+        logged = read_audit(folder)
+        if not logged:
             raise GeodataError(
                 "nothing to roll back: the audit log is empty (no install, removal or rollback yet)"
+            )
+        # Claim reviews are in the log too, but undoing is for the geodata layers.
+        entries = [e for e in logged if e.kind != "claims"]
+        if not entries:
+            raise GeodataError(
+                "nothing to roll back: the audit log holds only claim reviews, no change of a "
+                "layer; a review is undone by editing the claims file"
             )
         last = entries[-1]
         return last.layer, _restorable(last.layer, last.replaced)

@@ -87,6 +87,8 @@ class VersionMeta:
     licence: str | None = None
     url: str | None = None
     override: bool = False
+    #: When the file was fetched from its source (a pull from a public source), if it was.
+    retrieved_at: dt.datetime | None = None
     #: The files of the version folder, in the order they are written.
     files: tuple[str, ...] = ()
     problems: tuple[str, ...] = field(default=())
@@ -106,6 +108,7 @@ class VersionMeta:
             "licence": self.licence,
             "url": self.url,
             "override": self.override,
+            "retrieved_at": self.retrieved_at.isoformat() if self.retrieved_at else None,
             "files": list(self.files),
             "problems": list(self.problems),
         }
@@ -114,6 +117,7 @@ class VersionMeta:
     def from_json(cls, data: dict[str, Any]) -> VersionMeta:
         """Read a record written by :meth:`as_json`."""
         date = data.get("date")
+        retrieved = data.get("retrieved_at")
         kind: Kind = "regions" if data["kind"] == "regions" else "control"
         return cls(
             layer=str(data["layer"]),
@@ -128,6 +132,7 @@ class VersionMeta:
             licence=data.get("licence"),
             url=data.get("url"),
             override=bool(data.get("override")),
+            retrieved_at=dt.datetime.fromisoformat(retrieved) if retrieved else None,
             files=tuple(data.get("files") or ()),
             problems=tuple(data.get("problems") or ()),
         )

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import re
+import threading
+from collections.abc import Callable
+from typing import Any
 
 import dash
 import flask
-from dash import _dash_renderer, dash_table, dcc, html
+from dash import dash_table, dcc, html
 from dash._utils import to_json
 
 from ..config import PROJECT_ROOT, Paths
@@ -16,13 +21,17 @@ from .api import register_api
 from .auth import Access, AccessPolicy, decide_policy, install_auth, protect_callbacks
 from .batch import background_manager, register_batch
 from .callbacks import register
+from .chart import register_chart
 from .data import AppData
 from .download import register_download
+from .holder import LiveData
 from .layers_api import register_layers_api
 from .layers_panel import layer_panel, register_layer_panel
 from .layout import page
-from .live import LiveAreas, LiveGeodata
+from .live import LiveGeodata
+from .review import register_review, review_link
 from .serving import configure_server, secure_server
+from .state_data import register_state_files, register_state_links
 from .swap import register_swap, upload_section
 from .view import default_view
 from .watch import Watcher
@@ -66,8 +75,9 @@ def create_app(
     # Swapped-in geodata goes live without a restart; see web/live.py.
     live = LiveGeodata(paths.geodata)
     if data is None:
-        # Areas follow the live boundaries ("would hand over" after a swap).
-        data = dataclasses.replace(AppData.load(paths), areas=LiveAreas(live))
+        # Claims and articles follow their files; boundaries, areas and layers the live
+        # geodata: no restart after a change (see web/holder.py).
+        data = LiveData(paths, live)
     app = dash.Dash(
         __name__,
         title=TITLE,
@@ -75,6 +85,8 @@ def create_app(
         # nothing is fetched from a CDN.
         assets_folder=str(PROJECT_ROOT / "assets"),
         serve_locally=True,
+        # assets/review/ is the review page's own (see web/review.py).
+        assets_path_ignore=["^review$"],
         update_title="",
         # A viewer's page has no editor controls, so the editor callbacks' ids are missing
         # from it on purpose.
@@ -82,28 +94,23 @@ def create_app(
         # Phones lay the page out at their own width (assets/mapdash.css stacks it there).
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    _use_geo_bundle()
-    _load_only_the_chunks_used()
-    _without_the_babel_polyfill()
     # Screen readers need the page language; Dash's default template omits it.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     guard = install_auth(app, access or decide_policy(host="127.0.0.1", production=False))
-    view = default_view(data.timeline)
-    topojson_url = app.get_asset_url("topojson/")
-    editor_page = page(
-        data, view, topojson_url=topojson_url, editor=[upload_section(), layer_panel()]
-    )
-    viewer_page = page(data, view, topojson_url=topojson_url)
+    pages = _Pages(data, live, topojson_url=app.get_asset_url("topojson/"))
+    pages.current()  # built now, so the first visitor does not wait for it
 
     # Viewers are sent a page without the editor's controls; the server checks the role again
     # on every write (see web/auth.py).
     def layout() -> html.Div:
         user = guard.user()
+        editor_page, viewer_page = pages.current()
         shown = editor_page if user is not None and user.is_editor else viewer_page
         return html.Div([account_bar(user, guard.policy), shown])
 
     app.layout = layout
-    _serve_pages_serialised_once(app, guard, editor_page=editor_page, viewer_page=viewer_page)
+    _serve_pages_serialised_once(app, guard, pages)
+    _serve_the_regenerator_runtime_for_the_polyfill(app)
     register(app, data, live)
     if watch:
         watcher = Watcher(paths.geodata)
@@ -114,11 +121,60 @@ def create_app(
     protect_callbacks(app.server, guard, {ids.UPLOAD_RESULT, ids.LAYER_LIST, ids.LAYER_RESULT})
     register_download(app, data, live)
     register_batch(app, data, live, background_manager())
+    register_chart(app, data, live)
+    register_state_links(app)
     register_api(app.server, data, live)
+    register_state_files(app.server, data, live)
     register_layers_api(app.server, live, guard)
-    configure_server(app.server, data, paths=paths)
+    configure_server(app.server, data, paths=paths, live=live)
+    register_review(app, paths, guard)
+    # After every Dash app is made: each one adds the full plotly.js bundle again.
+    _use_geo_bundle()
+    _load_only_the_chunks_used()
     secure_server(app)
     return app
+
+
+class _Pages:
+    """The editor's and the viewer's page, built for the boundaries and claims live now.
+
+    A page opened after a swap of the boundaries draws the new ones from its first paint, and
+    one opened after a change of the claims has their dates on its slider (the pages are
+    rebuilt once per data version, not per request, so a page costs what it did before);
+    control layers reach the page through its callbacks.
+    """
+
+    def __init__(self, data: AppData, live: LiveGeodata, *, topojson_url: str) -> None:
+        self._data = data
+        self._live = live
+        self._topojson_url = topojson_url
+        self._lock = threading.Lock()
+        self._built: tuple[str, html.Div, html.Div] | None = None
+
+    def current(self) -> tuple[html.Div, html.Div]:
+        """Return (editor page, viewer page) for the live boundaries and claims."""
+        snapshot = self._live.snapshot()
+        held = self._data
+        version = held.version if isinstance(held, LiveData) else None
+        base = held.current() if isinstance(held, LiveData) else held
+        key = f"{snapshot.regions_version}|{version}"
+        with self._lock:
+            if self._built is None or self._built[0] != key:
+                data = dataclasses.replace(
+                    base, regions=snapshot.regions_web, context=snapshot.context
+                )
+                view = default_view(data.timeline)
+                build = functools.partial(
+                    page,
+                    data,
+                    view,
+                    topojson_url=self._topojson_url,
+                    drawn=snapshot.regions_version,
+                    data_version=version,
+                )
+                editor = build(editor=[review_link(), upload_section(), layer_panel()])
+                self._built = (key, editor, build())
+            return self._built[1], self._built[2]
 
 
 def _use_geo_bundle() -> None:
@@ -134,19 +190,6 @@ def _use_geo_bundle() -> None:
         for resource in dcc._js_dist
         if resource.get("relative_package_path") != "package_data/plotly.min.js"
     ]
-
-
-def _without_the_babel_polyfill() -> None:
-    """Leave out the Babel polyfill Dash adds to every page (34 KB gzipped).
-
-    Of it, Dash's scripts need only the regenerator runtime of their compiled async functions,
-    which the app serves itself (assets/vendor/regenerator-runtime.js, loaded before them); the
-    rest fills in what every browser plotly.js 3 runs in has.
-    """
-    for dependency in _dash_renderer._js_dist_dependencies:
-        for paths in (dependency["relative_package_path"], dependency["external_url"]):
-            for mode, scripts in paths.items():
-                paths[mode] = [script for script in scripts if "polyfill" not in script]
 
 
 #: The dcc chunks the first page draws with (graph, slider, dropdown): loaded with the page's
@@ -168,25 +211,46 @@ def _load_only_the_chunks_used() -> None:
     tables[:] = [r for r in tables if r.get("relative_package_path") != "dash_table/bundle.js"]
 
 
-def _serve_pages_serialised_once(
-    app: dash.Dash, guard: Access, *, editor_page: html.Div, viewer_page: html.Div
-) -> None:
-    """Answer ``/_dash-layout`` with pages serialised once instead of at every page load.
+def _serve_the_regenerator_runtime_for_the_polyfill(app: dash.Dash) -> None:
+    """Leave the Babel polyfill Dash adds out of the dashboard's page (34 KB gzipped).
 
-    Both pages are built when the app is created and never change; only the account bar
-    above them depends on who asks. Serialising a page (its map figure) with plotly's JSON
-    encoder took 100-300 ms of every page load; now only the account bar is serialised per
-    request. The answer is what Dash's own route gives for ``app.layout()``.
+    Of it, Dash's scripts need only the regenerator runtime of their compiled async functions,
+    which the page loads from assets/vendor/regenerator-runtime.js before them; the rest fills
+    in what every browser plotly.js 3 runs in has. Only this app's page: others on the server
+    (the review page) keep the polyfill.
     """
-    pages = {True: to_json(editor_page), False: to_json(viewer_page)}
+    polyfill = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\s*')
+    interpolate: Callable[..., str] = app.interpolate_index
+
+    def interpolate_index(**kwargs: Any) -> str:
+        kwargs["scripts"] = polyfill.sub("", kwargs["scripts"])
+        return interpolate(**kwargs)
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
+
+
+def _serve_pages_serialised_once(app: dash.Dash, guard: Access, pages: _Pages) -> None:
+    """Answer ``/_dash-layout`` with pages serialised once per build instead of per load.
+
+    The pages are built once per data version (:class:`_Pages`); only the account bar above
+    them depends on who asks. Serialising a page (its map figure) with plotly's JSON encoder
+    took 100-300 ms of every page load; now only the account bar is serialised per request.
+    The answer is what Dash's own route gives for ``app.layout()``.
+    """
+    serialised: dict[bool, tuple[html.Div, str]] = {}
     root = html.Div().to_plotly_json()
 
     def serve_layout() -> flask.Response:
         user = guard.user()
-        page_json = pages[user is not None and user.is_editor]
+        editor = user is not None and user.is_editor
+        editor_page, viewer_page = pages.current()
+        shown = editor_page if editor else viewer_page
+        cached = serialised.get(editor)
+        if cached is None or cached[0] is not shown:
+            cached = serialised[editor] = (shown, to_json(shown))
         bar = to_json(account_bar(user, guard.policy))
         body = (
-            f'{{"props":{{"children":[{bar},{page_json}]}},'
+            f'{{"props":{{"children":[{bar},{cached[1]}]}},'
             f'"type":"{root["type"]}","namespace":"{root["namespace"]}"}}'
         )
         return flask.Response(body, mimetype="application/json")

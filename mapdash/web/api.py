@@ -243,6 +243,18 @@ def state_from_query(
     ApiError
         For an unknown parameter, a malformed date or an unknown selection.
     """
+    date, selection = state_request(data, args)
+    return state_payload(data, date, selection, snapshot=snapshot)
+
+
+def state_request(data: AppData, args: Mapping[str, str]) -> tuple[dt.date, Selection]:
+    """Read the date and selection of a state request; missing ones take the defaults.
+
+    Raises
+    ------
+    ApiError
+        For an unknown parameter, a malformed date or an unknown selection.
+    """
     _check_parameters(args, _STATE_PARAMETERS)
     view = default_view(data.timeline)
     date = parse_api_date(args["date"]) if "date" in args else view.date
@@ -251,10 +263,11 @@ def state_from_query(
         if "selection" in args
         else view.selection
     )
-    return state_payload(data, date, selection, snapshot=snapshot)
+    return date, selection
 
 
-def _error_response(err: ApiError) -> flask.Response:
+def error_response(err: ApiError) -> flask.Response:
+    """Answer a bad request: 400 with JSON naming the problem and the parameter."""
     response = flask.jsonify({"error": str(err), "parameter": err.parameter, "status": 400})
     response.status_code = 400
     return response
@@ -277,7 +290,7 @@ def register_api(server: flask.Flask, data: AppData, live: LiveGeodata | None = 
         try:
             _check_parameters(flask.request.args, ())
         except ApiError as err:
-            return _error_response(err)
+            return error_response(err)
         return flask.jsonify(claims_payload(data.timeline))
 
     def state() -> flask.Response:
@@ -285,7 +298,7 @@ def register_api(server: flask.Flask, data: AppData, live: LiveGeodata | None = 
             snapshot = live.snapshot() if live is not None else None
             return flask.jsonify(state_from_query(data, flask.request.args, snapshot=snapshot))
         except ApiError as err:
-            return _error_response(err)
+            return error_response(err)
 
     server.add_url_rule(CLAIMS_PATH, "mapdash_api_claims", claims, methods=["GET"])
     server.add_url_rule(STATE_PATH, "mapdash_api_state", state, methods=["GET"])
@@ -296,9 +309,11 @@ __all__ = [
     "STATE_PATH",
     "ApiError",
     "claims_payload",
+    "error_response",
     "parse_api_date",
     "parse_api_selection",
     "register_api",
     "state_from_query",
+    "state_request",
     "state_payload",
 ]

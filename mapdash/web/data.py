@@ -1,4 +1,4 @@
-"""Everything the dashboard reads from disk, loaded once when the app is created."""
+"""Everything the dashboard reads from disk, as one value (see :mod:`.holder` for the live one)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,16 @@ class AppData:
     left_out: tuple[str, ...] = ()
 
     @classmethod
-    def load(cls, paths: Paths) -> AppData:
+    def load(
+        cls,
+        paths: Paths,
+        *,
+        geometry: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, Mapping[str, float]] | None = None,
+    ) -> AppData:
         """Read the claims, the corpus and the geodata of ``paths``.
+
+        ``geometry`` (regions, context, areas) is used instead of reading the geodata, when
+        the caller already holds the live one.
 
         An article that cannot be read, and a claim that fails ``mapdash claims --check``,
         are left out (``left_out`` says which and why); the app starts with the rest.
@@ -44,6 +52,14 @@ class AppData:
         unreadable: list[str] = []
         articles = load_corpus(paths.seeds, unreadable=unreadable)
         claims, left = servable_claims(load_claims(paths.geodata / "claims.yaml"), articles)
+        if geometry is None:
+            regions = load_regions(resolution="web", geodata_dir=paths.geodata)
+            context = load_context(geodata_dir=paths.geodata)
+            areas: Mapping[str, float] = region_areas(
+                load_regions(resolution="full", geodata_dir=paths.geodata)
+            )
+        else:
+            regions, context, areas = geometry
         return cls(
             timeline=Timeline.from_source(
                 claims,
@@ -51,9 +67,9 @@ class AppData:
                 # Control layers installed by then are slider marks of their own.
                 layers=[layer.date for layer in installed_layers(paths.geodata)],
             ),
-            regions=load_regions(resolution="web", geodata_dir=paths.geodata),
-            context=load_context(geodata_dir=paths.geodata),
+            regions=regions,
+            context=context,
             articles=articles,
-            areas=region_areas(load_regions(resolution="full", geodata_dir=paths.geodata)),
+            areas=areas,
             left_out=(*unreadable, *(item.describe() for item in left)),
         )

@@ -61,6 +61,10 @@ UPLOAD_FORCE = "geodata-upload-force"
 CONTROL_MEASURED = "control-measured"
 #: The legend's line for the control layer drawn on the map (empty when none is).
 LEGEND_CONTROL = "legend-control"
+#: The boundaries version a page's maps were built from (its first answer starts there).
+PAGE_REGIONS = "page-regions-version"
+#: The claims-side data version a page was built from (a newer one offers a refresh).
+PAGE_DATA = "page-data-version"
 # The editor's layer panel (web/layers_panel.py): the list, what an action did, the buttons'
 # pattern-matching type ({"type": LAYER_ACTION, "action": ..., "layer": ...}).
 LAYER_PANEL = "layer-panel"
@@ -80,3 +84,52 @@ BATCH_CANCEL = "batch-cancel"
 BATCH_PROGRESS = "batch-progress"
 BATCH_STATUS = "batch-status"
 BATCH_DOWNLOAD = "batch-download"
+# Control over time (web/chart.py): the chart, why there is none, its frame, what it shows.
+CHART = "control-chart"
+CHART_NOTE = "control-chart-note"
+CHART_FRAME = "control-chart-frame"
+CHART_SHOWN = "control-chart-shown"
+# The view's data as files (web/state_data.py): links to /api/state.csv and .geojson.
+STATE_CSV = "state-csv"
+STATE_GEOJSON = "state-geojson"
+# The editor's review page at /review/ (web/review.py): the article form, the review kept in
+# the page, the article with its highlighted spans, the candidates, the claim editor, saving.
+REVIEW_LINK = "review-link"
+REVIEW_TITLE = "review-title"
+REVIEW_OUTLET = "review-outlet"
+REVIEW_PUBLISHED = "review-published"
+REVIEW_URL = "review-url"
+REVIEW_TEXT = "review-text"
+REVIEW_UPLOAD = "review-upload"
+REVIEW_EXTRACT = "review-extract"
+REVIEW_MESSAGE = "review-message"
+REVIEW_DRAFT = "review-draft"
+REVIEW_WORK = "review-work"
+REVIEW_ARTICLE = "review-article"
+REVIEW_ITEMS = "review-items"
+#: Pattern-matching type of a candidate's buttons: {"type": ..., "action": ..., "item": id}.
+REVIEW_ACTION = "review-action"
+#: The text selected in the article: {"purpose": "add" | "quote", "start", "end", "text"}.
+REVIEW_SELECTION = "review-selection"
+REVIEW_ADD = "review-add"
+REVIEW_EDITING = "review-editing"
+REVIEW_EDITOR = "review-editor"
+REVIEW_EDITOR_TITLE = "review-editor-title"
+REVIEW_EDIT_ACTOR = "review-edit-actor"
+REVIEW_EDIT_SPEAKER = "review-edit-speaker"
+REVIEW_EDIT_KIND = "review-edit-kind"
+REVIEW_EDIT_DATE = "review-edit-date"
+REVIEW_EDIT_PRECISION = "review-edit-precision"
+REVIEW_EDIT_PROPOSAL = "review-edit-proposal"
+REVIEW_EDIT_SUMMARY = "review-edit-summary"
+#: Pattern-matching type of the editor's region choices: {"type": ..., "region": id or "*"}.
+REVIEW_EDIT_REGION = "review-edit-region"
+REVIEW_EDIT_SPAN = "review-edit-span"
+REVIEW_EDIT_QUOTE = "review-edit-quote"
+REVIEW_USE_SELECTION = "review-use-selection"
+REVIEW_APPLY = "review-apply"
+REVIEW_CANCEL = "review-cancel"
+REVIEW_EDIT_MESSAGE = "review-edit-message"
+REVIEW_COUNTS = "review-counts"
+REVIEW_SAVE = "review-save"
+REVIEW_RESULT = "review-result"

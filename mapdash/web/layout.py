@@ -12,10 +12,12 @@ from ..figures import CONTROL_COLOR
 from ..timeline import Event, Option, format_date
 from . import ids
 from .batch import batch_section
+from .chart import chart_section
 from .data import AppData
 from .download import credits_text, download_section
 from .maps import marks_used, web_figure
 from .render import attrs, event_note, html_block, legend, on_the_table, region_rows, screen
+from .state_data import state_links_section
 from .swap import control_section, poll_components
 from .view import View
 
@@ -221,7 +223,15 @@ def _map_panel(map_id: str, title_id: str, figure: Any, config: dict[str, Any]) 
     )
 
 
-def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] = ()) -> html.Div:
+def page(
+    data: AppData,
+    view: View,
+    *,
+    topojson_url: str,
+    editor: Sequence[Any] = (),
+    drawn: str | None = None,
+    data_version: str | None = None,
+) -> html.Div:
     """Build the whole page for the first view; callbacks then patch it.
 
     Parameters
@@ -235,6 +245,11 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
     editor
         The editor's controls (upload form, layer panel) at the end of the side panel; a
         page for viewers has none.
+    drawn
+        The live boundaries' version ``data.regions`` comes from, so that the page's
+        callbacks know which boundaries its maps draw.
+    data_version
+        The claims and articles' version the page is built from (a later one offers a refresh).
     """
     first = screen(data, view)
     figure = web_figure(data.regions, data.context, first.left.paint, marks_used(data))
@@ -273,7 +288,7 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
                 className="titlebar",
             ),
             html.Div(id=ids.NOTICE, className="notice", role="status"),
-            *poll_components(),
+            *poll_components(drawn, data_version),
             html.Main(
                 [
                     html.Nav(
@@ -281,6 +296,7 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
                             _selection_control(data, view),
                             _compare_control(data, view),
                             download_section(),
+                            state_links_section(view),
                             batch_section(),
                         ],
                         className="controls",
@@ -327,6 +343,7 @@ def page(data: AppData, view: View, *, topojson_url: str, editor: Sequence[Any] 
                             html.H2("On the table"),
                             *html_block(ids.ON_TABLE, ids.ON_TABLE_HTML, on_the_table(data, view)),
                             control_section(),
+                            chart_section(),
                             *editor,
                         ],
                         className="panel",

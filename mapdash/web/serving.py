@@ -15,13 +15,18 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import flask
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, RequestEntityTooLarge
 
 from ..config import Paths
+from ..errors import GeodataError
+from ..geodata.versions import current_boundaries
 from .data import AppData
+
+if TYPE_CHECKING:
+    from .live import LiveGeodata
 
 HEALTH_PATH = "/healthz"
 #: Room for the rest of a callback request besides an uploaded file.
@@ -104,11 +109,18 @@ class DataFingerprint:
         return self._version
 
 
-def health_payload(data: AppData, version: DataVersion) -> dict[str, Any]:
-    """Return what ``/healthz`` answers: status, data version and what the app has loaded."""
+def health_payload(
+    data: AppData, version: DataVersion, live: LiveGeodata | None = None
+) -> dict[str, Any]:
+    """Return what ``/healthz`` answers: status, data version and what the app has loaded.
+
+    With ``live``, the geodata part is what is live now (after a swap or a drop-in, without a
+    restart): the boundaries' version id, the control layers' dates and the live version
+    that pages and callbacks compare.
+    """
     from .. import __version__
 
-    return {
+    payload: dict[str, Any] = {
         "status": "ok",
         "mapdash": __version__,
         "data_version": version.digest,
@@ -117,7 +129,22 @@ def health_payload(data: AppData, version: DataVersion) -> dict[str, Any]:
         "claims": len(data.timeline.claims),
         "events": len(data.timeline.events),
         "articles": len(data.articles),
+        # Which process answered: each worker holds its own live data.
+        "worker": os.getpid(),
     }
+    if live is not None:
+        snapshot = live.snapshot()
+        try:
+            boundaries = current_boundaries(live.geodata_dir)
+        except GeodataError as err:
+            boundaries = f"unreadable: {err}"
+        payload.update(
+            regions=len(snapshot.regions_web),
+            geodata_version=snapshot.version,
+            boundaries=boundaries,
+            control_layers=[layer.date.isoformat() for layer in snapshot.layers],
+        )
+    return payload
 
 
 def _too_large(error: RequestEntityTooLarge) -> tuple[flask.Response, int]:
@@ -159,7 +186,9 @@ def enable_gzip(server: flask.Flask) -> None:
     Compress(server)
 
 
-def configure_server(server: flask.Flask, data: AppData, *, paths: Paths) -> None:
+def configure_server(
+    server: flask.Flask, data: AppData, *, paths: Paths, live: LiveGeodata | None = None
+) -> None:
     """Add the health check, the request size limit and asset cache headers to a server.
 
     Parameters
@@ -170,13 +199,15 @@ def configure_server(server: flask.Flask, data: AppData, *, paths: Paths) -> Non
         The data the app shows (counted in the health check).
     paths
         The folders the data came from (fingerprinted in the health check).
+    live
+        The live geodata, whose boundaries and layers the health check reports.
     """
     fingerprint = DataFingerprint(paths)
     enable_gzip(server)
     server.config["MAX_CONTENT_LENGTH"] = max_request_bytes()
 
     def healthz() -> flask.Response:
-        response = flask.jsonify(health_payload(data, fingerprint.version()))
+        response = flask.jsonify(health_payload(data, fingerprint.version(), live))
         response.cache_control.no_store = True
         return response
 

@@ -19,6 +19,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
+from ..briefing import layer_source
 from ..control import ControlLayer, RegionControl, measured_sentence
 from ..errors import AccessDenied, GeodataError, ImplausibleError
 from ..regions import REGIONS
@@ -33,12 +34,19 @@ from .render import attrs
 POLL_MS = 2000
 
 
-def poll_components() -> list[Any]:
-    """Build the timer and stores that carry the data version, and the alert for rejected files."""
+def poll_components(drawn: str | None = None, data_version: str | None = None) -> list[Any]:
+    """Build the timer and stores that carry the data version, and the alert for rejected files.
+
+    ``drawn`` is the boundaries version the page's maps were built from (the dashboard's
+    callback redraws the maps when the live one differs); ``data_version`` the claims and
+    articles' (a newer one live offers the page a refresh).
+    """
     return [
         dcc.Interval(id=ids.DATA_POLL, interval=POLL_MS),
         dcc.Store(id=ids.DATA_VERSION, data=None),
         dcc.Store(id=ids.UPLOADED, data=0),
+        dcc.Store(id=ids.PAGE_REGIONS, data=drawn),
+        dcc.Store(id=ids.PAGE_DATA, data=data_version),
         html.Div(id=ids.GEODATA_ALERT, className="geodata-alert", role="alert"),
     ]
 
@@ -105,8 +113,14 @@ def upload_section() -> html.Section:
 # -- bodies, tested without a browser ---------------------------------------------------------
 
 
-def alert_children(snapshot: Snapshot, left_out: tuple[str, ...] = ()) -> list[Any]:
-    """Files that did not go live, and data left out at start, with why (empty when all is well)."""
+def alert_children(
+    snapshot: Snapshot, left_out: tuple[str, ...] = (), *, refresh: str | None = None
+) -> list[Any]:
+    """Files that did not go live, and data left out, with why (empty when all is well).
+
+    ``refresh``, when the claims, articles or layers' dates changed since the page was built:
+    the page's address, offered (after the alerts) as a one-click reload of the same view.
+    """
     items: list[Any] = []
     if left_out:
         items.append(
@@ -128,6 +142,18 @@ def alert_children(snapshot: Snapshot, left_out: tuple[str, ...] = ()) -> list[A
                     if rejection.problems
                     else None,
                 ]
+            )
+        )
+    if refresh is not None:
+        items.append(
+            html.Li(
+                [
+                    html.Strong("The data changed since this page was opened. "),
+                    "The map already shows it; reload for the new dates on the slider (new "
+                    "claims, articles or control layers). ",
+                    html.A("Refresh", href=refresh, className="refresh-link"),
+                ],
+                className="stale-page",
             )
         )
     return [html.Ul(items)] if items else []
@@ -224,8 +250,8 @@ def measured_children(data: AppData, snapshot: Snapshot, date: dt.date) -> list[
         html.P(
             [
                 html.Span(className="overlay-key", **attrs({"aria-hidden": "true"})),
-                f"Held by Russia per the control layer of {format_date(layer.date)} "
-                f"({layer.path.name}): outlined and cross-hatched in dark red on the map.",
+                f"Held by Russia per the control layer of {format_date(layer.date)}, from "
+                f"{layer_source(layer)}: outlined and cross-hatched in dark red on the map.",
             ],
             className="hint",
         ),
@@ -251,7 +277,7 @@ def legend_line(layer: ControlLayer | None) -> list[Any]:
     return [
         html.Span(className="overlay-key", **attrs({"aria-hidden": "true"})),
         f"Outlined and cross-hatched in dark red: held by Russia per the control layer of "
-        f"{format_date(layer.date)}",
+        f"{format_date(layer.date)}; source: {layer_source(layer)}",
     ]
 
 
@@ -278,14 +304,21 @@ def register_swap(
         Output(ids.GEODATA_ALERT, "children"),
         Input(ids.DATA_POLL, "n_intervals"),
         State(ids.DATA_VERSION, "data"),
+        State(ids.PAGE_DATA, "data"),
+        State(ids.URL, "search"),
     )
-    def poll(_: int | None, seen: dict[str, Any] | None) -> tuple[Any, Any]:
+    def poll(
+        _: int | None, seen: dict[str, Any] | None, built: str | None, search: str | None
+    ) -> tuple[Any, Any]:
         snapshot = live.snapshot()
         alerts = [f"{r.name}@{r.at.isoformat()}" for r in snapshot.rejections]
-        state = {"version": snapshot.version, "alerts": alerts}
+        claims = getattr(data, "version", None)
+        state = {"version": snapshot.version, "alerts": alerts, "data": claims}
         if state == seen:
             return no_update, no_update
-        return state, alert_children(snapshot, data.left_out)
+        stale = built is not None and claims is not None and claims != built
+        refresh = (search or "?") if stale else None
+        return state, alert_children(snapshot, data.left_out, refresh=refresh)
 
     @app.callback(
         Output(ids.UPLOAD_RESULT, "children"),

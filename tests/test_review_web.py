@@ -1,0 +1,249 @@
+"""The review page on the server: editors only (checked on every request and callback), and an
+editor's extract-and-save through the page's own callback requests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from web_requests import basic, folder_digest
+
+from mapdash.claims import load_claims
+from mapdash.config import PROJECT_ROOT, Paths
+from mapdash.geodata import read_audit
+from mapdash.users import add_user
+from mapdash.web import create_app
+from mapdash.web.auth import AccessPolicy, decide_policy
+from mapdash.web.data import AppData
+
+ARTICLE = Path(__file__).parent / "data" / "articles" / "white_house_talks.txt"
+CALLBACK = "/review/_dash-update-component"
+
+
+@pytest.fixture(scope="module")
+def app_data() -> AppData:
+    return AppData.load(Paths.default())
+
+
+@pytest.fixture
+def users_file(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "users.toml"
+    monkeypatch.setenv("MAPDASH_USERS", str(path))
+    add_user("alice", role="editor", password="alice-password")
+    add_user("bob", role="viewer", password="bob-password")
+    return path
+
+
+@pytest.fixture
+def paths(tmp_path, geodata_copy) -> Paths:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(PROJECT_ROOT / "seeds", seeds)
+    return Paths(geodata=geodata_copy, seeds=seeds)
+
+
+def _app(app_data: AppData, paths: Paths, policy: AccessPolicy):
+    return create_app(paths=paths, data=app_data, access=policy)
+
+
+def _body(deps: list[dict[str, Any]], trigger: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The request the page sends when ``trigger`` (``id.property``) changes."""
+    (callback,) = [
+        d
+        for d in deps
+        if any(f"{i['id']}.{i['property']}" == trigger for i in d["inputs"])
+        and not d.get("clientside_function")
+    ]
+    outputs = []
+    for part in callback["output"].strip(".").split("..."):
+        ident, prop = part.rsplit(".", 1)
+        outputs.append({"id": ident, "property": prop.split("@", 1)[0]})
+
+    def fill(items: list[dict[str, str]]) -> list[dict[str, Any]]:
+        return [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in items]
+
+    return {
+        "output": callback["output"],
+        "outputs": outputs,
+        "inputs": fill(callback["inputs"]),
+        "state": fill(callback.get("state", [])),
+        "changedPropIds": [trigger],
+    }
+
+
+def _form() -> dict[str, Any]:
+    return {
+        "review-extract.n_clicks": 1,
+        "review-text.value": ARTICLE.read_text(encoding="utf-8"),
+        "review-title.value": "",
+        "review-outlet.value": "",
+        "review-published.value": "",
+        "review-url.value": "",
+    }
+
+
+@pytest.fixture(scope="module")
+def deps(app_data) -> list[dict[str, Any]]:
+    local = create_app(data=app_data, access=decide_policy(host="127.0.0.1", production=False))
+    response = local.server.test_client().get("/review/_dash-dependencies")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def _save_body(deps, draft: Any) -> dict[str, Any]:
+    return _body(
+        deps, "review-save.n_clicks", {"review-save.n_clicks": 1, "review-draft.data": draft}
+    )
+
+
+def _action_body(deps, action: str, item: str, draft: Any) -> dict[str, Any]:
+    """The request a candidate's button sends (a pattern-matching input)."""
+    pattern = '{"action":["ALL"],"item":["ALL"],"type":"review-action"}.n_clicks'
+    body = _body(deps, pattern, {"review-draft.data": draft})
+    button = {"action": action, "item": item, "type": "review-action"}
+    body["inputs"] = [[{"id": button, "property": "n_clicks", "value": 1}]]
+    body["changedPropIds"] = [
+        '{"action":"' + action + '","item":"' + item + '","type":"review-action"}.n_clicks'
+    ]
+    return body
+
+
+def _draft(client, deps) -> Any:
+    response = client.post(CALLBACK, json=_body(deps, "review-extract.n_clicks", _form()))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["response"]["review-draft"]["data"]
+
+
+def _component(tree: Any, ident: str) -> dict[str, Any] | None:
+    """The props of the component ``ident`` in a layout as Dash sends it."""
+    if isinstance(tree, list):
+        return next((f for t in tree if (f := _component(t, ident)) is not None), None)
+    if not isinstance(tree, dict):
+        return None
+    props = tree.get("props", {})
+    if props.get("id") == ident:
+        return props
+    return _component(props.get("children"), ident)
+
+
+# -- who may reach the page -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/review/", "/review", "/review/_dash-layout", "/review/_dash-dependencies"]
+)
+def test_nobody_and_viewers_are_refused_the_page(app_data, paths, users_file, path) -> None:
+    client = _app(
+        app_data, paths, decide_policy(host="0.0.0.0", production=True)
+    ).server.test_client()
+    response = client.get(path)
+    assert response.status_code == 401
+    assert (
+        "not logged in: only editors may change the layers; log in at /login"
+        in response.get_data(as_text=True)
+    )
+    assert "review-article" not in response.get_data(as_text=True)
+    assert client.get("/login", headers=basic("bob", "bob-password")).status_code == 302
+    response = client.get(path)
+    assert response.status_code == 403
+    assert "user 'bob' is a viewer: only editors may change the layers" in response.get_data(
+        as_text=True
+    )
+
+
+def test_viewers_callbacks_are_refused_and_change_nothing(
+    app_data, paths, users_file, deps
+) -> None:
+    app = _app(app_data, paths, decide_policy(host="0.0.0.0", production=True))
+    client = app.server.test_client()
+    client.get("/login", headers=basic("alice", "alice-password"))
+    draft = _draft(client, deps)
+    before = folder_digest(paths.geodata), folder_digest(paths.seeds)
+    viewer = app.server.test_client()
+    for body in (_body(deps, "review-extract.n_clicks", _form()), _save_body(deps, draft)):
+        response = viewer.post(CALLBACK, json=body)
+        assert response.status_code == 401
+        assert response.get_json()["error"].startswith("not logged in: only editors")
+    viewer.get("/login", headers=basic("bob", "bob-password"))
+    response = viewer.post(CALLBACK, json=_save_body(deps, draft))
+    assert response.status_code == 403
+    assert response.get_json() == {
+        "error": "user 'bob' is a viewer: only editors may change the layers; an editor can give "
+        "the role with 'mapdash users add bob --role editor'",
+        "status": 403,
+    }
+    assert (folder_digest(paths.geodata), folder_digest(paths.seeds)) == before
+
+
+def test_a_read_only_server_refuses_the_page_and_its_callbacks(app_data, paths, deps) -> None:
+    policy = decide_policy(host="0.0.0.0", production=True)
+    assert policy.mode == "read-only"
+    client = _app(app_data, paths, policy).server.test_client()
+    assert client.get("/review/").status_code == 403
+    response = client.post(CALLBACK, json=_body(deps, "review-extract.n_clicks", _form()))
+    assert response.status_code == 403
+    assert response.get_json()["error"].startswith("this server is read-only")
+
+
+def test_each_callback_checks_the_role_itself(app_data, paths, users_file, deps) -> None:
+    """Without the page's request check, a viewer's save is still refused by the callback."""
+    app = _app(app_data, paths, decide_policy(host="0.0.0.0", production=True))
+    editor = app.server.test_client()
+    editor.get("/login", headers=basic("alice", "alice-password"))
+    draft = _draft(editor, deps)
+    guards = app.server.before_request_funcs[None]
+    app.server.before_request_funcs[None] = [
+        f for f in guards if f.__qualname__ != "_guard.<locals>.check"
+    ]
+    before = folder_digest(paths.geodata), folder_digest(paths.seeds)
+    viewer = app.server.test_client()
+    viewer.get("/login", headers=basic("bob", "bob-password"))
+    for body in (_body(deps, "review-extract.n_clicks", _form()), _save_body(deps, draft)):
+        response = viewer.post(CALLBACK, json=body)
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        assert "user 'bob' is a viewer: only editors may change the layers" in text
+        assert '"review-draft"' not in text
+    assert (folder_digest(paths.geodata), folder_digest(paths.seeds)) == before
+
+
+def test_only_an_editors_page_links_to_the_review(app_data, paths, users_file) -> None:
+    client = _app(
+        app_data, paths, decide_policy(host="0.0.0.0", production=True)
+    ).server.test_client()
+    assert "Review a new article" not in client.get("/_dash-layout").get_data(as_text=True)
+    client.get("/login", headers=basic("bob", "bob-password"))
+    assert "Review a new article" not in client.get("/_dash-layout").get_data(as_text=True)
+    client.get("/login", headers=basic("alice", "alice-password"))
+    link = _component(client.get("/_dash-layout").get_json(), "review-link")
+    assert link is not None and link["href"] == "/review/"
+    page = client.get("/review/")
+    assert page.status_code == 200 and "Review a new article" in page.get_data(as_text=True)
+    assert "Logged in as alice (editor)" in client.get("/review/_dash-layout").get_data(
+        as_text=True
+    )
+
+
+# -- an editor's save -----------------------------------------------------------------------------
+
+
+def test_an_editor_extracts_and_saves_through_the_page(app_data, paths, users_file, deps) -> None:
+    client = _app(
+        app_data, paths, decide_policy(host="0.0.0.0", production=True)
+    ).server.test_client()
+    client.get("/login", headers=basic("alice", "alice-password"))
+    draft = _draft(client, deps)
+    assert draft["article"]["title"].startswith("Zelenskyy and European leaders meet Trump")
+    first = draft["items"][0]["claim"]["id"]
+    response = client.post(CALLBACK, json=_action_body(deps, "accepted", first, draft))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    draft = response.get_json()["response"]["review-draft"]["data"]
+    assert draft["items"][0]["decision"] == "accepted"
+    response = client.post(CALLBACK, json=_save_body(deps, draft))
+    assert response.status_code == 200
+    assert "Saved: 005_" in response.get_data(as_text=True)
+    (entry,) = read_audit(paths.geodata)
+    assert entry.actor == "alice" and entry.action == "review"
+    claims = {c.id: c for c in load_claims(paths.geodata / "claims.yaml").claims}
+    assert claims[first].status == "reviewed"
