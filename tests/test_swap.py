@@ -661,24 +661,50 @@ def test_a_page_opened_after_a_swap_draws_the_new_boundaries_first(geodata_copy,
     app = create_app(paths=Paths(geodata=geodata_copy, seeds=PROJECT_ROOT / "seeds"))
     client = app.server.test_client()
 
-    def opened() -> dict[str, shapely.Geometry]:
+    def opened() -> tuple[dict[str, shapely.Geometry], str]:
         layout = client.get("/_dash-layout").get_json()
         figure = _component(layout, ids.MAP_LEFT)["props"]["figure"]
-        return {
+        drawn = {
             f["properties"]["id"]: shapely.geometry.shape(f["geometry"])
             for f in figure["data"][REGION_TRACE]["geojson"]["features"]
         }
+        return drawn, _component(layout, ids.PAGE_REGIONS)["props"]["data"]
 
-    before = opened()
+    before, before_version = opened()
     store.install(schemas / "osm.geojson", geodata_dir=geodata_copy)
     web = geodata.load_regions(resolution="web", geodata_dir=geodata_copy)
-
-    def changed(drawn: dict[str, shapely.Geometry]) -> bool:
-        return drawn["kursk"].symmetric_difference(before["kursk"]).area > 1e-3
-
     deadline = time.monotonic() + 10  # the live folder is looked at once a second
-    while not changed(drawn := opened()) and time.monotonic() < deadline:
+    while (after := opened())[1] == before_version and time.monotonic() < deadline:
         time.sleep(0.2)
+    drawn, version = after
+    assert version != before_version
     for rid in ("zaporizhzhia", "kursk"):  # the two regions osm.geojson carries
         assert drawn[rid].symmetric_difference(web.geometry[rid]).area < 1e-3
         assert drawn[rid].symmetric_difference(before[rid]).area > 1e-3
+    # The page's callback then has no boundaries to redraw.
+    snapshot = LiveGeodata(geodata_copy).snapshot()
+    assert version == snapshot.regions_version
+
+
+def test_the_legend_names_the_control_layers_source(geodata_copy, layers):
+    geodata.install_file(
+        layers / "control_2025-08-15.geojson",
+        geodata_dir=geodata_copy,
+        source="DeepStateMap",
+        licence="attribution required",
+    )
+    from mapdash.web.callbacks import Dashboard
+
+    data = _app_data(geodata_copy)
+    dashboard = Dashboard(data, LiveGeodata(geodata_copy, min_interval=0))
+    out = dashboard.respond(
+        None, None, search="?date=2025-08-20", playing=False, page_book=None, shown=None
+    )
+    measured, key = out["measured"], out["legend_control"]
+    assert key[-1] == (
+        "Outlined and cross-hatched in dark red: held by Russia per the control layer of "
+        "15 Aug 2025; source: DeepStateMap (attribution required)"
+    )
+    assert "control layer of 15 Aug 2025, from DeepStateMap (attribution required): " in str(
+        measured
+    )

@@ -212,6 +212,26 @@ def test_the_layouts_own_view_sends_no_map_on_load(dashboard):
     assert len(out["book"]["pages"]) == len(dashboard.data.timeline.events)
 
 
+def test_a_page_built_from_other_claims_gets_its_panel_and_paint_on_load(dashboard):
+    regions = dashboard.live.snapshot().regions_version
+    out = dashboard.respond(
+        None,
+        None,
+        search="",
+        playing=False,
+        page_book=None,
+        shown=None,
+        page=(regions, "claims of an hour ago"),
+    )
+    assert isinstance(out["map_left"], Patch)
+    assert out["legend"] is not no_update and out["cards"] is not no_update
+    # A page that does not say which boundaries it drew gets its whole figure.
+    blind = dashboard.respond(
+        None, None, search="", playing=False, page_book=None, shown=None, page=(None, None)
+    )
+    assert blind["map_left"].data[REGION_TRACE].geojson["features"]
+
+
 def test_a_slider_step_the_browser_painted_sends_no_map(dashboard):
     first = respond(dashboard, search="?date=2025-08-10&sel=actor:russia")
     book = first["book"]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import dash
 import flask
-from dash import _dash_renderer, dash_table, dcc, html
+from dash import dash_table, dcc, html
 from dash._utils import to_json
 
 from ..config import PROJECT_ROOT, Paths
@@ -95,7 +98,7 @@ def create_app(
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     guard = install_auth(app, access or decide_policy(host="127.0.0.1", production=False))
     pages = _Pages(data, live, topojson_url=app.get_asset_url("topojson/"))
-    pages.serialised()  # built now, so the first visitor does not wait for it
+    pages.current()  # built now, so the first visitor does not wait for it
 
     # Viewers are sent a page without the editor's controls; the server checks the role again
     # on every write (see web/auth.py).
@@ -107,6 +110,7 @@ def create_app(
 
     app.layout = layout
     _serve_pages_serialised_once(app, guard, pages)
+    _serve_the_regenerator_runtime_for_the_polyfill(app)
     register(app, data, live)
     if watch:
         watcher = Watcher(paths.geodata)
@@ -127,7 +131,6 @@ def create_app(
     # After every Dash app is made: each one adds the full plotly.js bundle again.
     _use_geo_bundle()
     _load_only_the_chunks_used()
-    _without_the_babel_polyfill()
     secure_server(app)
     return app
 
@@ -147,7 +150,6 @@ class _Pages:
         self._topojson_url = topojson_url
         self._lock = threading.Lock()
         self._built: tuple[str, html.Div, html.Div] | None = None
-        self._serialised: tuple[str, str, str] | None = None
 
     def current(self) -> tuple[html.Div, html.Div]:
         """Return (editor page, viewer page) for the live boundaries and claims."""
@@ -167,20 +169,12 @@ class _Pages:
                     data,
                     view,
                     topojson_url=self._topojson_url,
+                    drawn=snapshot.regions_version,
                     data_version=version,
                 )
                 editor = build(editor=[review_link(), upload_section(), layer_panel()])
                 self._built = (key, editor, build())
             return self._built[1], self._built[2]
-
-    def serialised(self) -> tuple[str, str]:
-        """Return the two pages of :meth:`current` as Dash's JSON, encoded once per version."""
-        editor, viewer = self.current()
-        with self._lock:
-            key = self._built[0] if self._built else ""
-            if self._serialised is None or self._serialised[0] != key:
-                self._serialised = (key, to_json(editor), to_json(viewer))
-            return self._serialised[1], self._serialised[2]
 
 
 def _use_geo_bundle() -> None:
@@ -196,19 +190,6 @@ def _use_geo_bundle() -> None:
         for resource in dcc._js_dist
         if resource.get("relative_package_path") != "package_data/plotly.min.js"
     ]
-
-
-def _without_the_babel_polyfill() -> None:
-    """Leave out the Babel polyfill Dash adds to every page (34 KB gzipped).
-
-    Of it, Dash's scripts need only the regenerator runtime of their compiled async functions,
-    which the app serves itself (assets/vendor/regenerator-runtime.js, loaded before them); the
-    rest fills in what every browser plotly.js 3 runs in has.
-    """
-    for dependency in _dash_renderer._js_dist_dependencies:
-        for paths in (dependency["relative_package_path"], dependency["external_url"]):
-            for mode, scripts in paths.items():
-                paths[mode] = [script for script in scripts if "polyfill" not in script]
 
 
 #: The dcc chunks the first page draws with (graph, slider, dropdown): loaded with the page's
@@ -230,23 +211,46 @@ def _load_only_the_chunks_used() -> None:
     tables[:] = [r for r in tables if r.get("relative_package_path") != "dash_table/bundle.js"]
 
 
-def _serve_pages_serialised_once(app: dash.Dash, guard: Access, pages: _Pages) -> None:
-    """Answer ``/_dash-layout`` with pages serialised once per data version, not per load.
+def _serve_the_regenerator_runtime_for_the_polyfill(app: dash.Dash) -> None:
+    """Leave the Babel polyfill Dash adds out of the dashboard's page (34 KB gzipped).
 
-    The pages change only when the live data does (see :class:`_Pages`); only the account bar
-    above them depends on who asks. Serialising a page (its map figure) with plotly's JSON
-    encoder took 100-300 ms of every page load; now only the account bar is serialised per
-    request. The answer is what Dash's own route gives for ``app.layout()``.
+    Of it, Dash's scripts need only the regenerator runtime of their compiled async functions,
+    which the page loads from assets/vendor/regenerator-runtime.js before them; the rest fills
+    in what every browser plotly.js 3 runs in has. Only this app's page: others on the server
+    (the review page) keep the polyfill.
     """
+    polyfill = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\s*')
+    interpolate: Callable[..., str] = app.interpolate_index
+
+    def interpolate_index(**kwargs: Any) -> str:
+        kwargs["scripts"] = polyfill.sub("", kwargs["scripts"])
+        return interpolate(**kwargs)
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
+
+
+def _serve_pages_serialised_once(app: dash.Dash, guard: Access, pages: _Pages) -> None:
+    """Answer ``/_dash-layout`` with pages serialised once per build instead of per load.
+
+    The pages are built once per data version (:class:`_Pages`); only the account bar above
+    them depends on who asks. Serialising a page (its map figure) with plotly's JSON encoder
+    took 100-300 ms of every page load; now only the account bar is serialised per request.
+    The answer is what Dash's own route gives for ``app.layout()``.
+    """
+    serialised: dict[bool, tuple[html.Div, str]] = {}
     root = html.Div().to_plotly_json()
 
     def serve_layout() -> flask.Response:
         user = guard.user()
-        editor_json, viewer_json = pages.serialised()
-        page_json = editor_json if user is not None and user.is_editor else viewer_json
+        editor = user is not None and user.is_editor
+        editor_page, viewer_page = pages.current()
+        shown = editor_page if editor else viewer_page
+        cached = serialised.get(editor)
+        if cached is None or cached[0] is not shown:
+            cached = serialised[editor] = (shown, to_json(shown))
         bar = to_json(account_bar(user, guard.policy))
         body = (
-            f'{{"props":{{"children":[{bar},{page_json}]}},'
+            f'{{"props":{{"children":[{bar},{cached[1]}]}},'
             f'"type":"{root["type"]}","namespace":"{root["namespace"]}"}}'
         )
         return flask.Response(body, mimetype="application/json")

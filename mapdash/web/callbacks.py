@@ -14,7 +14,10 @@ the drawn maps in place. The server then sends no map, unless a control layer ca
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -27,9 +30,10 @@ from ..figures import RegionPaint
 from ..timeline import Selection, format_date
 from . import ids
 from .data import AppData
+from .holder import LiveData
 from .layout import compare_date_options
 from .live import LiveGeodata, Snapshot
-from .maps import MapState, SliderBook, map_output, marks_used, slider_book
+from .maps import MapState, Marks, SliderBook, map_output, marks_used, slider_book
 from .render import (
     PanelKeys,
     Screen,
@@ -250,12 +254,36 @@ OUTPUTS: dict[str, Output] = {
 }
 
 
-def _maps_of(shown: dict[str, Any] | None, page_regions: str) -> tuple[MapState | None, ...]:
+def _maps_of(shown: dict[str, Any] | None, page_regions: str | None) -> tuple[MapState | None, ...]:
     """Return what each map draws now: the layout's first map on load, else ``shown``'s."""
     if not shown:
-        return MapState(page_regions), None
+        return (MapState(page_regions) if page_regions else None), None
     maps = shown.get("maps") or {}
     return MapState.from_data(maps.get("left")), MapState.from_data(maps.get("right"))
+
+
+@dataclass(frozen=True)
+class _Derived:
+    """What the dashboard works out once per version of the claims side, not per request."""
+
+    data: AppData
+    options: tuple[str, ...]
+    first_event: dt.date
+    #: The view a page built from this version draws.
+    page: Shown
+    marks: Marks
+    book: Callable[[View], SliderBook]
+
+    @classmethod
+    def of(cls, data: AppData) -> _Derived:
+        return cls(
+            data=data,
+            options=tuple(o.selection.token for o in data.timeline.options()),
+            first_event=data.timeline.events[0].date,
+            page=Shown.of(data, default_view(data.timeline)),
+            marks=marks_used(data),
+            book=functools.lru_cache(maxsize=64)(functools.partial(slider_book, data)),
+        )
 
 
 class Dashboard:
@@ -264,7 +292,8 @@ class Dashboard:
     Parameters
     ----------
     data
-        The app's data.
+        The app's data; a :class:`~.holder.LiveData` is read once per request, and what the
+        dashboard derives from it (selector options, slider books) is kept per version.
     live
         The live geodata (boundaries and control layers).
     """
@@ -272,34 +301,22 @@ class Dashboard:
     def __init__(self, data: AppData, live: LiveGeodata) -> None:
         self.data = data
         self.live = live
-        self._key: tuple[int, str] | None = None
-        self._fresh()
+        self._lock = threading.Lock()
+        self._derived = _Derived.of(self._current())
 
-    def _fresh(self) -> None:
-        """Derive what the callbacks reuse again when the live claims or boundaries changed.
+    def _current(self) -> AppData:
+        return self.data.current() if isinstance(self.data, LiveData) else self.data
 
-        The app's data holder reads the claims again when their files change (a new timeline
-        object), and the pages are rebuilt then; so are the options, the first page's view,
-        the marks and the slider books here.
-        """
-        timeline = self.data.timeline
-        regions = self.live.snapshot().regions_version
-        key = (id(timeline), regions)
-        if key == self._key:
-            return
-        self._key = key
-        self.options = [o.selection.token for o in timeline.options()]
-        self.first_event = timeline.events[0].date
-        #: The view the layout draws, and the boundaries its first map draws.
-        self.page = Shown.of(self.data, default_view(timeline))
-        self.page_regions = regions
-        self.marks = marks_used(self.data)
-        data = self.data
+    def _version(self) -> str | None:
+        return self.data.version if isinstance(self.data, LiveData) else None
 
-        def book(undated: View) -> SliderBook:
-            return slider_book(data, undated)
-
-        self.book = functools.lru_cache(maxsize=64)(book)
+    def derived(self) -> _Derived:
+        """Return what is derived from the data live now (worked out again when it changed)."""
+        data = self._current()
+        with self._lock:
+            if self._derived.data is not data:
+                self._derived = _Derived.of(data)
+            return self._derived
 
     def respond(
         self,
@@ -311,6 +328,7 @@ class Dashboard:
         page_book: str | None,
         page_painted: dict[str, Any] | None = None,
         shown: dict[str, Any] | None,
+        page: tuple[str | None, str | None] | None = None,
     ) -> dict[str, Any]:
         """Everything the callback writes after ``trigger`` changed to ``value``, by name.
 
@@ -332,15 +350,20 @@ class Dashboard:
             The slider step the browser last painted from a book: ``{"key", "index"}``.
         shown
             What the page shows (``ids.SHOWN``), None on page load.
+        page
+            The boundaries' and the claims side's versions the page was built from
+            (``ids.PAGE_REGIONS``, ``ids.PAGE_DATA``); None: those live now.
 
         Returns
         -------
         dict
             One value per key of ``OUTPUTS``.
         """
-        self._fresh()
-        data = self.data
+        derived = self.derived()
+        data = derived.data
         snapshot = self.live.snapshot()
+        version = self._version()
+        page_regions, page_data = page or (snapshot.regions_version, version)
         if not shown:
             # The page's first answer, whatever fired it (the URL, the first geodata poll).
             trigger, value = None, None
@@ -348,18 +371,17 @@ class Dashboard:
         c = sync_controls(data, search, None if geodata else trigger, value, playing)
         view = c.view
         now = Shown.of(data, view, snapshot)
-        # What the page showed: the layout's view on load, else the one last drawn.
-        before = (
-            Shown.of(data, read_query(shown.get("search"), data.timeline)[0], snapshot)
-            if shown
-            else self.page
-        )
-        book = self.book(replace(view, date=self.first_event))
+        # What the page showed: the layout's view on load (known only if the page was built
+        # from the claims live now), else the one last drawn.
+        before: Shown | None = derived.page if page_data == version else None
+        if shown:
+            before = Shown.of(data, read_query(shown.get("search"), data.timeline)[0], snapshot)
+        book = derived.book(replace(view, date=derived.first_event))
         # The browser painted this very slider step from this very book.
         painted = trigger == ids.SLIDER and page_painted == {"key": book.key, "index": c.slider}
         left, right = now.paints()
-        shown_left, shown_right = before.paints()
-        drawn_left, drawn_right = _maps_of(shown, self.page_regions)
+        shown_left, shown_right = before.paints() if before else (None, None)
+        drawn_left, drawn_right = _maps_of(shown, page_regions)
         quiet = trigger in _QUIET_TRIGGERS
         map_left, state_left = map_output(
             snapshot,
@@ -367,7 +389,7 @@ class Dashboard:
             left,
             view.date,
             repaint=not painted and (not quiet or left != shown_left),
-            marks=self.marks,
+            marks=derived.marks,
         )
         map_right: Any = no_update
         state_right = drawn_right
@@ -378,13 +400,13 @@ class Dashboard:
                 right,
                 view.right[1],
                 repaint=not painted and (not quiet or right != shown_right),
-                marks=self.marks,
+                marks=derived.marks,
             )
         # Rewriting an unchanged query would push a duplicate history entry; on first load the
         # browser replaces the opened address with it (``replaceFirstQuery``). New geodata
         # never changes the view, so it writes no URL either.
         keep_url = trigger is None or geodata
-        pressed = [token == c.selection for token in self.options]
+        pressed = [token == c.selection for token in derived.options]
         play = ("❚❚ Pause", "true") if c.playing else ("▶ Play", "false")
         # New geodata may change the panel of the same view.
         panel = show_view(data, now, before=None if geodata else before)
@@ -408,6 +430,7 @@ class Dashboard:
                 "search": c.search,
                 "index": c.slider,
                 "data": snapshot.version,
+                "claims": version,
                 "maps": {
                     "left": state_left.to_data(),
                     "right": state_right.to_data() if state_right else None,
@@ -423,8 +446,13 @@ class Dashboard:
 
 
 def _drawn_with(shown: dict[str, Any] | None, version: dict[str, Any] | None) -> bool:
-    """Whether the page was drawn with the geodata version the poll reports."""
-    return bool(shown and version and shown.get("data") == version.get("version"))
+    """Whether the page was drawn with the geodata and claims versions the poll reports."""
+    return bool(
+        shown
+        and version
+        and shown.get("data") == version.get("version")
+        and shown.get("claims") == version.get("data")
+    )
 
 
 def _trigger(controls: dict[str, Any]) -> tuple[str | None, Any]:
@@ -498,6 +526,8 @@ def register(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
             "page_book": State(ids.BOOK_KEY, "data"),
             "page_painted": State(ids.BOOK_PAINTED, "data"),
             "shown": State(ids.SHOWN, "data"),
+            "page_regions": State(ids.PAGE_REGIONS, "data"),
+            "page_data": State(ids.PAGE_DATA, "data"),
         },
     )
     def sync(
@@ -511,6 +541,8 @@ def register(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
         page_book: str | None,
         page_painted: dict[str, Any] | None,
         shown: dict[str, Any] | None,
+        page_regions: str | None,
+        page_data: str | None,
     ) -> dict[str, Any]:
         trigger, value = _trigger(controls)
         if trigger == ids.NAVIGATE:
@@ -527,4 +559,5 @@ def register(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
             page_book=page_book,
             page_painted=page_painted,
             shown=shown,
+            page=(page_regions, page_data),
         )

@@ -61,6 +61,8 @@ UPLOAD_FORCE = "geodata-upload-force"
 CONTROL_MEASURED = "control-measured"
 #: The legend's line for the control layer drawn on the map (empty when none is).
 LEGEND_CONTROL = "legend-control"
+#: The boundaries version a page's maps were built from (its first answer starts there).
+PAGE_REGIONS = "page-regions-version"
 #: The claims-side data version a page was built from (a newer one offers a refresh).
 PAGE_DATA = "page-data-version"
 # The editor's layer panel (web/layers_panel.py): the list, what an action did, the buttons'

@@ -229,6 +229,7 @@ def page(
     *,
     topojson_url: str,
     editor: Sequence[Any] = (),
+    drawn: str | None = None,
     data_version: str | None = None,
 ) -> html.Div:
     """Build the whole page for the first view; callbacks then patch it.
@@ -244,6 +245,9 @@ def page(
     editor
         The editor's controls (upload form, layer panel) at the end of the side panel; a
         page for viewers has none.
+    drawn
+        The live boundaries' version ``data.regions`` comes from, so that the page's
+        callbacks know which boundaries its maps draw.
     data_version
         The claims and articles' version the page is built from (a later one offers a refresh).
     """
@@ -284,7 +288,7 @@ def page(
                 className="titlebar",
             ),
             html.Div(id=ids.NOTICE, className="notice", role="status"),
-            *poll_components(data_version),
+            *poll_components(drawn, data_version),
             html.Main(
                 [
                     html.Nav(

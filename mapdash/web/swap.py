@@ -34,16 +34,18 @@ from .render import attrs
 POLL_MS = 2000
 
 
-def poll_components(data_version: str | None = None) -> list[Any]:
+def poll_components(drawn: str | None = None, data_version: str | None = None) -> list[Any]:
     """Build the timer and stores that carry the data version, and the alert for rejected files.
 
-    ``data_version`` is the version of the claims, articles and layers' dates the page was
-    built from (a newer one live offers the page a refresh).
+    ``drawn`` is the boundaries version the page's maps were built from (the dashboard's
+    callback redraws the maps when the live one differs); ``data_version`` the claims and
+    articles' (a newer one live offers the page a refresh).
     """
     return [
         dcc.Interval(id=ids.DATA_POLL, interval=POLL_MS),
         dcc.Store(id=ids.DATA_VERSION, data=None),
         dcc.Store(id=ids.UPLOADED, data=0),
+        dcc.Store(id=ids.PAGE_REGIONS, data=drawn),
         dcc.Store(id=ids.PAGE_DATA, data=data_version),
         html.Div(id=ids.GEODATA_ALERT, className="geodata-alert", role="alert"),
     ]
