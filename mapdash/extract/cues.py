@@ -12,8 +12,10 @@ open issue - not the wording of one article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
+
+from .prefilter import Filtered, FilteredGroup
 
 CueFamily = Literal[
     "cede",
@@ -40,9 +42,20 @@ class Cue:
     keys: re.Pattern[str]
     #: The construction needs a territorial object right after it ("cede *territory*").
     needs_object: bool = False
+    #: The pattern with the literals every match contains: most sentences are not scanned.
+    filtered: Filtered = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "filtered", Filtered(self.pattern))
 
     def finditer(self, text: str, lowered: str) -> list[re.Match[str]]:
         """All matches in a sentence (``lowered`` is the sentence in lower case)."""
+        if not self.filtered.possible(text) or not self.keys.search(lowered):
+            return []
+        return list(self.pattern.finditer(text))
+
+    def finditer_possible(self, text: str, lowered: str) -> list[re.Match[str]]:
+        """``finditer`` for a sentence already known to hold the pattern's literals."""
         if not self.keys.search(lowered):
             return []
         return list(self.pattern.finditer(text))
@@ -201,6 +214,14 @@ CUES: tuple[Cue, ...] = (
         "negotia discussion debate talk",
     ),
 )
+_FILTERED = FilteredGroup([cue.filtered for cue in CUES])
+
+
+def possible_cues(text: str) -> list[Cue]:
+    """Return the cues whose words a sentence holds, in ``CUES`` order (no other can match)."""
+    return [CUES[i] for i in _FILTERED.possible(text)]
+
+
 #: Words that make the object of a verb of giving up territorial.
 TERRITORIAL_OBJECT = re.compile(
     r"\b(?:territor\w*|land|lands|regions?|oblasts?|areas?|parts?|provinces?|peninsula|"
