@@ -163,11 +163,10 @@ def _clause_end(text: str, position: int) -> int:
 
 
 def _find_hits(text: str, mentions: Sequence[RegionMention], rules: list[str]) -> list[_Hit]:
-    lowered = text.casefold()
     opening = TOPIC_OPENING.match(text)
     hits: list[_Hit] = []
     for cue in possible_cues(text):
-        for match in cue.finditer_possible(text, lowered):
+        for match in cue.pattern.finditer(text):
             if opening and match.end() <= opening.end():
                 rules.append(f"'{match.group()}' only names the topic ({opening.group()!r})")
                 continue
@@ -228,7 +227,7 @@ _DEMANDED = re.compile(
     r"insist\w* on)\s+(?:(?:the|all|rest|of|entire|whole|remaining|full|control|over)\s+){0,4}",
     re.IGNORECASE,
 )
-_DEMANDED_CUE = Cue("demands a region", "claim", _DEMANDED, re.compile("demand"))
+_DEMANDED_CUE = Cue("demands a region", "claim", _DEMANDED)
 _DEMANDED_FILTERED = Filtered(_DEMANDED)
 _REGION_NOUN_BEFORE = re.compile(
     r"\b(?:region|territory|land|areas?|oblast)\s+(?:that\s+|which\s+)?$", re.IGNORECASE
