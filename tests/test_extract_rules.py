@@ -185,6 +185,11 @@ CASES = {
         "Peskov said the condition of roads in Donetsk is poor.",
         set(),
     ),
+    # -- every form of a verb of giving up ("giving up" has no "give" in it)
+    "a verb of giving up in its -ing form": (
+        "Kyiv is giving up Kherson under the plan, Rubio said.",
+        {("united_states", _r(kherson="to_russia"), "position")},
+    ),
     # -- a freeze: the line and 'frozen' apart by a phrase naming regions
     "a line across regions to be frozen": (
         "Finnish President Alexander Stubb has proposed that the line of contact across "

@@ -36,6 +36,7 @@ from .control import ControlCandidate, control_in
 from .cues import BOILERPLATE, LIST_ITEM, MEETING, PLAN_HEADING, THIS_WAS_STATED
 from .dates import DateRef, resolve_date
 from .mentions import ActorMention, RegionMention, find_actors, find_regions, is_subject
+from .prefilter import Filtered
 
 __all__ = [
     "ActorMention",
@@ -63,6 +64,8 @@ class Extraction:
 
 
 _MARKER_ONLY = re.compile(r"\s*\(?\d{1,2}[.)]\s*")
+_MEETING = Filtered(MEETING)
+_PLAN_HEADING = Filtered(PLAN_HEADING)
 
 
 def extract_article(article: Article) -> Extraction:
@@ -146,9 +149,9 @@ def extract_article(article: Article) -> Extraction:
                 recent[claim.speaker] = (index, ref, claim.kind)
         plan = _plan_named(text, actors, found, index, plan)
         control += control_in(article, sentences, index, actors, date)
-        if date is not None and MEETING.search(text) and people:
+        if date is not None and _MEETING.search(text) and people:
             meetings.append((index, frozenset(m.speaker or "" for m in people), date))
-        if PLAN_HEADING.search(text) and (
+        if _PLAN_HEADING.search(text) and (
             text.rstrip().endswith(":") or _next_is_list(sentences, index)
         ):
             list_plan = True

@@ -38,7 +38,6 @@ from .cues import (
     CLAUSE_BREAK,
     CONCESSION_VERB,
     CONDITION,
-    CUES,
     DEMAND_VERB,
     HEDGE,
     HISTORICAL_ACT,
@@ -63,9 +62,11 @@ from .cues import (
     TOPIC_BEFORE,
     TOPIC_OPENING,
     Cue,
+    possible_cues,
 )
 from .dates import DateRef
 from .mentions import ActorMention, RegionMention, find_regions, is_subject, plan_after
+from .prefilter import Filtered
 
 
 @dataclass(frozen=True)
@@ -162,11 +163,10 @@ def _clause_end(text: str, position: int) -> int:
 
 
 def _find_hits(text: str, mentions: Sequence[RegionMention], rules: list[str]) -> list[_Hit]:
-    lowered = text.casefold()
     opening = TOPIC_OPENING.match(text)
     hits: list[_Hit] = []
-    for cue in CUES:
-        for match in cue.finditer(text, lowered):
+    for cue in possible_cues(text):
+        for match in cue.pattern.finditer(text):
             if opening and match.end() <= opening.end():
                 rules.append(f"'{match.group()}' only names the topic ({opening.group()!r})")
                 continue
@@ -227,7 +227,8 @@ _DEMANDED = re.compile(
     r"insist\w* on)\s+(?:(?:the|all|rest|of|entire|whole|remaining|full|control|over)\s+){0,4}",
     re.IGNORECASE,
 )
-_DEMANDED_CUE = Cue("demands a region", "claim", _DEMANDED, re.compile("demand"))
+_DEMANDED_CUE = Cue("demands a region", "claim", _DEMANDED)
+_DEMANDED_FILTERED = Filtered(_DEMANDED)
 _REGION_NOUN_BEFORE = re.compile(
     r"\b(?:region|territory|land|areas?|oblast)\s+(?:that\s+|which\s+)?$", re.IGNORECASE
 )
@@ -236,7 +237,7 @@ _REGION_NOUN_BEFORE = re.compile(
 def _demanded_regions(text: str, mentions: Sequence[RegionMention]) -> list[_Hit]:
     """Find "Moscow demanded Donbas", "a region Russia demands": demanding a place claims it."""
     hits = []
-    for match in _DEMANDED.finditer(text):
+    for match in _DEMANDED_FILTERED.finditer(text):
         named = any(m.start == match.end() for m in mentions)
         before = text[max(0, match.start() - 45) : match.start()]
         reduced = re.search(
@@ -291,11 +292,13 @@ def _subject_before(
 
 
 _STANCES = (
-    ("reject", REJECT_VERB),
-    ("demand", DEMAND_VERB),
-    ("propose", PROPOSE_VERB),
-    ("say", SPEECH_VERB),
+    ("reject", Filtered(REJECT_VERB)),
+    ("demand", Filtered(DEMAND_VERB)),
+    ("propose", Filtered(PROPOSE_VERB)),
+    ("say", Filtered(SPEECH_VERB)),
 )
+_REJECTS = _STANCES[0][1]
+_PAST_YEAR = Filtered(PAST_YEAR)
 
 
 def _stances(text: str) -> list[tuple[int, int, str]]:
@@ -655,9 +658,9 @@ def claims_in(
     if not hits:
         # Most sentences: no cue. Only a rejection of the plan named before, or history.
         results = []
-        if context.plan is not None and REJECT_VERB.search(text):
+        if context.plan is not None and _REJECTS.search(text):
             results = _rejections_of_plan(article, sentence, actors, date, context)
-        if mentions and PAST_YEAR.search(text):
+        if mentions and _PAST_YEAR.search(text):
             results += _historical_statements(article, sentence, mentions, actors)
         return results
     stances = _stances(text)

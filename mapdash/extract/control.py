@@ -11,6 +11,7 @@ from ..types import Article, ControlFact, Evidence, Sentence
 from .claims import slug
 from .dates import DateRef
 from .mentions import ActorMention, find_regions
+from .prefilter import Filtered, FilteredGroup
 from .quantities import (
     ADVANCE,
     AREA_RE,
@@ -38,6 +39,9 @@ class ControlCandidate:
 
 # -- control facts --------------------------------------------------------------------------------
 
+#: Most sentences state no quantity: those lacking the words of all three are not scanned.
+_QUANTITIES = FilteredGroup([Filtered(AREA_RE), Filtered(SHARE_RE), Filtered(FULL_RE)])
+
 
 def control_in(
     article: Article,
@@ -50,8 +54,7 @@ def control_in(
     sentence = sentences[index]
     text = sentence.text
     facts: list[ControlCandidate] = []
-    lowered = text.lower()
-    if not QUANTITY_KEYS.search(lowered):
+    if not _QUANTITIES.possible(text) or not QUANTITY_KEYS.search(text.lower()):
         return facts
     # A control figure is stated as of publication unless an absolute date goes with it ("In
     # August 2024, Ukraine captured ..."); "last week" dates the remark, not the front line.

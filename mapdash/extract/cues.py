@@ -12,8 +12,10 @@ open issue - not the wording of one article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
+
+from .prefilter import Filtered, FilteredGroup
 
 CueFamily = Literal[
     "cede",
@@ -36,23 +38,21 @@ class Cue:
     name: str
     family: CueFamily
     pattern: re.Pattern[str]
-    #: Lower-case fragments one of which every match contains; a fast test before the pattern.
-    keys: re.Pattern[str]
     #: The construction needs a territorial object right after it ("cede *territory*").
     needs_object: bool = False
+    #: The pattern with the literals every match contains: most sentences are not scanned.
+    filtered: Filtered = field(init=False, repr=False, compare=False)
 
-    def finditer(self, text: str, lowered: str) -> list[re.Match[str]]:
-        """All matches in a sentence (``lowered`` is the sentence in lower case)."""
-        if not self.keys.search(lowered):
-            return []
-        return list(self.pattern.finditer(text))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "filtered", Filtered(self.pattern))
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        """All matches in a sentence (none, without a scan, when it lacks the cue's words)."""
+        return list(self.filtered.finditer(text))
 
 
-def _cue(
-    name: str, family: CueFamily, pattern: str, keys: str, *, needs_object: bool = False
-) -> Cue:
-    fragments = re.compile("|".join(re.escape(k) for k in keys.split()))
-    return Cue(name, family, re.compile(pattern, re.IGNORECASE), fragments, needs_object)
+def _cue(name: str, family: CueFamily, pattern: str, *, needs_object: bool = False) -> Cue:
+    return Cue(name, family, re.compile(pattern, re.IGNORECASE), needs_object)
 
 
 _LINE = (
@@ -67,14 +67,12 @@ CUES: tuple[Cue, ...] = (
         "dmz",
         r"\bdemilitari[sz]ed (?:[\w-]+ ){0,3}zones?\b|\bbuffer zones?\b|\bneutral zones?\b|"
         r"\bdemilitari[sz]ation of (?:the )?(?:\w+ ){0,3}" + _LAND,
-        "demilitari buffer neutral",
     ),
     _cue(
         "recognition",
         "recognize",
         r"\b(?:recogni(?:[sz](?:e|es|ed|ing)|tion)|acknowledg\w*|legitimi[sz]\w*|legali[sz]\w*|"
         r"formali[sz]\w*|accept\w* (?:\w+ ){0,2}(?:sovereignty|control|annexation))\b",
-        "recogni acknowledg legitimi legali formali accept",
     ),
     _cue(
         "swap of territory",
@@ -84,7 +82,6 @@ CUES: tuple[Cue, ...] = (
         r"(?<!in )(?:swap|exchange|trade)s? (?:[\w'\u2019-]+,? ){0,14}?for (?:\w+ ){0,3}"
         + _LAND
         + r")",
-        "swap exchange trad",
     ),
     _cue(
         "freeze at the line",
@@ -100,7 +97,6 @@ CUES: tuple[Cue, ...] = (
         r"\bstay where (?:we|they|it) (?:are|is)\b|\bwhere (?:it|they) (?:is|are) now\b|"
         r"\breflect\w* (?:the )?(?:\w+ ){0,2}(?:situation|realities|reality) (?:on|of) the "
         r"(?:battlefield|ground)",
-        "freez frozen line stay reflect",
     ),
     _cue(
         "give up territory",
@@ -111,8 +107,6 @@ CUES: tuple[Cue, ...] = (
         r"let go of|withdr[ae]w\w*(?: \w+){0,3} from|pull\w*(?: \w+){0,2} out of|"
         r"leave|leaves|leaving|left|quit|transfer\w*|gift|lose|losing|"
         r"give (?:\w+ ){0,2}control (?:over|of))\b",
-        "cede ced conced surrender relinquish abandon vacat give gave hand let withdr pull "
-        "leav left quit transfer gift lose losing",
         needs_object=True,
     ),
     _cue(
@@ -120,21 +114,18 @@ CUES: tuple[Cue, ...] = (
         "cede",
         r"\b(?:trad(?:e|es|ed|ing)|swap\w*|exchang\w*)\b(?= (?:[\w'\u2019-]+,? ){1,6}?for "
         r"(?:peace|an? (?:ceasefire|truce|deal)|security|guarantees|sanctions))",
-        "trad swap exchang",
         needs_object=True,
     ),
     _cue(
         "keep territory",
         "keep",
         r"\b(?:keep(?:s|ing)?|kept|retain\w*|hold(?:s|ing)? on to|held on to)\b",
-        "keep kept retain hold held",
         needs_object=True,
     ),
     _cue(
         "borders changed by force",
         "cede",
         r"\bborders?\s+(?:being\s+|be\s+|were\s+)?(?:changed|redrawn|moved|altered) by force",
-        "border",
     ),
     _cue(
         "territorial concessions",
@@ -142,7 +133,6 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:territorial (?:concessions?|compromises?)|(?:concessions?|compromises?) (?:on|of) "
         r"(?:territory|land)|"
         r"(?:surrender|trading|transfer) of (?:\w+ ){0,2}(?:territor\w*|land))",
-        "concession compromise surrender trading transfer",
     ),
     _cue(
         "win territory back",
@@ -153,7 +143,6 @@ CUES: tuple[Cue, ...] = (
         r"driv\w+ (?:\w+ ){0,3}out of|(?:original|pre-war|pre-20\d\d|1991) borders|"
         r"(?:maintain|preserv|respect|uphold)\w* (?:[\w'\u2019]+ ){0,5}territorial integrity|"
         r"borders? (?:\w+ ){0,3}(?:not|never) (?:be )?changed by force)",
-        "win back regain reclaim retak return restor driv borders integrity",
     ),
     _cue(
         "claim to territory",
@@ -164,7 +153,6 @@ CUES: tuple[Cue, ...] = (
         r"designat\w* (?:\w+ ){0,6}as (?:Russia|Russian)\b|annex\w*|"
         r"(?:at|along|to|up to|within) (?:their |its |the )?administrative "
         r"(?:lines|borders|boundar\w+))",
-        "claim stay remain part belong designat annex administrative",
     ),
     _cue(
         "the open question",
@@ -173,7 +161,6 @@ CUES: tuple[Cue, ...] = (
         r"major) (?:\w+ ){0,2}(?:problem|issue|question|obstacle|sticking point|stumbling block)s?|"
         r"(?:cent(?:er|re)|hinge|depend)\w* on (?:the )?(?:status|question|fate|future)|"
         r"status of (?:\w+ ){0,3}" + _LAND + r" (?:is|remains|was) (?:open|unresolved|undecided))",
-        "problem issue question obstacle sticking stumbling cent hinge depend status",
     ),
     _cue(
         "talks about territory",
@@ -182,7 +169,6 @@ CUES: tuple[Cue, ...] = (
         r"['\u2019]s|is going to be|are going to be)|involv\w*|includ\w*|requir\w*) "
         r"(?:(?!no\b)\w+ ){0,2}(?:talks?|discussions?|negotiations?) (?:[\w-]+ ){0,3}?"
         r"(?:of|on|over|about|regarding|with regard to)\b",
-        "talk discussion negotiation",
         needs_object=True,
     ),
     _cue(
@@ -190,7 +176,6 @@ CUES: tuple[Cue, ...] = (
         "keep",
         r"\b(?:not|never|refus\w* to|won['\u2019]t|will not|cannot|no intention to)"
         r" (?:\w+ ){0,3}?(?:discuss(?:ing)?|negotiat(?:e|ing))\b",
-        "discuss negotiat",
         needs_object=True,
     ),
     _cue(
@@ -198,9 +183,16 @@ CUES: tuple[Cue, ...] = (
         "keep",
         r"\b(?:not (?:be )?up for (?:discussion|negotiation|debate)|non-negotiable|"
         r"not negotiable|no (?:talk|discussion|negotiations?) (?:of|on|about|over))\b",
-        "negotia discussion debate talk",
     ),
 )
+_FILTERED = FilteredGroup([cue.filtered for cue in CUES])
+
+
+def possible_cues(text: str) -> list[Cue]:
+    """Return the cues whose words a sentence holds, in ``CUES`` order (no other can match)."""
+    return [CUES[i] for i in _FILTERED.possible(text)]
+
+
 #: Words that make the object of a verb of giving up territorial.
 TERRITORIAL_OBJECT = re.compile(
     r"\b(?:territor\w*|land|lands|regions?|oblasts?|areas?|parts?|provinces?|peninsula|"

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from ..types import DatePrecision
+from .prefilter import Filtered, FilteredGroup
 
 # -- dates ----------------------------------------------------------------------------------------
 
@@ -49,17 +50,8 @@ _DATE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("month", re.compile(rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ll]ast) (?P<m>{_MONTH})(?!\w)")),
     ("year", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Bb]y) (?P<y>(?:19|20)\d\d)\b")),
 )
-# Cheap test for any word a date expression needs; most sentences have none.
-_DATE_KEYS = (
-    *(name.lower()[:3] for name in calendar.month_abbr if name),
-    "day",
-    "tonight",
-    "tomorrow",
-    "morning",
-    "last",
-)
-_DATE_KEY_RE = re.compile("|".join(_DATE_KEYS))
-_YEAR = re.compile(r"\d{4}")
+# Each expression with the words it needs: most sentences hold none of them and are not scanned.
+_FILTERED = FilteredGroup([Filtered(pattern) for _, pattern in _DATE_RES])
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whom|whose)\b[^,;]*(?:,|$)")
 _FUTURE = re.compile(
     r"\b(?:will|would be in|is set to|are set to|scheduled|next|is expected to|plans? to)\b",
@@ -77,15 +69,20 @@ def resolve_date(text: str, published: dt.date) -> DateRef | None:
     >>> resolve_date("since Wednesday, when Witkoff met Putin", dt.date(2025, 8, 9)).date
     datetime.date(2025, 8, 6)
     """
-    lowered = text.lower()
-    if not _DATE_KEY_RE.search(lowered) and not _YEAR.search(text):
+    original = text
+    kinds = _FILTERED.possible(text)
+    if not kinds:
         return None
     # A date inside ", which ... ," describes something else ("Crimea, which it annexed in 2014").
     text = _RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group()), text)
     found: list[tuple[int, DateRef]] = []
-    for kind, pattern in _DATE_RES:
+    future: bool | None = None
+    for number in _FILTERED.possible(text) if text is not original else kinds:
+        kind, pattern = _DATE_RES[number]
         for match in pattern.finditer(text):
-            ref = _resolve(kind, match, published, future=bool(_FUTURE.search(text)))
+            if future is None:
+                future = bool(_FUTURE.search(text))
+            ref = _resolve(kind, match, published, future=future)
             if ref is not None:
                 found.append((match.start(), ref))
                 break

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..regions import GROUPS, REGIONS
 from ..types import RegionId
+from .prefilter import Filtered, FilteredGroup
 from .registry import load_registry
 
 # -- regions --------------------------------------------------------------------------------------
@@ -40,17 +41,19 @@ _REGION_NAMES: dict[str, RegionId] = {
     for alias in (region.name, *region.aliases)
 }
 _REGION_RE = _alias_pattern()
-_GROUP_RES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bDonbass?\b(?: region)?", re.IGNORECASE), "donbas"),
-    (re.compile(r"\b(?:all )?five (?:of (?:those|these|the) )?regions\b", re.IGNORECASE), "five"),
+_GROUP_RES: tuple[tuple[Filtered, str], ...] = (
+    (Filtered(r"\bDonbass?\b(?: region)?", re.IGNORECASE), "donbas"),
+    (Filtered(r"\b(?:all )?five (?:of (?:those|these|the) )?regions\b", re.IGNORECASE), "five"),
     # "four regions", "four key regions", the four "annexed" regions
     (
-        re.compile(r"\bfour (?:[\"\u201c\u201d]?\w+[\"\u201c\u201d]? )?regions\b", re.IGNORECASE),
+        Filtered(r"\bfour (?:[\"\u201c\u201d]?\w+[\"\u201c\u201d]? )?regions\b", re.IGNORECASE),
         "four",
     ),
-    (re.compile(r"\bCrimean [Pp]eninsula\b"), "crimea"),
+    (Filtered(r"\bCrimean [Pp]eninsula\b"), "crimea"),
 )
 _GROUP_KEYS = {"donbas": "donbas", "five": "five_regions", "four": "four_regions"}
+#: The names, then each group: a sentence is scanned only for those whose words it holds.
+_REGION_PATTERNS = FilteredGroup([Filtered(_REGION_RE), *(p for p, _ in _GROUP_RES)])
 
 
 def find_regions(text: str) -> list[RegionMention]:
@@ -60,13 +63,20 @@ def find_regions(text: str) -> list[RegionMention]:
     [('donetsk', 'luhansk'), ('luhansk',), ('donetsk',)]
     """
     mentions: list[RegionMention] = []
-    for match in _REGION_RE.finditer(text):
-        key = re.sub(r"['\u2019]", "", match.group()).casefold()
-        region = _REGION_NAMES.get(key)
-        if region is not None:
-            mentions.append(RegionMention(match.start(), match.end(), match.group(), (region,)))
-    for pattern, name in _GROUP_RES:
-        for match in pattern.finditer(text):
+    possible = _REGION_PATTERNS.possible(text)
+    if not possible:
+        return mentions
+    if possible[0] == 0:
+        for match in _REGION_RE.finditer(text):
+            key = re.sub(r"['\u2019]", "", match.group()).casefold()
+            region = _REGION_NAMES.get(key)
+            if region is not None:
+                mentions.append(RegionMention(match.start(), match.end(), match.group(), (region,)))
+    for number in possible:
+        if number == 0:
+            continue
+        pattern, name = _GROUP_RES[number - 1]
+        for match in pattern.pattern.finditer(text):
             if name not in _GROUP_KEYS:
                 if not any(m.start == match.start() for m in mentions):
                     mentions.append(
@@ -118,58 +128,48 @@ PLAN_NOUN = (
 
 @dataclass(frozen=True)
 class _ActorPatterns:
-    people: re.Pattern[str]
-    parties: re.Pattern[str]
-    offices: re.Pattern[str]
+    #: One pattern per speaker, in the registry's order (most sentences name two or three).
+    people: FilteredGroup
+    parties: Filtered
+    offices: Filtered
     party_sides: tuple[str, ...]
-    adjective_sides: tuple[str, ...]
-    speakers: tuple[tuple[str, str], ...]  # (name, side) per people group
-    #: Per speaker: a literal piece of the surname (a cheap test) and the speaker's own pattern.
-    people_keys: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    adjective_sides: dict[str, str]  # nationality word -> side
+    speakers: tuple[tuple[str, str], ...]  # (name, side) per speaker
 
 
 @functools.cache
 def _actor_patterns() -> _ActorPatterns:
     """Compile the registry's names once, on first use."""
     registry = load_registry()
-    people = "|".join(f"(?P<p{i}>\\b(?:{s.match})\\b)" for i, s in enumerate(registry.speakers))
     names = sorted(
         ((name, side.id) for side in registry.sides for name in side.names),
         key=lambda item: -len(item[0]),
     )
-    parties = "|".join(
-        f"(?P<q{i}>(?<![\\w.]){re.escape(n)}(?![\\w]|\\.\\w))" for i, (n, _) in enumerate(names)
-    )
+    parties = "|".join(f"(?P<q{i}>{re.escape(n)})" for i, (n, _) in enumerate(names))
     adjectives = sorted(
         ((adj, side.id) for side in registry.sides for adj in side.adjectives),
         key=lambda item: -len(item[0]),
     )
-    adjective = "|".join(f"(?P<a{i}>{re.escape(a)})" for i, (a, _) in enumerate(adjectives))
+    adjective = "|".join(re.escape(a) for a, _ in adjectives)
+    adjective_sides: dict[str, str] = {}
+    for adj, side_id in adjectives:
+        adjective_sides.setdefault(adj, side_id)
     # "US President", "Ukraine's President", "Russian Foreign Minister", "the Russian leader"
     # The nationality word is capitalised (so "us" is no "US"); the role may not be.
     office = re.compile(
-        rf"(?=[A-Z])(?<![\w.])(?:{adjective})(?:-(?:backed|led|brokered|drafted)|['\u2019]s)? "
+        rf"(?=[A-Z])(?<![\w.])(?P<nation>{adjective})"
+        rf"(?:-(?:backed|led|brokered|drafted)|['\u2019]s)? "
         rf"(?i:(?:[A-Za-z-]+ ){{0,2}}?(?P<role>{_OFFICE}|{PLAN_NOUN}))\b"
     )
     return _ActorPatterns(
-        # The lookaheads let the engine skip, cheaply, every position that cannot start a name.
-        people=re.compile(f"(?=[A-Zv])(?:{people})"),
-        parties=re.compile(f"(?=[A-Z])(?:{parties})"),
-        offices=office,
+        people=FilteredGroup([Filtered(f"\\b(?:{s.match})\\b") for s in registry.speakers]),
+        # The lookahead lets the engine skip, cheaply, every position that cannot start a name.
+        parties=Filtered(f"(?=[A-Z])(?<![\\w.])(?:{parties})(?![\\w]|\\.\\w)"),
+        offices=Filtered(office),
         party_sides=tuple(side for _, side in names),
-        adjective_sides=tuple(side for _, side in adjectives),
+        adjective_sides=adjective_sides,
         speakers=tuple((s.name, s.side) for s in registry.speakers),
-        people_keys=tuple(
-            (_literal_key(s.match), re.compile(f"\\b(?:{s.match})\\b")) for s in registry.speakers
-        ),
     )
-
-
-def _literal_key(pattern: str) -> str:
-    """Return a literal piece of the surname that every match of a speaker pattern contains."""
-    surname = re.sub(r"^\(\?:[^()]*\)\?", "", pattern)
-    literal = re.match(r"[\w ]+", surname)
-    return literal.group() if literal else ""
 
 
 _PLAN_ROLE = re.compile(PLAN_NOUN, re.IGNORECASE)
@@ -203,17 +203,14 @@ def find_actors(text: str) -> list[ActorMention]:
     """
     patterns = _actor_patterns()
     found: list[ActorMention] = []
-    for number, (key, pattern) in enumerate(patterns.people_keys):
-        if key not in text:
-            continue  # the cheap test: most sentences name two or three people at most
+    for number in patterns.people.possible(text):
         name, side = patterns.speakers[number]
-        for match in pattern.finditer(text):
+        for match in patterns.people.patterns[number].pattern.finditer(text):
             found.append(
                 ActorMention(match.start(), match.end(), match.group(), side, name, "person")
             )
     for match in patterns.offices.finditer(text):
-        group = next(k for k, v in match.groupdict().items() if v and k.startswith("a"))
-        side = patterns.adjective_sides[int(group[1:])]
+        side = patterns.adjective_sides[match.group("nation")]
         kind = "plan" if _PLAN_ROLE.fullmatch(match.group("role")) else "office"
         end = match.end()
         if kind == "office":
@@ -270,8 +267,13 @@ _PLAN_AFTER = re.compile(
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 
 
+_PLAN_WORDS = Filtered(_PLAN_AFTER)
+
+
 def plan_after(text: str, mention: ActorMention) -> re.Match[str] | None:
     """Return the plan noun a name owns ("Putin's reported offer", "a Witkoff proposal")."""
     if text[mention.end : mention.end + 1] not in ("'", "\u2019", " "):
         return None
+    if not _PLAN_WORDS.possible(text):
+        return None  # the sentence holds no plan noun at all
     return _PLAN_AFTER.match(text[mention.end : mention.end + 60])

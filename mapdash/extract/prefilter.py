@@ -1,0 +1,378 @@
+r"""Skip a regular expression on text that cannot match it, by the words every match contains.
+
+Most sentences hold none of a rule's words, and scanning a sentence with an alternation of
+case-insensitive phrases costs far more than finding out that none of its words is there. So
+each hot pattern carries the literal strings that any match must contain, read off the pattern's
+own parse tree (``"\bcede[sd]?|ceding"`` needs ``cede``, ``cedes``, ``ceded`` or ``ceding``), as
+code search engines and RE2 filter with the literals a pattern needs. The literals of every such
+pattern go into one Aho-Corasick automaton (``pyahocorasick``), which finds all of them in a
+sentence in one pass; a pattern whose literals are not all there is not run, and the answer is
+the same as running it. Where the parse tree holds something this does not follow, the pattern
+is simply always run.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
+
+try:  # the parser behind ``re.compile``; without it every pattern is run unfiltered
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser as _p  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - a Python whose ``re`` is laid out differently
+    _p = _c = None
+
+#: A literal set weaker than this occurs in nearly every sentence: not worth looking for.
+_MIN_WEIGHT = 2
+#: Words so common that a literal made of them says nothing ("at the ", "in ").
+_COMMON_WORDS = frozenset(
+    {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is"}
+    | {"it", "its", "of", "on", "or", "that", "the", "to", "was", "were", "with"}
+)
+_TOKENS = re.compile(r"\w+|[^\w\s]")
+#: Characters nearly every sentence holds; any other sign ("%", "\u00b2") is rare.
+_COMMON_SIGNS = frozenset(".,;:!?'\"()-\u2018\u2019\u201c\u201d\u2013\u2014")
+#: Largest set of strings followed through a sequence ("cede" + "s|d|" -> three strings).
+_MAX_EXACT = 256
+#: Characters ``re.IGNORECASE`` equates with an ASCII letter that ``str.casefold`` does not.
+_UNFOLDED = ("\u0130", "\u0131")
+
+Strings = frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Info:
+    """What a piece of a pattern matches: all its strings (``exact``), or what it ``needs``.
+
+    ``needs`` is a list of sets: every match holds one string of each set.
+    """
+
+    exact: Strings | None = None
+    needs: tuple[Strings, ...] = ()
+
+
+_NOTHING = _Info()  # consumes text, needs nothing known
+_EMPTY = _Info(exact=frozenset({""}))  # zero width ("\b", lookarounds)
+
+
+class _FoldsCase(Exception):
+    """A part of the pattern ignores case ("(?i:...)"): read it again, case-folded."""
+
+
+def _weight(string: str) -> int:
+    """Estimate how rarely a literal occurs: the length of its longest uncommon word."""
+    best = 0
+    for token in _TOKENS.findall(string.casefold()):
+        if token[0].isalnum() or token[0] == "_":
+            weight = 0 if token in _COMMON_WORDS else min(12, len(token))
+        else:
+            weight = 0 if token in _COMMON_SIGNS else 6
+        best = max(best, weight)
+    return best
+
+
+def _selectivity(strings: Strings) -> tuple[int, int]:
+    """Rank a set: as selective as its weakest string; then the fewer strings, the better."""
+    return min(map(_weight, strings)), -len(strings)
+
+
+def _needs(info: _Info) -> list[Strings]:
+    if info.exact is not None:
+        return [info.exact] if _selectivity(info.exact)[0] >= _MIN_WEIGHT else []
+    return list(info.needs)
+
+
+def _literal(code: int, folded: bool) -> _Info:
+    char = chr(code)
+    if folded and not char.isascii() and char.casefold() != char.upper():
+        return _NOTHING  # a non-ASCII letter's case variants are not followed
+    return _Info(exact=frozenset({char.casefold() if folded else char}))
+
+
+def _sequence(items: Iterable[tuple[Any, Any]], folded: bool) -> _Info:
+    """Read a concatenation: adjacent literals join ("cede" + "s|d|" -> three strings)."""
+    strings: Strings = frozenset({""})  # the run of literals being followed
+    needs: list[Strings] = []
+    exact = True
+    for op, av in items:
+        info = _node(op, av, folded)
+        if info.exact is not None and len(strings) * len(info.exact) <= _MAX_EXACT:
+            strings = frozenset(a + b for a in strings for b in info.exact)
+            continue
+        exact = False
+        needs += _needs(_Info(exact=strings))
+        if info.exact is not None and len(info.exact) <= _MAX_EXACT:
+            strings = info.exact  # a new run starts with it
+        else:
+            needs += _needs(info)
+            strings = frozenset({""})
+    if exact:
+        return _Info(exact=strings)
+    return _Info(needs=tuple(needs + _needs(_Info(exact=strings))))
+
+
+def _branch(alternatives: list[_Info]) -> _Info:
+    """Read an alternation: the union of its strings, or of each alternative's best set."""
+    exacts = [a.exact for a in alternatives]
+    if all(e is not None for e in exacts):
+        union = frozenset().union(*exacts)  # type: ignore[arg-type]
+        if len(union) <= _MAX_EXACT:
+            return _Info(exact=union)
+    best: list[Strings] = []
+    for alternative in alternatives:
+        needs = _needs(alternative)
+        if not needs:
+            return _NOTHING  # one alternative needs nothing known: neither does the whole
+        best.append(max(needs, key=_selectivity))
+    return _Info(needs=(frozenset().union(*best),))
+
+
+def _node(op: Any, av: Any, folded: bool) -> _Info:  # noqa: PLR0911 - one case per opcode
+    c = _c
+    if op is c.LITERAL:
+        return _literal(av, folded)
+    if op is c.SUBPATTERN:
+        if av[1] & re.IGNORECASE and not folded:
+            raise _FoldsCase
+        return _sequence(av[-1], folded)
+    if op is c.BRANCH:
+        return _branch([_sequence(sub, folded) for sub in av[1]])
+    if op in _REPEATS:
+        low, high, sub = av
+        info = _sequence(sub, folded)
+        if low == high == 1:
+            return info
+        if low == 0 and high == 1 and info.exact is not None:
+            return _Info(exact=info.exact | {""})
+        return _Info(needs=tuple(_needs(info))) if low >= 1 else _NOTHING
+    if op is getattr(c, "ATOMIC_GROUP", None):
+        return _sequence(av, folded)
+    if op is c.IN:
+        if len(av) <= 4 and all(o is c.LITERAL for o, _ in av):
+            return _branch([_literal(code, folded) for _, code in av])
+        return _NOTHING
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return _EMPTY  # zero width: the literals on either side stay adjacent
+    return _NOTHING  # any character, a class, a back-reference...
+
+
+_REPEATS = tuple(
+    getattr(_c, name)
+    for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+    if _c is not None and hasattr(_c, name)
+)
+
+
+def required_literals(pattern: re.Pattern[str]) -> tuple[bool, tuple[Strings, ...]]:
+    r"""Return (folded, sets): every match of ``pattern`` contains one string of each set.
+
+    ``folded``: the strings are case-folded and are to be looked for in ``text.casefold()``;
+    otherwise in the text itself. No sets: nothing is known, the pattern is always run.
+
+    >>> folded, sets = required_literals(re.compile(r"\b(?:cede[sd]?|ceding)\b", re.I))
+    >>> folded, [sorted(s) for s in sets]
+    (True, [['cede', 'ceded', 'cedes', 'ceding']])
+    """
+    if _p is None:
+        return True, ()
+    folded = bool(pattern.flags & re.IGNORECASE)
+    try:
+        tree = _p.parse(pattern.pattern, pattern.flags)
+        try:
+            info = _sequence(tree, folded)
+        except _FoldsCase:
+            folded = True
+            info = _sequence(tree, folded)
+    except Exception:  # noqa: BLE001 - a construct not followed: no filter, never a wrong answer
+        return True, ()
+    return folded, tuple(sorted(_needs(info), key=_selectivity, reverse=True))
+
+
+class _Sieve:
+    """The literals of every filtered pattern, found in a sentence in one pass.
+
+    Each literal set has a bit; a text's answer is the mask of the sets it holds one string of
+    (all bits, -1, when it cannot be told), so a pattern is possible when its own bits are set.
+    """
+
+    def __init__(self) -> None:
+        self._bits: dict[tuple[bool, frozenset[str]], int] = {}
+        #: Counts the rebuilds, for groups that index the masks.
+        self.generation = 0
+        self._pending: list[Filtered] = []
+        #: Every pattern taken, in order.
+        self.patterns: list[Filtered] = []
+        self._automata: tuple[ahocorasick.Automaton | None, ahocorasick.Automaton | None] | None
+        self._automata = None
+        #: Texts scanned lately, by identity (a sentence is asked about many times in a row).
+        self._memo: dict[int, tuple[str, int]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, pattern: Filtered) -> None:
+        """Take a pattern whose literals are read when the sieve is next used."""
+        self._pending.append(pattern)
+        self.patterns.append(pattern)
+        self._automata = None
+
+    def _build(self) -> tuple[ahocorasick.Automaton | None, ahocorasick.Automaton | None]:
+        for pattern in self._pending:
+            folded, sets = required_literals(pattern.pattern)
+            mask = 0
+            for strings in sets:
+                mask |= 1 << self._bits.setdefault((folded, strings), len(self._bits))
+            pattern.mask = mask
+        self._pending = []
+        self._memo = {}
+        self.generation += 1
+        tables: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        for (folded, strings), bit in self._bits.items():
+            for string in strings:
+                tables[folded][string] = tables[folded].get(string, 0) | 1 << bit
+        automata: list[ahocorasick.Automaton | None] = []
+        for table in tables:
+            automaton = None
+            if table:
+                automaton = ahocorasick.Automaton()
+                for string, mask in table.items():
+                    automaton.add_word(string, mask)
+                automaton.make_automaton()
+            automata.append(automaton)
+        return automata[0], automata[1]
+
+    def ready(self) -> None:
+        """Read the literals of the patterns added since the last use."""
+        with self._lock:
+            if self._automata is None:
+                self._automata = self._build()
+
+    def present(self, text: str) -> int:
+        """Return the mask of the literal sets ``text`` holds a string of (-1: cannot be told)."""
+        seen = self._memo.get(id(text))
+        if seen is not None and seen[0] is text:
+            return seen[1]
+        if self._automata is None:
+            self.ready()
+        exact, folded = self._automata  # type: ignore[misc]
+        mask = 0
+        if folded is not None and any(ch in text for ch in _UNFOLDED):
+            mask = -1
+        else:
+            if exact is not None:
+                for _end, value in exact.iter(text):
+                    mask |= value
+            if folded is not None:
+                for _end, value in folded.iter(text.casefold()):
+                    mask |= value
+        if len(self._memo) > 256:
+            self._memo = {}
+        self._memo[id(text)] = (text, mask)
+        return mask
+
+
+_SIEVE = _Sieve()
+
+
+class Filtered:
+    """A compiled pattern that skips, cheaply, text lacking the literals every match needs.
+
+    ``search``, ``finditer`` and ``match`` answer exactly as the pattern's own methods do. Make
+    one per pattern, once (at import or in a cached function): its literals join the sieve's
+    automaton, read off the pattern on first use.
+    """
+
+    __slots__ = ("pattern", "mask", "_last")
+
+    def __init__(self, pattern: re.Pattern[str] | str, flags: int = 0) -> None:
+        self.pattern = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags)
+        #: The sieve's bits for the literal sets every match needs (0: none known).
+        self.mask = 0
+        #: The text searched last and the answer (a sentence is often asked about twice).
+        self._last: tuple[str, re.Match[str] | None] = ("", None)
+        _SIEVE.add(self)
+
+    def possible(self, text: str) -> bool:
+        """Whether ``text`` holds the literals a match needs (False: it cannot match)."""
+        if _SIEVE._automata is None:
+            _SIEVE.ready()
+        mask = self.mask
+        return not mask or _SIEVE.present(text) & mask == mask
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """``re.Pattern.search``, skipped when the text lacks the needed literals."""
+        whole = pos == 0 and endpos is None
+        if whole and self._last[0] is text:
+            return self._last[1]
+        found = None
+        if self.possible(text):
+            found = self.pattern.search(text, pos, len(text) if endpos is None else endpos)
+        if whole:
+            self._last = (text, found)
+        return found
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """``re.Pattern.match``, skipped when the text lacks the needed literals."""
+        if not self.possible(text):
+            return None
+        return self.pattern.match(text, pos, len(text) if endpos is None else endpos)
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[re.Match[str]]:
+        """``re.Pattern.finditer``, empty when the text lacks the needed literals."""
+        if not self.possible(text):
+            return iter(())
+        return self.pattern.finditer(text, pos, len(text) if endpos is None else endpos)
+
+
+class FilteredGroup:
+    """Patterns asked about together: which of them can match a text, in one look."""
+
+    def __init__(self, patterns: Sequence[Filtered]) -> None:
+        self.patterns = tuple(patterns)
+        self._index: tuple[int, dict[int, tuple[int, ...]], tuple[int, ...]] | None = None
+        self._generation = -1
+
+    def _build(self) -> tuple[int, dict[int, tuple[int, ...]], tuple[int, ...]]:
+        # Each pattern is filed under one bit it needs; a text lacking every such bit skips all.
+        by_bit: dict[int, list[int]] = {}
+        always = []
+        for number, pattern in enumerate(self.patterns):
+            if pattern.mask:
+                by_bit.setdefault(pattern.mask & -pattern.mask, []).append(number)
+            else:
+                always.append(number)
+        bits = 0
+        for bit in by_bit:
+            bits |= bit
+        return bits, {b: tuple(n) for b, n in by_bit.items()}, tuple(always)
+
+    def possible(self, text: str) -> list[int]:
+        """Return the indices of the patterns that can match ``text``, in order."""
+        if _SIEVE._automata is None:
+            _SIEVE.ready()
+        if self._index is None or _SIEVE.generation != self._generation:
+            self._index, self._generation = self._build(), _SIEVE.generation
+        bits, by_bit, always = self._index
+        present = _SIEVE.present(text)
+        if present == -1:
+            return list(range(len(self.patterns)))
+        found = present & bits
+        if not found and not always:
+            return []
+        numbers = list(always)
+        patterns = self.patterns
+        while found:
+            bit = found & -found
+            found ^= bit
+            numbers += [n for n in by_bit[bit] if present & patterns[n].mask == patterns[n].mask]
+        return sorted(numbers)
+
+
+def registered() -> tuple[Filtered, ...]:
+    """Return every filtered pattern made so far (what the sieve looks for)."""
+    return tuple(_SIEVE.patterns)

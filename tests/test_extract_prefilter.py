@@ -1,0 +1,159 @@
+"""The literal prefilter: a pattern is skipped only on text it cannot match.
+
+Extraction runs each rule's pattern only on sentences that hold the literals every match of it
+contains (read off the pattern's parse tree, found with one Aho-Corasick pass). These tests pin
+what is read off a pattern and check, on the seed articles and on generated text, that a filtered
+pattern answers exactly as the pattern itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ROOT
+from fuzzing import FUZZ
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mapdash.corpus import load_corpus
+from mapdash.extract import extract_article
+from mapdash.extract.prefilter import Filtered, FilteredGroup, registered, required_literals
+
+
+def _sets(pattern: str, flags: int = 0) -> tuple[bool, list[list[str]]]:
+    folded, sets = required_literals(re.compile(pattern, flags))
+    return folded, [sorted(s) for s in sets]
+
+
+def test_literals_of_a_case_insensitive_alternation():
+    assert _sets(r"\b(?:cede[sd]?|ceding|hand(?:s|ed)? over)\b", re.I) == (
+        True,
+        [["cede", "ceded", "cedes", "ceding", "hand over", "handed over", "hands over"]],
+    )
+
+
+def test_literals_of_a_case_sensitive_pattern_keep_their_case():
+    assert _sets(r"\b(?:In|Since) (?:May|June) \d{4}") == (
+        False,
+        [["In June ", "In May ", "Since June ", "Since May "]],
+    )
+
+
+def test_unbounded_parts_split_a_pattern_into_sets_all_of_which_are_needed():
+    folded, sets = _sets(r"\bstop\w* (?:\w+ ){0,3}at the (?:\w+ ){0,2}lines?\b", re.I)
+    assert folded and sets == [["stop"], ["line", "lines"]]  # not "at the ": in most texts
+
+
+def test_a_case_insensitive_group_makes_the_literals_case_folded():
+    assert _sets(r"(?=[A-Z])(?:US|Russian) (?i:(?:Envoy|Leader))\b") == (
+        True,
+        [["russian envoy", "russian leader", "us envoy", "us leader"]],
+    )
+
+
+def test_a_pattern_that_needs_no_literal_is_always_run():
+    assert _sets(r"\w+ \d+") == (False, [])
+    pattern = Filtered(r"\w+ \d+")
+    assert pattern.possible("no digits here") is True
+    assert pattern.search("no digits here") is None
+
+
+def test_a_sentence_without_the_words_is_not_scanned():
+    pattern = Filtered(r"\b(?:buffer|demilitari[sz]ed) zones?\b", re.I)
+    assert not pattern.possible("Talks resumed in Geneva on Monday.")
+    assert pattern.possible("Kyiv proposed a Demilitarised Zone.")
+    assert pattern.search("Kyiv proposed a Demilitarised Zone.").group() == "Demilitarised Zone"
+
+
+def test_dotted_i_falls_back_to_scanning():
+    # re.IGNORECASE equates "i" with the dotted capital I, which str.casefold does not.
+    pattern = Filtered(r"\bistanbul\b", re.I)
+    assert pattern.search("Talks in \u0130STANBUL resumed.") is not None
+
+
+def test_a_non_ascii_letter_in_a_case_insensitive_pattern_is_not_taken_as_a_literal():
+    # "\u0130" (dotted capital I) matches a plain "i" under re.IGNORECASE; casefolded it is
+    # two characters, so it cannot be looked for as it stands.
+    assert Filtered("\u0130stanbul", re.I).search("talks in istanbul").group() == "istanbul"
+
+
+def test_a_group_answers_in_order_and_a_late_pattern_joins_the_sieve():
+    group = FilteredGroup(
+        [Filtered(r"\bsouth\w*", re.I), Filtered(r"\bnorth\w*", re.I), Filtered(r"\w+")]
+    )
+    assert group.possible("Northern and Southern fronts") == [0, 1, 2]
+    assert group.possible("the eastern front") == [2]
+    late = Filtered(r"\bwestern\b", re.I)  # made after the sieve was built
+    assert late.search("the Western front").group() == "Western"
+    assert group.possible("Northern lines") == [1, 2]
+
+
+@pytest.fixture(scope="module")
+def seed_sentences() -> list[str]:
+    articles = load_corpus(ROOT / "seeds").values()
+    for article in articles:
+        extract_article(article)  # makes every pattern the extraction uses
+    return [s.text for a in articles for s in a.sentences]
+
+
+def test_every_extraction_pattern_answers_as_itself_on_the_seeds(seed_sentences):
+    patterns = registered()
+    assert len(patterns) > 60
+    for pattern in patterns:
+        for text in seed_sentences:
+            expected = [m.span() for m in pattern.pattern.finditer(text)]
+            assert [m.span() for m in pattern.finditer(text)] == expected, pattern.pattern
+            if expected:
+                assert pattern.possible(text), (pattern.pattern, text)
+
+
+_WORDS = (
+    "cede",
+    "ceded",
+    "Donbas",
+    "line of contact",
+    "frozen",
+    "said",
+    "SAID",
+    "Putin",
+    "Kyiv",
+    "recognise",
+    "recognized",
+    "withdraw from",
+    "buffer zone",
+    "May",
+    "may",
+    "Monday",
+    "2014",
+    "in",
+    " ",
+    ", ",
+    ".",
+    "\u2019s",
+    "\u201c",
+    "\u201d",
+    "square miles",
+    "%",
+    "percent",
+    "\u00df",
+    "\u0130",
+    "\u0131",
+    "K",
+    "\u212a",
+    "\u017f",
+    "territory",
+    "regions",
+    "five",
+    "four",
+)
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(_WORDS), max_size=30))
+def test_filtered_patterns_find_the_same_matches_on_any_text(words):
+    text = "".join(words)
+    for pattern in registered():
+        assert [m.span() for m in pattern.finditer(text)] == [
+            m.span() for m in pattern.pattern.finditer(text)
+        ], (pattern.pattern, text)
