@@ -67,6 +67,7 @@ from .cues import (
 from .dates import DateRef
 from .mentions import ActorMention, RegionMention, find_regions, is_subject, plan_after
 from .prefilter import Filtered
+from .prefilter import rx as _rx
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def _keeper(actor: str) -> Disposition:
     return "to_russia" if actor == "russia" else "to_ukraine"
 
 
-_RELATIVE = re.compile(r",\s*(?:which|who|whom|whose)\b[^,;]*(?:,|$)")
+_RELATIVE = _rx(r",\s*(?:which|who|whom|whose)\b[^,;]*(?:,|$)")
 
 
 def _clause_start(text: str, position: int) -> int:
@@ -166,7 +167,7 @@ def _find_hits(text: str, mentions: Sequence[RegionMention], rules: list[str]) -
     opening = TOPIC_OPENING.match(text)
     hits: list[_Hit] = []
     for cue in possible_cues(text):
-        for match in cue.pattern.finditer(text):
+        for match in cue.filtered.run.finditer(text):
             if opening and match.end() <= opening.end():
                 rules.append(f"'{match.group()}' only names the topic ({opening.group()!r})")
                 continue
@@ -218,18 +219,18 @@ def _find_hits(text: str, mentions: Sequence[RegionMention], rules: list[str]) -
     return kept
 
 
-_SCOPE_BREAK = re.compile(r"\b(?:that|which|and|but|while|whereas|because)\b")
-_LOCATIVE = re.compile(r"(?:along|at|on|from|based on|current|existing|present)\b", re.IGNORECASE)
-_TERRITORY_WORD = re.compile(r"\b(?:territor\w*|land|regions?|borders?)\b", re.IGNORECASE)
-_ISSUE = re.compile(r"problem|issue|question|obstacle|sticking|stumbling|cent|hinge|depend")
-_DEMANDED = re.compile(
+_SCOPE_BREAK = _rx(r"\b(?:that|which|and|but|while|whereas|because)\b")
+_LOCATIVE = _rx(r"(?:along|at|on|from|based on|current|existing|present)\b", re.IGNORECASE)
+_TERRITORY_WORD = _rx(r"\b(?:territor\w*|land|regions?|borders?)\b", re.IGNORECASE)
+_ISSUE = _rx(r"problem|issue|question|obstacle|sticking|stumbling|cent|hinge|depend")
+_DEMANDED = _rx(
     r"\b(?:demand(?:s|ed|ing)?|wants?|wanted|claims?|claimed|covet\w*|seeks?|sought|"
     r"insist\w* on)\s+(?:(?:the|all|rest|of|entire|whole|remaining|full|control|over)\s+){0,4}",
     re.IGNORECASE,
 )
 _DEMANDED_CUE = Cue("demands a region", "claim", _DEMANDED)
 _DEMANDED_FILTERED = Filtered(_DEMANDED)
-_REGION_NOUN_BEFORE = re.compile(
+_REGION_NOUN_BEFORE = _rx(
     r"\b(?:region|territory|land|areas?|oblast)\s+(?:that\s+|which\s+)?$", re.IGNORECASE
 )
 
@@ -309,7 +310,7 @@ def _stances(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-_AUTHORED_BY = re.compile(
+_AUTHORED_BY = _rx(
     r"\s*,?\s*(?:drafted|proposed|put forward|presented|authored|written|backed|floated|"
     r"tabled|offered) by (?:(?:the|US|U\.S\.|Russian|Ukrainian) )?(?:[A-Z][\w.-]* ){0,2}?(?=[A-Z])"
 )
@@ -409,7 +410,7 @@ class _Holder:
     stance_end: int = 0
 
 
-_AS_HOLDER = re.compile(
+_AS_HOLDER = _rx(
     r"\bas (?P<who>(?:the )?[A-Z][\w.'\u2019 -]{1,40}?) "
     r"(?:demands?|wants?|insists?|has demanded|proposes?)\b"
 )
@@ -918,9 +919,7 @@ def _negated(hit: _Hit, actor: str, base: Disposition) -> Disposition:
     return _keeper(actor)
 
 
-_PLAN_KIND = re.compile(
-    r"\b(?:demands?|ultimatum|conditions|stance|position|claim)\b", re.IGNORECASE
-)
+_PLAN_KIND = _rx(r"\b(?:demands?|ultimatum|conditions|stance|position|claim)\b", re.IGNORECASE)
 
 
 def _kind(text: str, hit: _Hit, holder: _Holder, listed: bool) -> ClaimKind:

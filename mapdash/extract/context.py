@@ -10,15 +10,16 @@ from .claims import Candidate, PlanRef
 from .cues import LIST_ITEM, SPEECH_VERB
 from .mentions import ActorMention, plan_after
 from .prefilter import Filtered
+from .prefilter import rx as _rx
 
 # The lookahead lets the engine pass over every position that cannot start a pronoun, cheaply.
-_PRONOUN = re.compile(r"(?=[HhSsIWw])\b(?:[Hh]e|[Ss]he|I|[Ww]e)\b")
-_QUOTE_MARK = re.compile('[\u201c\u201d"]')
+_PRONOUN = _rx(r"(?=[HhSsIWw])\b(?:[Hh]e|[Ss]he|I|[Ww]e)\b")
+_QUOTE_MARK = _rx('[\u201c\u201d"]')
 _SPEECH = Filtered(r"(?=[A-Za-z])" + SPEECH_VERB.pattern, SPEECH_VERB.flags)
 
 
-_AFTER_NAME = re.compile(r"^\s*(?:,[^,]{0,60},\s*)?(?:\w+ly\s+)?(?:has |had )?")
-_SAID_BEFORE = re.compile(r"\b(?:said|says|told|according to)\s+$", re.IGNORECASE)
+_AFTER_NAME = _rx(r"^\s*(?:,[^,]{0,60},\s*)?(?:\w+ly\s+)?(?:has |had )?")
+_SAID_BEFORE = _rx(r"\b(?:said|says|told|according to)\s+$", re.IGNORECASE)
 
 
 def speaker_of(text: str, actors: Sequence[ActorMention]) -> ActorMention | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .prefilter import Filtered, FilteredGroup
+from .prefilter import rx as _rx
 
 CueFamily = Literal[
     "cede",
@@ -194,15 +195,15 @@ def possible_cues(text: str) -> list[Cue]:
 
 
 #: Words that make the object of a verb of giving up territorial.
-TERRITORIAL_OBJECT = re.compile(
+TERRITORIAL_OBJECT = _rx(
     r"\b(?:territor\w*|land|lands|regions?|oblasts?|areas?|parts?|provinces?|peninsula|"
     r"pockets?|villages?|towns?|cit(?:y|ies)|positions|control|square|percent|%)",
     re.IGNORECASE,
 )
 #: "the occupied land", "the territory it occupies": giving up only what Russia holds.
-OCCUPIED_OBJECT = re.compile(r"\b(?:occupied|seized|captured|held by Russia)\b", re.IGNORECASE)
+OCCUPIED_OBJECT = _rx(r"\b(?:occupied|seized|captured|held by Russia)\b", re.IGNORECASE)
 #: Territory in general, whole: "all of its land", "any territory".
-ALL_LAND = re.compile(
+ALL_LAND = _rx(
     r"\b(?:all|any|every|none) (?:of )?(?:its |their |the |Ukraine['\u2019]s |our )?"
     r"(?:occupied |lost |seized |sovereign )?(?:land|territor\w*|inch)|"
     r"\bthe (?:territor\w*|lands?|areas?) (?:that )?(?:already |currently |it )?"
@@ -210,7 +211,7 @@ ALL_LAND = re.compile(
     re.IGNORECASE,
 )
 #: A region referred back to: "the region", "these territories".
-REFERS_TO_REGION = re.compile(
+REFERS_TO_REGION = _rx(
     r"\b(?:the|this|that|these|those|such) (?:contested |disputed |eastern |southern )?"
     r"(?:region|regions|territory|territories|area|areas|control|oblast)\b",
     re.IGNORECASE,
@@ -218,18 +219,18 @@ REFERS_TO_REGION = re.compile(
 
 # -- stance: whose position, and which kind ---------------------------------------------------
 
-DEMAND_VERB = re.compile(
+DEMAND_VERB = _rx(
     r"\b(?:demand(?:s|ed|ing)?|insist\w*|wants?|wanted|seek(?:s|ing)?|sought|call(?:s|ed|ing)? "
     r"for|requir(?:e|es|ed|ing)|press(?:es|ed)? for|threaten\w*|ultimatum)\b",
     re.IGNORECASE,
 )
-PROPOSE_VERB = re.compile(
+PROPOSE_VERB = _rx(
     r"\b(?:propos(?:e|es|ed|ing)|offer(?:s|ed|ing)?|suggest\w*|put forward|envisag\w*|"
     r"signal\w* (?:\w+ ){0,2}willingness|(?:is|are|was|were) (?:ready|willing|prepared) to|"
     r"would involve|entails?|provides? for|float\w*|unveil\w*|present\w*|drafted)\b",
     re.IGNORECASE,
 )
-REJECT_VERB = re.compile(
+REJECT_VERB = _rx(
     r"\b(?:reject\w*|refus\w*|rul(?:e|es|ed|ing) out|oppos\w*|dismiss\w*|turn\w* down|"
     r"not happy with|opposition to|condemn\w*|"
     r"(?:warn|caution|argu|advis|spoke|speak)\w* (?:strongly )?against|"
@@ -239,59 +240,59 @@ REJECT_VERB = re.compile(
     r"unconstitutional|a red line))",
     re.IGNORECASE,
 )
-SPEECH_VERB = re.compile(
+SPEECH_VERB = _rx(
     r"\b(?:said|says|say|told|tells|stated|states|stressed|emphasi[sz]\w*|added|noted|declared|"
     r"wrote|writes|warned|vowed|argued|explained|announced|reiterated|mused|asserted|informed|"
     r"maintain\w*|posted|replied|affirmed|confirmed|think|thinks|believes?)\b",
     re.IGNORECASE,
 )
-MODAL_DEMAND = re.compile(
+MODAL_DEMAND = _rx(
     r"\b(?:must|should|has to|have to|needs? to|would have to|is to|are to)\b", re.IGNORECASE
 )
 #: "..., Peskov said", "said Kremlin spokesman Dmitry Peskov", "Zelensky told reporters".
-POSTPOSED_SPEECH = re.compile(
+POSTPOSED_SPEECH = _rx(
     r"(?:[,\u201d\"]\s*|\s)(?P<verb>said|says|told|stated|added|noted|wrote|declared|"
     r"stressed|insisted|explained|warned)\b",
     re.IGNORECASE,
 )
-ACCORDING_TO = re.compile(r"\b(?:according to|in the view of|for)\s+$", re.IGNORECASE)
+ACCORDING_TO = _rx(r"\b(?:according to|in the view of|for)\s+$", re.IGNORECASE)
 #: "... as Moscow demands": the holder named after the position.
-AS_HOLDER_DEMANDS = re.compile(
+AS_HOLDER_DEMANDS = _rx(
     r"^\W{0,3}\s*(?:as|which|that) (?P<who>[\w .'\u2019-]{2,40}?) "
     r"(?:demands?|wants?|insists?|has demanded|has insisted|proposes?|has proposed)\b",
     re.IGNORECASE,
 )
 #: "demands Kyiv has rejected": the rejection of what was just said.
-REJECTION_AFTER = re.compile(
+REJECTION_AFTER = _rx(
     r"(?:^\W{0,3}\s*|[\u2014\u2013;]\s*|\s-\s)(?:demands?|proposals?|terms|conditions|"
     r"an? (?:idea|offer)|which|something|a move|an idea)\s+(?P<who>[\w .'\u2019-]{2,40}?) "
     r"(?:has |had |have )?(?:rejected|refused|ruled out|dismissed|opposes|opposed)\b",
     re.IGNORECASE,
 )
 #: A plan referred back to: "the proposal", "the framework", "such proposals".
-PLAN_REFERENCE = re.compile(
+PLAN_REFERENCE = _rx(
     r"\b(?:the|this|that|such|its|their|his|her) (?:[\w-]+ ){0,2}?"
     r"(?:proposals?|plan|offer|framework|draft|deal|idea|initiative|document|demands?)\b",
     re.IGNORECASE,
 )
-INDEFINITE_PLAN = re.compile(
+INDEFINITE_PLAN = _rx(
     r"\b(?:a|an|any) (?:[\w-]+ ){0,2}?(?:proposals?|plan|offer|framework|draft|idea|demand)\b",
     re.IGNORECASE,
 )
 
 # -- polarity and scope -----------------------------------------------------------------------
 
-NEGATION = re.compile(
+NEGATION = _rx(
     r"\b(?:not|never|no|none|nothing|won['\u2019]t|wouldn['\u2019]t|cannot|can['\u2019]t|"
     r"don['\u2019]t|doesn['\u2019]t|didn['\u2019]t|isn['\u2019]t|refus\w*(?: \w+){0,2} to|"
     r"refusal to|without|rather than|instead of|against)\b",
     re.IGNORECASE,
 )
-CONDITION = re.compile(
+CONDITION = _rx(
     r"\b(?:if|unless|only if|provided|as long as|on condition|as a condition|in return for)\b",
     re.IGNORECASE,
 )
-HEDGE = re.compile(
+HEDGE = _rx(
     r"\b(?:reportedly|is said to|are said to|was said to|would likely|likely|could|may|might|"
     r"possibly|perhaps|impl(?:y|ies|ied)|believed to|appears? to|potential(?:ly)?|allegedly|"
     r"rumou?red|unclear whether|not clear whether)\b",
@@ -299,7 +300,7 @@ HEDGE = re.compile(
 )
 #: "conceding territory would be unacceptable", "a return to the borders is unrealistic",
 #: "surrendering land would reward aggression": a negative evaluation of the cue's own phrase.
-REJECTED_AFTER = re.compile(
+REJECTED_AFTER = _rx(
     r"^[^,;.]{0,60}?\b(?:(?:is|was|were|are|would be|will be|remains?)\s+(?:\w+\s+)?"
     r"(?:unacceptable|impossible|unrealistic|an illusion|illusory|out of the question|"
     r"not an option|a red line|unconstitutional|not realistic|"
@@ -311,69 +312,69 @@ REJECTED_AFTER = re.compile(
     re.IGNORECASE,
 )
 #: "the withdrawal of forces from Donbas is a precondition": a nominal cue named a demand.
-NOMINAL_DEMAND = re.compile(
+NOMINAL_DEMAND = _rx(
     r"[^,;.]{0,60}?\b(?:is|are|was|remains?|would be|will be)\s+(?!not\b)"
     r"(?:a |an |the |our |one |its )?(?:\w+ )?(?:pre-?conditions?|conditions?|prerequisites?|"
     r"requirements?|demands?|must|non-negotiable)\b",
     re.IGNORECASE,
 )
 #: Concessions are a position only when someone makes, offers, demands or refuses them.
-CONCESSION_VERB = re.compile(
+CONCESSION_VERB = _rx(
     r"\b(?:make|makes|made|making|offer\w*|accept\w*|agree\w* to|necessitat\w*|requir\w*|"
     r"involv\w*|demand\w*|press\w* for|push\w* for|seek\w*|want\w*|call\w* for|ready to|"
     r"willing to|expect\w*|force\w*|compel\w*)\b[^.;]{0,40}$",
     re.IGNORECASE,
 )
 #: "refusing only *major* concessions": small ones stay open, roughly the line.
-MAJOR = re.compile(r"\b(?:major|significant|large|big|sweeping)\b", re.IGNORECASE)
+MAJOR = _rx(r"\b(?:major|significant|large|big|sweeping)\b", re.IGNORECASE)
 #: An indirect question, an agenda item or a topic heading names territory without a position.
-NOT_A_POSITION = re.compile(
+NOT_A_POSITION = _rx(
     r"\b(?:whether|even if|on the (?:\w+ ){0,3}agenda|on the table for discussion|"
     r"(?:remains?|is|was) (?:\w+ )?(?:unclear|ambiguous))\b",
     re.IGNORECASE,
 )
-TOPIC_BEFORE = re.compile(
+TOPIC_BEFORE = _rx(
     r"\b(?:discussions?|talks?|negotiations?|debates?|conversations?) (?:\w+ ){0,2}?"
     r"(?:on|about|over|of|regarding) (?:any |the |possible |potential )*$",
     re.IGNORECASE,
 )
-TOPIC_OPENING = re.compile(r"^\W*(?:On|About|Regarding|As for|As to) [^,]{0,40},")
+TOPIC_OPENING = _rx(r"^\W*(?:On|About|Regarding|As for|As to) [^,]{0,40},")
 #: A year (or decade) before publication marks a historical statement ("annexed in 2014").
-PAST_YEAR = re.compile(
+PAST_YEAR = _rx(
     r"\b(?:in|since|back in|during|by|of) (?:the )?(?:(?:early|late|mid-)\s?)?(?:[A-Z][a-z]+ )?"
     r"(?P<year>(?:19|20)\d\d)(?P<decade>s)?\b"
 )
-HISTORICAL_ACT = re.compile(
+HISTORICAL_ACT = _rx(
     r"\b(?:annex\w*|seiz\w*|taken|took|occupied|occupying|captured|invaded|"
     r"included in the constitution)\b",
     re.IGNORECASE,
 )
 #: Clause boundaries inside a sentence.
-CLAUSE_BREAK = re.compile(r"[;:\u2014\u2013]| - |, (?:and|but|while|whereas|although) |\. ")
-QUESTION = re.compile(r"\?[\"'\u201d\u2019]?\s*$")
+CLAUSE_BREAK = _rx(r"[;:\u2014\u2013]| - |, (?:and|but|while|whereas|although) |\. ")
+QUESTION = _rx(r"\?[\"'\u201d\u2019]?\s*$")
 
 # -- context across sentences -----------------------------------------------------------------
 
 # Lines an aggregator page adds around the report: links, sources, related headlines.
-BOILERPLATE = re.compile(
+BOILERPLATE = _rx(
     r"^(?:RELATED|SOURCE|READ FULL ARTICLE|Related Article|Source link|Post a Comment)\b",
     re.IGNORECASE,
 )
-PRONOUN_SPEAKER = re.compile(
+PRONOUN_SPEAKER = _rx(
     r"\b(?:he|she)\s+(?:\w+\s+)?(?:said|added|noted|stated|told|declared|explained|concluded|"
     r"stressed|wrote|insisted|warned)\b",
     re.IGNORECASE,
 )
 #: "This is stated in a joint statement of European leaders": the sentence before was theirs.
-THIS_WAS_STATED = re.compile(
+THIS_WAS_STATED = _rx(
     r"^\W*(?:This|That|It) (?:is|was|has been) (?:\w+ )?(?:stated|said|announced|declared|"
     r"proposed|demanded) (?:in|by)\b",
     re.IGNORECASE,
 )
-MEETING = re.compile(r"\b(?:meeting|met|talks|summit|call)\b", re.IGNORECASE)
-OPENING_QUOTE = re.compile(r"^\s*[\"\u201c\u2018']")
-LIST_ITEM = re.compile(r"^\s*(?:[-\u2013\u2014\u2022*\u25aa\u25cf]|\(?\d{1,2}[.)]|[a-h]\))\s+")
-PLAN_HEADING = re.compile(
+MEETING = _rx(r"\b(?:meeting|met|talks|summit|call)\b", re.IGNORECASE)
+OPENING_QUOTE = _rx(r"^\s*[\"\u201c\u2018']")
+LIST_ITEM = _rx(r"^\s*(?:[-\u2013\u2014\u2022*\u25aa\u25cf]|\(?\d{1,2}[.)]|[a-h]\))\s+")
+PLAN_HEADING = _rx(
     r"\b(?:plan|proposal|draft|framework|points|terms|memorandum|provisions)\b", re.IGNORECASE
 )
 #: How many sentences back a speaker's earlier dated statement still dates an undated one.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..types import DatePrecision
 from .prefilter import Filtered, FilteredGroup
+from .prefilter import rx as _rx
 
 # -- dates ----------------------------------------------------------------------------------------
 
@@ -52,8 +53,8 @@ _DATE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Each expression with the words it needs: most sentences hold none of them and are not scanned.
 _FILTERED = FilteredGroup([Filtered(pattern) for _, pattern in _DATE_RES])
-_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whom|whose)\b[^,;]*(?:,|$)")
-_FUTURE = re.compile(
+_RELATIVE_CLAUSE = _rx(r",\s*(?:which|who|whom|whose)\b[^,;]*(?:,|$)")
+_FUTURE = _rx(
     r"\b(?:will|would be in|is set to|are set to|scheduled|next|is expected to|plans? to)\b",
     re.IGNORECASE,
 )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..regions import GROUPS, REGIONS
 from ..types import RegionId
 from .prefilter import Filtered, FilteredGroup
+from .prefilter import rx as _rx
 from .registry import load_registry
 
 # -- regions --------------------------------------------------------------------------------------
@@ -172,10 +173,10 @@ def _actor_patterns() -> _ActorPatterns:
     )
 
 
-_PLAN_ROLE = re.compile(PLAN_NOUN, re.IGNORECASE)
+_PLAN_ROLE = _rx(PLAN_NOUN, re.IGNORECASE)
 # A name after these words is an object, a place or someone addressed, not who holds the
 # position; up to four capitalised words (titles, first names) may stand in between.
-_OBJECT_BEFORE = re.compile(
+_OBJECT_BEFORE = _rx(
     r"(?:\b(?:to|of|in|into|from|on|against|over|with|for|by|at|across|than|about|between|"
     r"toward|towards|under|within|inside|without|behalf of|hoped?|hopes|urged?|urging|asked|"
     r"pressed|pushed|"
@@ -187,7 +188,7 @@ _OBJECT_BEFORE = re.compile(
 )
 # "Zelensky understands that ...", "Kyiv knows": what someone else believes about them is not
 # their position.
-_BELIEF_AFTER = re.compile(
+_BELIEF_AFTER = _rx(
     r"^\s+(?:\w+ )?(?:understands?|realizes?|realises?|knows?|believes? that|accepts? that)\b"
 )
 
@@ -259,12 +260,12 @@ def is_subject(text: str, mention: ActorMention) -> bool:
     return True
 
 
-_PLAN_AFTER = re.compile(
+_PLAN_AFTER = _rx(
     rf"(?:['\u2019]s?)? (?:(?:own|reported|latest|new|draft|peace|\w+-point) ){{0,2}}"
     rf"{PLAN_NOUN}\b",
     re.IGNORECASE,
 )
-_POSSESSIVE = re.compile(r"['\u2019]s\b")
+_POSSESSIVE = _rx(r"['\u2019]s\b")
 
 
 _PLAN_WORDS = Filtered(_PLAN_AFTER)

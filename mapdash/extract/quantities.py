@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .prefilter import rx as _rx
+
 Bound = str
 SQUARE_MILE_KM2 = 2.589988110336
 
@@ -28,35 +30,35 @@ _BOUND = (
     r"(?P<bound>only about|about|around|roughly|approximately|nearly|almost|some|at least|"
     r"more than|over|up to|at most|less than)?\s*"
 )
-AREA_RE = re.compile(
+AREA_RE = _rx(
     _BOUND + r"(?P<num>\d[\d,]*(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")\s*"
     r"(?P<unit>square (?:miles?|kilometers?|kilometres?)|sq\.? ?(?:mi|km)\b|km2|km²)",
     re.IGNORECASE,
 )
-SHARE_RE = re.compile(
+SHARE_RE = _rx(
     _BOUND + r"(?:(?P<pct>\d+(?:\.\d+)?)\s?(?:%|percent\b|per cent\b)|"
     r"(?:a|one) (?P<frac>half|third|quarter|fifth|tenth)\b)",
     re.IGNORECASE,
 )
-FULL_RE = re.compile(
+FULL_RE = _rx(
     r"\b(?:fully|completely|entirely|wholly) (?:control|controls|controlled|occupy|occupies|"
     r"occupied|hold|holds|held)\b",
     re.IGNORECASE,
 )
-SHARE_OF_UKRAINE = re.compile(
+SHARE_OF_UKRAINE = _rx(
     r"^\s*of (?:Ukraine|Ukraine['\u2019]s|its|the country['\u2019]s|which)\b|"
     r"^\s*of (?:its|Ukraine['\u2019]s) (?:sovereign )?(?:territory|land)",
     re.IGNORECASE,
 )
-SHARE_OF_REGION = re.compile(
+SHARE_OF_REGION = _rx(
     r"\s*of (?:the )?(?P<place>[A-Z][\w'\u2019-]+(?: (?:Oblast|region|Region|oblast))?)"
 )
-PASSIVE_HOLDER = re.compile(
+PASSIVE_HOLDER = _rx(
     r"(?:controlled|held|occupied) by (?P<h1>Russian|Ukrainian|Russia|Ukraine)|"
     r"under (?P<h2>Russian|Ukrainian) (?:control|occupation)",
     re.IGNORECASE,
 )
-ADVANCE = re.compile(r"\b(?:advanc\w*|gain\w*|push\w*|mov\w*|lost|losing)\b", re.IGNORECASE)
+ADVANCE = _rx(r"\b(?:advanc\w*|gain\w*|push\w*|mov\w*|lost|losing)\b", re.IGNORECASE)
 _QUANTITY_WORDS = (
     "square",
     "sq",
@@ -75,7 +77,7 @@ _QUANTITY_WORDS = (
     "wholly",
 )
 #: Any word a quantity needs; most sentences have none.
-QUANTITY_KEYS = re.compile("|".join(re.escape(k) for k in _QUANTITY_WORDS))
+QUANTITY_KEYS = _rx("|".join(re.escape(k) for k in _QUANTITY_WORDS))
 BOUNDS: dict[str, Bound] = {
     "only about": "about",
     "about": "about",
