@@ -269,6 +269,81 @@ CASES = {
         "It is unclear whether Russia would hand back land in the Kharkiv region.",
         set(),
     ),
+    # -- general forms of cues that once were one article's wording
+    "a negated verb of satisfaction is a rejection": (
+        "Ukrainian officials said they were not happy with a proposal under which Kyiv would "
+        "surrender Donetsk.",
+        {("ukraine", _r(donetsk="to_ukraine"), "rejection")},
+    ),
+    "stopping where the armies stand is a freeze": (
+        "Both armies should stop exactly where they stand in Zaporizhzhia, Trump told "
+        "reporters on Monday.",
+        {("united_states", _r(zaporizhzhia="frozen"), "demand")},
+    ),
+    "writing a region into the constitution is history": (
+        "Kherson was enshrined in the Russian constitution in 2022, the agency noted.",
+        {("russia", _r(kherson="to_russia"), "statement")},
+    ),
+    "declaring regions Russian": (
+        "Medvedev declared Kherson and Zaporizhzhia to be Russian.",
+        {("russia", _r(kherson="to_russia", zaporizhzhia="to_russia"), "position")},
+    ),
+    "the one a verb of feeling affects is its object, not the holder": (
+        "The Kremlin angered Kyiv by demanding Donetsk.",
+        {("russia", _r(donetsk="to_russia"), "demand")},
+    ),
+    "a hedged readiness is still an offer": (
+        "Moscow is reportedly prepared to freeze the front line in Kherson.",
+        {("russia", _r(kherson="frozen"), "proposal")},
+    ),
+    # -- Kursk is Russia's own region: Russia leaving it hands nothing to Ukraine
+    "Russia withdrawing from Kursk is no claim on it": (
+        "Lavrov said Russian troops would withdraw from the Kursk region once the fighting ended.",
+        set(),
+    ),
+    "Ukraine leaving Kursk returns it to Russia": (
+        "Ukraine withdrew from the Kursk region, Budanov said.",
+        {("ukraine", _r(kursk="to_russia"), "position")},
+    ),
+    # -- a refusal of a deal reaches into the deal's relative clause
+    "refusing a deal that would recognise a region": (
+        "Kallas said Europe would not accept a deal that recognised Crimea as Russian, EU "
+        "diplomats said.",
+        {("europe", _r(crimea="to_ukraine"), "rejection")},
+    ),
+    "refusing to sign an agreement that would cede a region": (
+        "Kyiv will never sign any agreement that would cede Luhansk, Yermak said.",
+        {("ukraine", _r(luhansk="to_ukraine"), "rejection")},
+    ),
+    # -- held-out wire-style sentences: attribution, nesting, conditionals, hedges, anaphora
+    "an official's title after the quote": (
+        "Ukraine will not give up Zaporizhzhia under any deal, Foreign Minister Andrii Sybiha "
+        "told a news conference in Kyiv on Tuesday.",
+        {("ukraine", _r(zaporizhzhia="to_ukraine"), "rejection")},
+    ),
+    "a demand reported by the other side": (
+        "Zelensky said the Kremlin was still demanding that Kyiv hand over Kherson, a demand "
+        "he called absurd.",
+        {("russia", _r(kherson="to_russia"), "demand")},
+    ),
+    "a demand relayed through a third side": (
+        "Umerov said Washington had relayed Moscow's demand that Kyiv leave Donetsk.",
+        {("russia", _r(donetsk="to_russia"), "demand")},
+    ),
+    "a condition told to state media": (
+        "Russia would halt its offensive if Ukrainian forces pulled out of Luhansk, Ushakov "
+        "told state media.",
+        {("russia", _r(luhansk="to_russia"), "demand")},
+    ),
+    "the region two sentences on": (
+        "Fighting raged near Kramatorsk in the Donetsk region. Peskov said Moscow expected "
+        "Kyiv to withdraw from the region.",
+        {("russia", _r(donetsk="to_russia"), "position")},
+    ),
+    "an annexation with a later clause": (
+        "Russia annexed Crimea in 2014 after a referendum that the West called illegitimate.",
+        {("russia", _r(crimea="to_russia"), "statement")},
+    ),
 }
 
 
@@ -337,3 +412,38 @@ def test_an_extracted_rejection_reaches_the_timeline():
     timeline = Timeline([candidate.claim])
     states = timeline.regions(Selection("actor", "ukraine"), PUBLISHED)
     assert {s.region: s.disposition for s in states}["donetsk"] == "to_ukraine"
+
+
+CONTROL_CASES = {
+    "a side controls regions listed together": (
+        "Russia controls Crimea and parts of Kherson, Ukrainian officials said.",
+        {("crimea", "russia"), ("kherson", "russia")},
+    ),
+    "a side still holds much of a region": (
+        "Kyiv still holds much of the Zaporizhzhia region.",
+        {("zaporizhzhia", "ukraine")},
+    ),
+    "an occupied region": (
+        "A missile hit a school in occupied Luhansk on Sunday.",
+        {("luhansk", "russia")},
+    ),
+    "control that is the object of a demand is a claim, no fact": (
+        "Peskov said any settlement must recognise Russia's control over Donetsk.",
+        set(),
+    ),
+    "control denied is no fact": ("Russia does not control all of Zaporizhzhia.", set()),
+}
+
+
+@pytest.mark.parametrize("name", list(CONTROL_CASES))
+def test_control_named_without_a_figure(name):
+    text, expected = CONTROL_CASES[name]
+    article = Article(id="t", title="t", outlet="o", published=PUBLISHED, text=text)
+    facts = extract_article(article).control
+    assert {(f.fact.region, f.fact.holder) for f in facts} == expected
+    for fact in facts:
+        assert (fact.fact.area_km2, fact.fact.share) == (None, None)
+        assert fact.fact.summary.endswith("or part of it (no figure stated)")
+        assert fact.rules[0].startswith("control named without a figure: ")
+    if facts:
+        assert "an unstated part" in render_candidates([extract_article(article)])

@@ -200,7 +200,13 @@ def render_candidates(extractions: Iterable[Extraction]) -> str:
         for fact in extraction.control:
             f = fact.fact
             facts += 1
-            amount = f"{f.area_km2:,.1f} km2" if f.area_km2 is not None else f"share {f.share}"
+            amount = (
+                f"{f.area_km2:,.1f} km2"
+                if f.area_km2 is not None
+                else f"share {f.share}"
+                if f.share is not None
+                else "an unstated part"
+            )
             lines.append(
                 f"control  {f.date.isoformat()} {f.region}: {f.holder} holds {amount} "
                 f"({f.bound}) - {'; '.join(fact.rules)}"

@@ -219,6 +219,14 @@ def _find_hits(text: str, mentions: Sequence[RegionMention], rules: list[str]) -
     return kept
 
 
+#: "will not accept a deal that recognises ...": the refusal reaches into the deal's clause.
+_REFUSED_DEAL = _rx(
+    r"\b(?:not|never|won['\u2019]t|cannot|can['\u2019]t|refus\w* to)\s+(?:\w+\s+)?"
+    r"(?:accept|agree to|support|back|sign|endorse)\s+(?:a|an|any|the)\s+(?:\w+\s+)?"
+    r"(?:deal|plan|agreement|settlement|proposal|accord|treaty)\s+(?:that|which)\s+"
+    r"(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _SCOPE_BREAK = _rx(r"\b(?:that|which|and|but|while|whereas|because)\b")
 _LOCATIVE = _rx(r"(?:along|at|on|from|based on|current|existing|present)\b", re.IGNORECASE)
 _TERRITORY_WORD = _rx(r"\b(?:territor\w*|land|regions?|borders?)\b", re.IGNORECASE)
@@ -702,13 +710,24 @@ def claims_in(
             if holder or unattributed
             else (None, False)
         )
+        if base == "to_ukraine" and hit.cue.family == "cede" and "kursk" in regions:
+            # Russia leaving (or giving up) Kursk hands no Ukrainian territory back: Kursk is
+            # Russia's own region, so that reading says nothing about it.
+            regions = [r for r in regions if r != "kursk"]
+            rules.append("Kursk is Russian: Russia withdrawing from it moves no Ukrainian land")
+            if not regions:
+                continue
         clause = _clause_start(text, hit.start)
         before = text[max(clause, hit.start - 45) : hit.start]
         # A negation does not reach into a clause of its own: "had not changed and that ...".
         cut = list(_SCOPE_BREAK.finditer(before))
         if cut:
             before = before[cut[-1].end() :]
-        negation = NEGATION.search(before) or _negated_object(text, hit)
+        negation = (
+            NEGATION.search(before)
+            or _negated_object(text, hit)
+            or _REFUSED_DEAL.search(text, max(clause, hit.start - 120), hit.start)
+        )
         conditional = CONDITION.search(text[clause : hit.start]) or CONDITION.search(
             text[max(0, hit.start - 80) : hit.start]
         )

@@ -10,7 +10,7 @@ from ..regions import REGIONS
 from ..types import Article, ControlFact, Evidence, Sentence
 from .claims import slug
 from .dates import DateRef
-from .mentions import ActorMention, find_regions
+from .mentions import ActorMention, RegionMention, find_regions
 from .prefilter import Filtered, FilteredGroup
 from .quantities import (
     ADVANCE,
@@ -55,7 +55,7 @@ def control_in(
     text = sentence.text
     facts: list[ControlCandidate] = []
     if not _QUANTITIES.possible(text) or not QUANTITY_KEYS.search(text.lower()):
-        return facts
+        return _stated_control(article, sentence, actors, date, facts)
     # A control figure is stated as of publication unless an absolute date goes with it ("In
     # August 2024, Ukraine captured ..."); "last week" dates the remark, not the front line.
     when = (
@@ -150,6 +150,117 @@ def control_in(
                 stated=match.group(),
             )
         )
+    return _stated_control(article, sentence, actors, date, facts)
+
+
+#: "Russia controls Crimea", "its control over Luhansk", "Kyiv still holds part of Donetsk".
+_HOLDS = Filtered(
+    r"\b(?:(?:de facto |still |now |already |effectively )?(?:controls|controlled|holds|held|"
+    r"occupies|occupied)|(?:its |their )?(?:control|hold) (?:over|of))\s+"
+    r"(?:(?:most|much|all|parts?|some|the rest|areas?) of\s+)?(?:the\s+)?",
+    re.IGNORECASE,
+)
+#: "occupied Crimea", "Russian-held parts of Zaporizhzhia", "Ukrainian-controlled Kramatorsk".
+_HELD_PLACE = Filtered(
+    r"\b(?P<who>Russian|Ukrainian)?-?(?:occupied|held|controlled)\s+"
+    r"(?:(?:parts?|areas?) of\s+)?(?:the\s+)?",
+    re.IGNORECASE,
+)
+#: A control phrase that is the object of a claim ("recognise its control over ...").
+_CLAIMED_CONTROL = re.compile(
+    r"\b(?:recogni\w+|accept\w*|give\w*|gave|gain\w*|cede\w*|transfer\w*|demand\w*|"
+    r"wants?|seek\w*|hand\w*|lose|losing|not|never)\b[^,;.]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+_LIST_JOIN = re.compile(
+    r"\s*(?:,\s*(?:and\s+)?|and\s+)(?:(?:most|much|all|parts?|some) of\s+)?(?:the\s+)?"
+)
+
+
+def _listed(
+    text: str, first: RegionMention, regions: Sequence[RegionMention]
+) -> list[RegionMention]:
+    """Return a region and those listed right after it ("Crimea and most of Luhansk")."""
+    listed = [first]
+    for mention in regions:
+        if mention.start > listed[-1].end and _LIST_JOIN.fullmatch(
+            text, listed[-1].end, mention.start
+        ):
+            listed.append(mention)
+    return listed
+
+
+def _stated_control(
+    article: Article,
+    sentence: Sentence,
+    actors: list[ActorMention],
+    date: DateRef | None,
+    facts: list[ControlCandidate],
+) -> list[ControlCandidate]:
+    """Add who holds a region when a sentence says so without a figure ("Russia controls X").
+
+    The fact names the holder and the region; its extent is left unstated (no area, no share)
+    for the reviewer to fill in. Regions a figure was found for already are skipped, and so are
+    control phrases that are the object of a claim or negated ("must recognise its control over
+    ...", "does not control").
+    """
+    text = sentence.text
+    if not (_HOLDS.possible(text) or _HELD_PLACE.possible(text)):
+        return facts
+    regions = find_regions(text)
+    if not regions:
+        return facts
+    done = {f.fact.region for f in facts}
+    when = (
+        date
+        if date is not None and re.search(r"\d{4}", date.expression)
+        else DateRef(article.published, "day", "")
+    )
+    found: list[tuple[int, str, str, str]] = []  # start, region, holder, rule
+    for match in _HOLDS.finditer(text):
+        place = next((m for m in regions if m.start == match.end()), None)
+        if place is None or _CLAIMED_CONTROL.search(
+            text[max(0, match.start() - 40) : match.start()]
+        ):
+            continue
+
+        holder = _holder_before(text, match.start(), actors)
+        if holder is None:
+            continue
+        for held in _listed(text, place, regions):
+            for region in held.regions:
+                rule = f"{match.group().strip()!r} {held.text!r}"
+                found.append((match.start(), region, holder, rule))
+
+    for match in _HELD_PLACE.finditer(text):
+        place = next((m for m in regions if m.start == match.end()), None)
+        if place is None:
+            continue
+        who = (match.group("who") or "Russian").casefold()
+        holder = "ukraine" if who.startswith("ukrain") else "russia"
+        for held in _listed(text, place, regions):
+            for region in held.regions:
+                rule = f"{match.group().strip()!r} {held.text!r}"
+                found.append((match.start(), region, holder, rule))
+    seen: set[tuple[str, str]] = set()
+    for start, where, holder, rule in found:
+        if where in done or (where, holder) in seen or where == "kursk" and holder == "russia":
+            continue
+        seen.add((where, holder))
+        facts.append(
+            _fact(
+                article,
+                sentence,
+                f"c{start}-{where}",
+                where,
+                when,
+                holder,
+                (f"control named without a figure: {rule} -> {holder} holds (part of) it",),
+                stated=rule,
+            )
+        )
     return facts
 
 
@@ -167,14 +278,24 @@ def _fact(
     bound: Bound = "exact",
     stated: str,
 ) -> ControlCandidate:
-    amount = f"{area_km2:,.0f} km2" if area_km2 is not None else f"{(share or 0):.0%}"
+    amount = (
+        f"{area_km2:,.0f} km2"
+        if area_km2 is not None
+        else f"{share:.0%}"
+        if share is not None
+        else "an unstated part"
+    )
     name = "Ukraine" if region == "ukraine" else REGIONS[region].name
     fact = ControlFact(
         id=f"x-{slug(article.id)}-{sentence.start}-{key}",
         region=region,
         date=when.date,
         holder="russia" if holder == "russia" else "ukraine",
-        summary=f"{holder.title()} holds {stated} ({amount}) of {name}",
+        summary=(
+            f"{holder.title()} holds {stated} ({amount}) of {name}"
+            if area_km2 is not None or share is not None
+            else f"{holder.title()} holds {name}, or part of it (no figure stated)"
+        ),
         evidence=(Evidence(article.id, sentence.text, sentence.start, sentence.end),),
         area_km2=area_km2,
         share=share,

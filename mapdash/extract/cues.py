@@ -95,7 +95,9 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:along|at|on|from|based on) the (?:current |existing |present )?" + _LINE + r"|"
         r"\b(?:current|existing|present) " + _LINE + r"|"
         r"\bstop\w* (?:\w+ ){0,3}at the (?:\w+ ){0,2}lines?\b|"
-        r"\bstay where (?:we|they|it) (?:are|is)\b|\bwhere (?:it|they) (?:is|are) now\b|"
+        r"\b(?:stay|stays|staying|stop|stops|remain|remains|halt|halts) (?:\w+ ){0,2}?where "
+        r"(?:we|they|it|the (?:troops|armies|forces|sides)) (?:are|is|stand)\b|"
+        r"\bwhere (?:it|they) (?:is|are) now\b|"
         r"\breflect\w* (?:the )?(?:\w+ ){0,2}(?:situation|realities|reality) (?:on|of) the "
         r"(?:battlefield|ground)",
     ),
@@ -151,7 +153,7 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:claims? (?:\w+ ){0,3}as (?:its|their) own|claims? (?:over|to|of) |"
         r"(?:stay|remain)\w* (?:\w+ ){0,2}(?:with|part of|under) (?:Russia|Russian|Moscow)\w*|"
         r"part of Russia|belong\w* to (?:Russia|Moscow)|"
-        r"designat\w* (?:\w+ ){0,6}as (?:Russia|Russian)\b|annex\w*|"
+        r"(?:designat|declar|proclaim)\w* (?:\w+ ){0,6}(?:as|to be) (?:Russia|Russian)\b|annex\w*|"
         r"(?:at|along|to|up to|within) (?:their |its |the )?administrative "
         r"(?:lines|borders|boundar\w+))",
     ),
@@ -226,13 +228,15 @@ DEMAND_VERB = _rx(
 )
 PROPOSE_VERB = _rx(
     r"\b(?:propos(?:e|es|ed|ing)|offer(?:s|ed|ing)?|suggest\w*|put forward|envisag\w*|"
-    r"signal\w* (?:\w+ ){0,2}willingness|(?:is|are|was|were) (?:ready|willing|prepared) to|"
+    r"signal\w* (?:\w+ ){0,2}willingness|"
+    r"(?:is|are|was|were) (?:\w+ly )?(?:ready|willing|prepared) to|"
     r"would involve|entails?|provides? for|float\w*|unveil\w*|present\w*|drafted)\b",
     re.IGNORECASE,
 )
 REJECT_VERB = _rx(
     r"\b(?:reject\w*|refus\w*|rul(?:e|es|ed|ing) out|oppos\w*|dismiss\w*|turn\w* down|"
-    r"not happy with|opposition to|condemn\w*|"
+    r"(?:not|never) (?:\w+ )?(?:happy|satisfied|content|comfortable) with|"
+    r"(?:unhappy|dissatisfied|displeased) with|opposition to|condemn\w*|"
     r"(?:warn|caution|argu|advis|spoke|speak)\w* (?:strongly )?against|"
     r"call(?:s|ed|ing)? (?=(?:[\w'\u2019-]+ ){1,10}(?:unacceptable|unrealistic|absurd|impossible|"
     r"a non-starter)\b)|"
@@ -346,7 +350,9 @@ PAST_YEAR = _rx(
 )
 HISTORICAL_ACT = _rx(
     r"\b(?:annex\w*|seiz\w*|taken|took|occupied|occupying|captured|invaded|"
-    r"included in the constitution)\b",
+    r"(?:included|incorporated|enshrined|written) (?:\w+ ){0,3}in(?:to)? "
+    r"(?:the |its |Russia['\u2019]s )?(?:Russian )?"
+    r"constitution|rubber-stamp\w*)\b",
     re.IGNORECASE,
 )
 #: Clause boundaries inside a sentence.

@@ -180,9 +180,11 @@ _OBJECT_BEFORE = _rx(
     r"(?:\b(?:to|of|in|into|from|on|against|over|with|for|by|at|across|than|about|between|"
     r"toward|towards|under|within|inside|without|behalf of|hoped?|hopes|urged?|urging|asked|"
     r"pressed|pushed|"
-    r"compel\w*|forc\w+|oblig\w+|shocked|surprised|"
+    r"compel\w*|forc\w+|oblig\w+|"
+    # verbs of feeling take the one affected as their object: "shocked European leaders"
+    r"shocked|surprised|stunned|alarmed|angered|dismayed|worried|reassured|frustrated|"
     r"called on|help|helped|let|lets|get|getting|convinced|persuade|persuaded|told|tell|"
-    r"includ\w+|like|as well as|such as|and its allies in|among)\s+"
+    r"includ\w+|like|as well as|such as|among)\s+"
     r"(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?-i:[A-Z])[\w.'\u2019-]*\s+(?:and\s+)?){0,4})$",
     re.IGNORECASE,
 )
