@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..regions import GROUPS, REGIONS
 from ..types import RegionId
-from .prefilter import Filtered, FilteredGroup
+from .prefilter import Filtered, FilteredGroup, quick
 from .prefilter import rx as _rx
 from .registry import load_registry
 
@@ -41,7 +41,7 @@ _REGION_NAMES: dict[str, RegionId] = {
     for region in REGIONS.values()
     for alias in (region.name, *region.aliases)
 }
-_REGION_RE = _alias_pattern()
+_REGION_RE = quick(_alias_pattern())
 _GROUP_RES: tuple[tuple[Filtered, str], ...] = (
     (Filtered(r"\bDonbass?\b(?: region)?", re.IGNORECASE), "donbas"),
     (Filtered(r"\b(?:all )?five (?:of (?:those|these|the) )?regions\b", re.IGNORECASE), "five"),
@@ -77,7 +77,7 @@ def find_regions(text: str) -> list[RegionMention]:
         if number == 0:
             continue
         pattern, name = _GROUP_RES[number - 1]
-        for match in pattern.pattern.finditer(text):
+        for match in pattern.run.finditer(text):
             if name not in _GROUP_KEYS:
                 if not any(m.start == match.start() for m in mentions):
                     mentions.append(
@@ -208,7 +208,7 @@ def find_actors(text: str) -> list[ActorMention]:
     found: list[ActorMention] = []
     for number in patterns.people.possible(text):
         name, side = patterns.speakers[number]
-        for match in patterns.people.patterns[number].pattern.finditer(text):
+        for match in patterns.people.patterns[number].run.finditer(text):
             found.append(
                 ActorMention(match.start(), match.end(), match.group(), side, name, "person")
             )

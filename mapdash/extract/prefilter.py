@@ -244,14 +244,19 @@ def quick(pattern: re.Pattern[str]) -> re.Pattern[str]:
     The regular expression engine tries a case-insensitive alternation ("(?:said|told|...)")
     at every position of the text; a look-ahead for the first letters its branches can start
     with ("(?=[st...])", under the same flags, so it folds case exactly as the branches do)
-    turns most positions away at once. Matches are unchanged: every match starts with one of
+    turns most positions away at once. So does a look-ahead for a case-sensitive pattern that
+    starts with an assertion ("\bPutin\b"), which the engine cannot skip through by itself.
+    Matches are unchanged: every match starts with one of
     those characters. Patterns it cannot read, or that the engine speeds up by itself (a
     case-sensitive literal first), are returned as they are.
     """
-    if _p is None or not pattern.flags & re.IGNORECASE:
+    if _p is None:
         return pattern
     try:
-        first, empty = _first(_p.parse(pattern.pattern, pattern.flags))
+        tree = _p.parse(pattern.pattern, pattern.flags)
+        if not pattern.flags & re.IGNORECASE and (not tree or tree[0][0] not in _ZERO_WIDTH_OPS):
+            return pattern  # a case-sensitive pattern that starts with a character is quick
+        first, empty = _first(tree)
         if first is None or empty or not first or len(first) > 40:
             return pattern
         chars = "".join(sorted(re.escape(ch) for ch in first))
