@@ -340,6 +340,18 @@ CASES = {
         "Kyiv to withdraw from the region.",
         {("russia", _r(donetsk="to_russia"), "position")},
     ),
+    "the one a plan would see give up land is no holder": (
+        "The Witkoff plan would see Ukraine give up Donetsk.",
+        {("united_states", _r(donetsk="to_russia"), "proposal")},
+    ),
+    "alarm at a plan is a rejection of what it would do": (
+        "European leaders were alarmed by the plan, which would see Kyiv cede Luhansk.",
+        {("europe", _r(luhansk="to_ukraine"), "rejection")},
+    ),
+    "worry about a freeze": (
+        "Kyiv is worried about a deal that would freeze the front line in Kherson.",
+        {("ukraine", _r(kherson="to_ukraine"), "rejection")},
+    ),
     "an annexation with a later clause": (
         "Russia annexed Crimea in 2014 after a referendum that the West called illegitimate.",
         {("russia", _r(crimea="to_russia"), "statement")},

@@ -236,7 +236,8 @@ PROPOSE_VERB = _rx(
 REJECT_VERB = _rx(
     r"\b(?:reject\w*|refus\w*|rul(?:e|es|ed|ing) out|oppos\w*|dismiss\w*|turn\w* down|"
     r"(?:not|never) (?:\w+ )?(?:happy|satisfied|content|comfortable) with|"
-    r"(?:unhappy|dissatisfied|displeased) with|opposition to|condemn\w*|"
+    r"(?:unhappy|dissatisfied|displeased) with|opposition to|"
+    r"(?:alarmed|dismayed|troubled|angered|worried|concerned) (?:by|about|at|over)|condemn\w*|"
     r"(?:warn|caution|argu|advis|spoke|speak)\w* (?:strongly )?against|"
     r"call(?:s|ed|ing)? (?=(?:[\w'\u2019-]+ ){1,10}(?:unacceptable|unrealistic|absurd|impossible|"
     r"a non-starter)\b)|"

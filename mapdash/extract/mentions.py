@@ -183,6 +183,7 @@ _OBJECT_BEFORE = _rx(
     r"compel\w*|forc\w+|oblig\w+|"
     # verbs of feeling take the one affected as their object: "shocked European leaders"
     r"shocked|surprised|stunned|alarmed|angered|dismayed|worried|reassured|frustrated|"
+    r"see|sees|saw|seeing|"
     r"called on|help|helped|let|lets|get|getting|convinced|persuade|persuaded|told|tell|"
     r"includ\w+|like|as well as|such as|among)\s+"
     r"(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?-i:[A-Z])[\w.'\u2019-]*\s+(?:and\s+)?){0,4})$",
