@@ -23,6 +23,8 @@ from .servers import ROOT, serve
 
 RESULTS = ROOT / "bench" / "results"
 PARTS = ("browser", "load", "export", "geojson", "extraction")
+#: Parts ``--only`` also takes: a piece of a part (its results replace that piece only).
+PIECES = ("first-load",)
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -45,10 +47,10 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 )
 @click.option(
     "--only",
-    type=click.Choice(PARTS),
+    type=click.Choice(PARTS + PIECES),
     multiple=True,
     help="Run only this part (repeatable); the other parts keep the results of the last run "
-    "in OUT_DIR/latest.json.",
+    "in OUT_DIR/latest.json. 'first-load' runs the browser part's cold page loads alone.",
 )
 @click.option(
     "--out-dir",
@@ -70,7 +72,7 @@ def main(
     if only:
         skip = tuple(p for p in PARTS if p not in only)
     from .bigjson import build, measure
-    from .browser import run_browser
+    from .browser import run_browser, run_first_loads
     from .exporting import run_export
     from .extraction import run_extraction
     from .load import load_test
@@ -82,7 +84,11 @@ def main(
     }
     with tempfile.TemporaryDirectory(prefix="mapdash-bench-") as tmp:
         work = Path(tmp)
-        if "browser" not in skip or "load" not in skip:
+        if "first-load" in only and "browser" in skip:
+            with serve("mapdash", work) as app, serve("baseline", work) as baseline:
+                click.echo(f"browser: {loads} cold first loads per app ...", err=True)
+                results["browser"] = run_first_loads([app, baseline], repeats=loads)
+        elif "browser" not in skip or "load" not in skip:
             with serve("mapdash", work) as app, serve("baseline", work) as baseline:
                 servers = [app, baseline]
                 payloads: dict[str, list[list[str]]] = {}
@@ -126,7 +132,12 @@ def carry_over(results: dict[str, Any], previous: Path) -> dict[str, Any]:
     if not previous.exists():
         return results
     old = json.loads(previous.read_text(encoding="utf-8"))
-    kept = {}
+    kept: dict[str, str] = {}
+    browser, old_browser = results.get("browser"), old.get("browser")
+    if browser is not None and "slider" not in browser and old_browser and "slider" in old_browser:
+        # Only the first loads ran: the slider steps are the last run's.
+        results["browser"] = {**old_browser, **browser, "slider": old_browser["slider"]}
+        kept["slider steps"] = old.get("carried_over", {}).get("slider steps", old["when"])
     for part in PARTS:
         if part not in results and part in old:
             results[part] = old[part]
@@ -141,13 +152,15 @@ def ratios(results: dict[str, Any]) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
     browser = results.get("browser")
     if browser:
-        slider = browser["slider"]
+        slider = browser.get("slider")
         first = browser["first_load"]
-        for key in ("p50_ms", "p95_ms"):
-            out[f"slider_{key}"] = _ratio(slider["baseline"][key], slider["mapdash"][key])
-        out["bytes_per_step"] = _ratio(
-            slider["baseline"]["bytes_down_per_step"], slider["mapdash"]["bytes_down_per_step"]
-        )
+        if slider:
+            for key in ("p50_ms", "p95_ms"):
+                out[f"slider_{key}"] = _ratio(slider["baseline"][key], slider["mapdash"][key])
+            out["bytes_per_step"] = _ratio(
+                slider["baseline"]["bytes_down_per_step"],
+                slider["mapdash"]["bytes_down_per_step"],
+            )
         out["first_load_bytes"] = _ratio(
             first["baseline"]["first_load_bytes"], first["mapdash"]["first_load_bytes"]
         )

@@ -251,6 +251,25 @@ def _stats(steps: list[StepRecord]) -> dict[str, Any]:
     }
 
 
+def run_first_loads(servers: list[Server], *, repeats: int) -> dict[str, Any]:
+    """Run the cold page loads alone (``python -m bench --only first-load``)."""
+    from playwright.sync_api import sync_playwright
+
+    started = time.perf_counter()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=chromium_args())
+        try:
+            loads = first_loads(browser, servers, repeats=repeats)
+            version = browser.version
+        finally:
+            browser.close()
+    return {
+        "chromium": version,
+        "first_load": loads,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
 def run_browser(
     servers: list[Server], *, sweeps: int, load_repeats: int, out_dir: Path
 ) -> tuple[dict[str, Any], dict[str, list[list[str]]]]:

@@ -19,6 +19,22 @@ def _redrawn(slider: dict[str, Any]) -> str:
     return "n/a" if redrawn is None else f"{redrawn} of {slider['steps']}"
 
 
+def _slider_rows(s: dict[str, Any], r: dict[str, Any]) -> list[str]:
+    a, b = s["mapdash"], s["baseline"]
+    return [
+        f"| slider step to redraw, p50 ({a['steps']} / {b['steps']} steps) "
+        f"| {a['p50_ms']:.0f} ms | {b['p50_ms']:.0f} ms | {_x(r.get('slider_p50_ms'))} |",
+        f"| slider step to redraw, p95 | {a['p95_ms']:.0f} ms | {b['p95_ms']:.0f} ms "
+        f"| {_x(r.get('slider_p95_ms'))} |",
+        f"| bytes received per step (gzip) | {_kb(a['bytes_down_per_step'])} "
+        f"| {_kb(b['bytes_down_per_step'])} | {_x(r.get('bytes_per_step'))} |",
+        f"| callbacks per step; steps that resent geometry | {a['callbacks_per_step']:g}; "
+        f"{a['steps_with_geometry']} | {b['callbacks_per_step']:g}; "
+        f"{b['steps_with_geometry']} | |",
+        f"| steps on which plotly redrew the map | {_redrawn(a)} | {_redrawn(b)} | |",
+    ]
+
+
 def markdown(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [
@@ -35,19 +51,10 @@ def markdown(results: dict[str, Any]) -> str:
     r = results.get("ratios", {})
     browser = results.get("browser")
     if browser:
-        s, f = browser["slider"], browser["first_load"]
-        a, b = s["mapdash"], s["baseline"]
+        s, f = browser.get("slider"), browser["first_load"]
+        if s:
+            lines += _slider_rows(s, r)
         lines += [
-            f"| slider step to redraw, p50 ({a['steps']} / {b['steps']} steps) "
-            f"| {a['p50_ms']:.0f} ms | {b['p50_ms']:.0f} ms | {_x(r.get('slider_p50_ms'))} |",
-            f"| slider step to redraw, p95 | {a['p95_ms']:.0f} ms | {b['p95_ms']:.0f} ms "
-            f"| {_x(r.get('slider_p95_ms'))} |",
-            f"| bytes received per step (gzip) | {_kb(a['bytes_down_per_step'])} "
-            f"| {_kb(b['bytes_down_per_step'])} | {_x(r.get('bytes_per_step'))} |",
-            f"| callbacks per step; steps that resent geometry | {a['callbacks_per_step']:g}; "
-            f"{a['steps_with_geometry']} | {b['callbacks_per_step']:g}; "
-            f"{b['steps_with_geometry']} | |",
-            f"| steps on which plotly redrew the map | {_redrawn(a)} | {_redrawn(b)} | |",
             f"| first page load, bytes (gzip) | {_kb(f['mapdash']['first_load_bytes'])} "
             f"| {_kb(f['baseline']['first_load_bytes'])} | {_x(r.get('first_load_bytes'))} |",
             f"| navigation to map drawn, p50 | {f['mapdash']['map_drawn_ms_p50']:.0f} ms "
