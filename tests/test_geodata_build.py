@@ -115,6 +115,7 @@ def test_outside_addresses_in_the_plotly_bundle_are_all_neutralised():
     # after an upgrade fails here until it is looked at.
     import re
 
+    from mapdash.web.chart import CHART_CONFIG
     from mapdash.web.layout import graph_config
 
     text = (ROOT / "assets" / "vendor" / "plotly-geo.min.js").read_text(encoding="utf-8")
@@ -127,9 +128,11 @@ def test_outside_addresses_in_the_plotly_bundle_are_all_neutralised():
         "plotly.com",
     }
     # cdn.plot.ly: the default world topojson (overridden; assets/geo-blank.js fills it in);
-    # cloud.plotly.com: "edit in Chart Studio", off unless a config turns it on.
+    # cloud.plotly.com: Chart Studio's server, blanked and its buttons off in both configs.
     assert hosts - namespaces_and_comments == {"cdn.plot.ly", "cloud.plotly.com"}
     config = graph_config("/assets/topojson/")
     assert config["topojsonURL"] == "/assets/topojson/"
     assert config["displaylogo"] is False  # the logo links to plotly.com
-    assert not config.get("showSendToCloud") and not config.get("showEditInChartStudio")
+    for each in (config, CHART_CONFIG):
+        assert each["plotlyServerURL"] == ""
+        assert each["showSendToCloud"] is False and each["showEditInChartStudio"] is False

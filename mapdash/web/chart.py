@@ -39,11 +39,19 @@ from .live import LiveGeodata, Snapshot
 from .render import attrs
 from .view import read_query
 
+#: Plotly's Chart Studio links, off: its defaults name plotly's cloud, which nothing here may reach.
+NO_CLOUD: dict[str, Any] = {
+    "plotlyServerURL": "",
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+}
+
 #: Height of the chart in the side panel, in CSS pixels.
 CHART_HEIGHT = 380
 #: Figures kept per data version (one per set of installed layers and boundaries).
 CACHED_FIGURES = 4
 CHART_CONFIG: dict[str, Any] = {
+    **NO_CLOUD,
     "displaylogo": False,
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage", "autoScale2d"],

@@ -12,7 +12,7 @@ from ..figures import CONTROL_COLOR
 from ..timeline import Event, Option, format_date
 from . import ids
 from .batch import batch_section
-from .chart import chart_section
+from .chart import NO_CLOUD, chart_section
 from .data import AppData
 from .download import credits_text, download_section
 from .maps import marks_used, web_figure
@@ -34,6 +34,7 @@ DROPDOWN_HEIGHT = 420
 def graph_config(topojson_url: str) -> dict[str, Any]:
     """Return the maps' plotly config: local topojson, no logo, wheel zoom, small mode bar."""
     return {
+        **NO_CLOUD,
         # Plotly's geo subplot would otherwise fetch world topojson from its CDN.
         "topojsonURL": topojson_url,
         "displaylogo": False,
