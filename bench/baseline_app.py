@@ -21,8 +21,8 @@ from dash import Input, Output, dcc, html
 
 from mapdash.claims import load_claims
 from mapdash.config import PROJECT_ROOT
-from mapdash.figures import LEGEND, legend_entry
 from mapdash.geodata import load_regions
+from mapdash.legend import LEGEND, legend_entry
 from mapdash.regions import REGIONS
 from mapdash.timeline import Selection, Timeline
 from mapdash.web.serving import enable_gzip, max_request_bytes

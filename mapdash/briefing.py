@@ -20,17 +20,16 @@ from .claims import load_claims
 from .config import Paths
 from .control import ControlLayer, LayerFile, installed_layers, occupied, read_control
 from .corpus import load_corpus
-from .errors import ExportError
-from .figures import LEGEND, legend_entry
+from .errors import SelectionError
 from .geodata import boundaries_attribution, load_context, load_regions, region_areas
 from .ground import Ground, LayerFigures, on_the_ground
+from .legend import LEGEND, actor_name, legend_entry
 from .regions import REGIONS
 from .timeline import (
     RegionState,
     Selection,
     SelectionKind,
     Timeline,
-    actor_name,
     format_date,
     possessive,
 )
@@ -435,11 +434,11 @@ def select(
 
     Raises
     ------
-    ExportError
+    SelectionError
         If both are given, or the id is unknown; the message lists the valid ones.
     """
     if proposal is not None and actor is not None:
-        raise ExportError(
+        raise SelectionError(
             "choose one of a proposal (--proposal ID) or an actor (--actor), not both"
         )
     if proposal is None and actor is None:
@@ -452,7 +451,7 @@ def select(
         key = proposal or ""
     valid = [o.selection.key for o in timeline.options() if o.selection.kind == kind]
     if key not in valid:
-        raise ExportError(f"unknown {kind} {key!r}; valid {kind} ids: {', '.join(valid)}")
+        raise SelectionError(f"unknown {kind} {key!r}; valid {kind} ids: {', '.join(valid)}")
     return Selection(kind, key)
 
 

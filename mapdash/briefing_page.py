@@ -32,17 +32,21 @@ from .cartography import (
     scale_bar,
 )
 from .figures import (
-    CONTROL_COLOR,
     FONT_FAMILY,
     HATCH_COLOR,
     LABEL_COLOR,
     LABEL_TRACE,
-    LEGEND,
     REGION_LINE,
-    LegendEntry,
-    legend_entry,
     map_figure,
     paint_regions,
+)
+from .legend import (
+    CONTROL_COLOR,
+    LEGEND,
+    SHORT_LABELS,
+    SHORTEST_LABELS,
+    LegendEntry,
+    legend_entry,
 )
 from .regions import REGION_IDS, REGIONS
 from .timeline import RegionState, format_date
@@ -451,19 +455,6 @@ def _region_labels(
     return labels
 
 
-_SHORT: Mapping[str, str] = {
-    "to_russia": "to Russia",
-    "recognized_russian": "recognised Russian",
-    "frozen": "frozen at the line",
-    "demilitarized": "demilitarised",
-    "exchange": "exchange",
-    "to_ukraine": "Ukraine's",
-    "unresolved": "unresolved",
-}
-#: Animation frames print labels large; one short word keeps neighbours apart.
-_SHORTEST: Mapping[str, str] = {**_SHORT, "recognized_russian": "recognised", "frozen": "frozen"}
-
-
 def _place_traces(
     places: Sequence[Place], geo: str, canvas: _Canvas, base: float, *, large: bool
 ) -> list[dict[str, Any]]:
@@ -740,7 +731,7 @@ def briefing_figure(
                 "text": _region_labels(
                     ordered,
                     round(canvas.px(small_size), 1),
-                    words=_SHORTEST if large_date else _SHORT,
+                    words=SHORTEST_LABELS if large_date else SHORT_LABELS,
                 ),
                 "textfont": {**labels["textfont"], "size": round(canvas.px(label_size), 1)},
                 "geo": geo,

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, cast
 
 import yaml
 
@@ -29,10 +29,14 @@ from .regions import REGION_IDS
 from .text import normalize_quote
 from .types import (
     ALL_OCCUPIED,
+    BOUNDS,
+    CLAIM_KINDS,
+    DATE_PRECISIONS,
     DISPOSITIONS,
+    HOLDERS,
+    MAIN_ACTORS,
     Article,
     Claim,
-    ClaimKind,
     ControlFact,
     Disposition,
     Evidence,
@@ -40,15 +44,13 @@ from .types import (
 )
 
 CLAIMS_FILE = "claims.yaml"
-#: Parties a claim can belong to.
-ACTORS: tuple[str, ...] = ("russia", "united_states", "ukraine", "europe")
 
 
 def known_actors() -> tuple[str, ...]:
     """Return the actors a claim may name: the main four and every side of the speakers registry."""
     from .extract.registry import load_registry
 
-    return tuple(dict.fromkeys((*ACTORS, *load_registry().actors)))
+    return tuple(dict.fromkeys((*MAIN_ACTORS, *load_registry().actors)))
 
 
 #: Region key of a control fact about Ukraine as a whole ("a fifth of Ukraine").
@@ -111,10 +113,10 @@ SCHEMA: dict[str, Any] = {
                 "properties": {
                     "id": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]*$"},
                     "date": _DATE,
-                    "date_precision": {"enum": ["day", "month", "year"]},
+                    "date_precision": {"enum": list(DATE_PRECISIONS)},
                     "actor": {"type": "string"},
                     "speaker": {"type": ["string", "null"]},
-                    "kind": {"enum": list(get_args(ClaimKind))},
+                    "kind": {"enum": list(CLAIM_KINDS)},
                     "regions": {
                         "type": "object",
                         "minProperties": 1,
@@ -138,11 +140,11 @@ SCHEMA: dict[str, Any] = {
                     "id": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]*$"},
                     "region": {"type": "string"},
                     "date": _DATE,
-                    "date_precision": {"enum": ["day", "month", "year"]},
-                    "holder": {"enum": ["russia", "ukraine"]},
+                    "date_precision": {"enum": list(DATE_PRECISIONS)},
+                    "holder": {"enum": list(HOLDERS)},
                     "area_km2": {"type": ["number", "null"], "minimum": 0},
                     "share": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
-                    "bound": {"enum": ["exact", "at_least", "about", "at_most"]},
+                    "bound": {"enum": list(BOUNDS)},
                     "summary": {"type": "string"},
                     "stated": {"type": "string"},
                     "status": {"enum": ["reviewed", "extracted"]},

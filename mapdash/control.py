@@ -78,6 +78,17 @@ def layer_at(layers: Sequence[ControlLayer], date: dt.date) -> ControlLayer | No
     return max(earlier, key=lambda layer: layer.date) if earlier else None
 
 
+def attribution(source: str | None, licence: str | None, file: str) -> str:
+    """Name a source and its licence, or the file when the source is unknown."""
+    named = source or file
+    return f"{named} ({licence})" if licence else named
+
+
+def layer_attribution(layer: ControlLayer) -> str:
+    """Name a layer's source and licence as the chart and the data files do."""
+    return attribution(layer.source, layer.licence, layer.path.name)
+
+
 def measured_sentence(fact: RegionControl, region_name: str, date: dt.date) -> str:
     """Say what a layer measures, e.g. "Russia holds 20,400 km2 (77%) of Donetsk per ..."."""
     return (
@@ -96,6 +107,8 @@ __all__ = [
     "LayerFile",
     "RegionControl",
     "area_km2",
+    "attribution",
+    "layer_attribution",
     "date_from_name",
     "dumps_layer",
     "installed_layers",

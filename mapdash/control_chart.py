@@ -26,11 +26,19 @@ import geopandas
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .control import ControlLayer, RegionControl, installed_layers, occupied, read_control
+from .control import (
+    ControlLayer,
+    RegionControl,
+    attribution,
+    installed_layers,
+    occupied,
+    read_control,
+)
 from .errors import GeodataError
-from .figures import CONTROL_COLOR, FONT_FAMILY, LABEL_COLOR
+from .figures import FONT_FAMILY, LABEL_COLOR
+from .legend import CONTROL_COLOR, actor_name
 from .regions import REGIONS
-from .timeline import OCCUPIED_REGIONS, Event, actor_name, format_date
+from .timeline import OCCUPIED_REGIONS, Event, format_date
 
 #: Fewer layers than this show no change over time: no chart, and a sentence saying why.
 MIN_LAYERS = 2
@@ -88,21 +96,11 @@ class LayerMeasure:
     @property
     def attribution(self) -> str:
         """Name the source and licence: "DeepState (CC BY 4.0)", else the file's name."""
-        return _attribution(self.source, self.licence, self.file)
+        return attribution(self.source, self.licence, self.file)
 
     def region(self, region_id: str) -> RegionControl | None:
         """Return the figures of one region, or None when the layer was not measured on it."""
         return next((m for m in self.regions if m.region == region_id), None)
-
-
-def _attribution(source: str | None, licence: str | None, file: str) -> str:
-    named = source or file
-    return f"{named} ({licence})" if licence else named
-
-
-def layer_attribution(layer: ControlLayer) -> str:
-    """Name a layer's source and licence as the chart and the data files do."""
-    return _attribution(layer.source, layer.licence, layer.path.name)
 
 
 def measure_layers(
@@ -525,7 +523,6 @@ __all__ = [
     "control_csv",
     "control_rows",
     "event_text",
-    "layer_attribution",
     "layer_credits",
     "load_measures",
     "marker_anchor",

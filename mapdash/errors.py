@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class MapdashError(Exception):
-    """Base class of every error mapdash raises on purpose."""
+    """Base class of every error mapdash raises on purpose; ``problems`` lists what is wrong."""
+
+    def __init__(self, message: str = "", problems: Iterable[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[str] = list(problems or [])
 
 
 class GeodataError(MapdashError):
     """A GeoJSON file cannot be read or used; the message lists what is wrong."""
-
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.problems: list[str] = list(problems or [])
 
 
 class CorpusError(MapdashError):
@@ -22,21 +24,21 @@ class CorpusError(MapdashError):
 class ClaimsError(MapdashError):
     """The claims file is malformed or fails its checks."""
 
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.problems: list[str] = list(problems or [])
-
 
 class ReviewError(MapdashError):
     """An article or a review of its claims cannot be added or saved; ``problems`` says why."""
 
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.problems: list[str] = list(problems or [])
-
 
 class UnknownRegionError(MapdashError):
     """A name or code does not match any of the six regions."""
+
+
+class SelectionError(MapdashError, ValueError):
+    """A selection is malformed or names no known actor or proposal (also the compared one)."""
+
+
+class DateError(MapdashError, ValueError):
+    """A date cannot be read (not YYYY-MM-DD) or lies outside the range it must fall in."""
 
 
 class ExportError(MapdashError):
@@ -55,13 +57,18 @@ class AccessDenied(MapdashError):
         self.status = status
 
 
+class ApiError(MapdashError):
+    """An HTTP API request that cannot be answered; ``parameter`` names the culprit, ``status``."""
+
+    def __init__(self, message: str, *, parameter: str | None = None, status: int = 400) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.status = status
+
+
 class ImplausibleError(GeodataError):
     """A usable GeoJSON file fails a plausibility check; an editor may install it with force."""
 
 
 class PullError(MapdashError):
     """A public source cannot be reached or read, or a pull installed nothing for some dates."""
-
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.problems: list[str] = list(problems or [])

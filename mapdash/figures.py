@@ -22,27 +22,24 @@ import json
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import plotly.graph_objects as go
 import shapely
 
+from .legend import (
+    CONTROL_COLOR,
+    LEGEND,
+    LEGEND_INDEX,
+    UNREVIEWED_TEXT,
+    actor_name,
+    legend_entry,
+)
 from .regions import REGION_IDS, REGIONS
-from .timeline import RegionState, actor_name, format_date
-from .types import Article, Disposition
-
-LegendKey = Literal[
-    "to_russia",
-    "recognized_russian",
-    "frozen",
-    "demilitarized",
-    "exchange",
-    "to_ukraine",
-    "unresolved",
-    "not_mentioned",
-]
+from .timeline import RegionState, format_date
+from .types import Article, LegendKey
 
 #: Page and map colours; the sea is the map's background, land outside the six is quiet grey.
 SEA = "#d3e1ea"
@@ -59,73 +56,6 @@ FONT_FAMILY = (
 )
 
 
-@dataclass(frozen=True)
-class LegendEntry:
-    """How one disposition is drawn and explained."""
-
-    key: LegendKey
-    label: str
-    description: str
-    fill: str
-    #: Diagonal hatching on top of the fill, for states that differ from another only by hue.
-    hatch: bool = False
-
-
-#: Okabe-Ito colours (safe for the common colour-vision deficiencies); the two "Russian"
-#: outcomes also differ by hatching, and "not mentioned" by being white.
-LEGEND: tuple[LegendEntry, ...] = (
-    LegendEntry(
-        "to_russia",
-        "To Russia, whole region",
-        "Russia gets the whole region up to its administrative border",
-        "#D55E00",
-    ),
-    LegendEntry(
-        "recognized_russian",
-        "Recognised as Russian",
-        "Russian rule recognised, de jure or de facto",
-        "#CC79A7",
-        hatch=True,
-    ),
-    LegendEntry(
-        "frozen",
-        "Frozen at the front line",
-        "Divided at the line of contact; each side keeps what it holds",
-        "#F0E442",
-    ),
-    LegendEntry(
-        "demilitarized",
-        "Demilitarised zone",
-        "A buffer zone without troops",
-        "#56B4E9",
-    ),
-    LegendEntry(
-        "exchange",
-        "Territory exchange",
-        "Part of a swap of territory between the sides",
-        "#009E73",
-    ),
-    LegendEntry(
-        "to_ukraine",
-        "Stays with / returns to Ukraine",
-        "No concession: the region is Ukraine's",
-        "#0072B2",
-    ),
-    LegendEntry(
-        "unresolved",
-        "Unresolved",
-        "Named, but its fate is left open",
-        "#A5A5A5",
-    ),
-    LegendEntry(
-        "not_mentioned",
-        "Not mentioned by the selection",
-        "The selected position or proposal says nothing about this region",
-        "#FFFFFF",
-    ),
-)
-_LEGEND_INDEX: dict[str, int] = {entry.key: i for i, entry in enumerate(LEGEND)}
-
 CONTEXT_TRACE = 0
 REGION_TRACE = 1
 HATCH_TRACES: tuple[int, ...] = tuple(range(2, 2 + len(REGION_IDS)))
@@ -134,27 +64,15 @@ CONTROL_TRACE = LABEL_TRACE + 1
 UNREVIEWED_TRACES: tuple[int, ...] = tuple(
     range(CONTROL_TRACE + 1, CONTROL_TRACE + 1 + len(REGION_IDS))
 )
-CONTROL_COLOR = "#7a0019"
 UNREVIEWED_LINE = "#000000"
 #: How strongly the hatching shows over a region's fill.
 HATCH_OPACITY = 0.55
-#: How an unreviewed claim is explained in the hover text, the legend and the cards.
-UNREVIEWED_TEXT = "Unreviewed: machine-extracted claim, not yet checked by a person"
-UNREVIEWED_LEGEND = (
-    "Dotted black outline: the claim deciding the region is machine-extracted and not yet reviewed"
-)
-
 #: The view: Ukraine with Kursk and the Sea of Azov (plotly's scale 1 shows the whole world).
 MAP_CENTER = (33.2, 48.3)
 MAP_SCALE = 3.6
 _HATCH_SPACING_DEG = 0.22
 _QUOTE_CHARS = 110
 _HOVER_WIDTH = 56
-
-
-def legend_entry(disposition: Disposition | None) -> LegendEntry:
-    """Return the legend entry a region with this disposition is drawn with."""
-    return LEGEND[_LEGEND_INDEX[disposition or "not_mentioned"]]
 
 
 @dataclass(frozen=True)
@@ -231,7 +149,7 @@ def paint_regions(
     entries = [legend_entry(state.disposition) for state in ordered]
     return RegionPaint(
         legend_keys=tuple(entry.key for entry in entries),
-        z=tuple(_LEGEND_INDEX[entry.key] for entry in entries),
+        z=tuple(LEGEND_INDEX[entry.key] for entry in entries),
         hovertext=tuple(hover_text(state, articles or {}) for state in ordered),
         line_width=tuple(3.5 if rid in highlight else 1.0 for rid in REGION_IDS),
         hatch_visible=tuple(entry.hatch for entry in entries),

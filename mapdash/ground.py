@@ -12,15 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .legend import BOUND_WORDS
 from .regions import REGIONS
-from .timeline import Bound, RegionState, format_date, transfer_beyond_line
-from .types import ControlFact, Disposition
+from .timeline import RegionState, format_date, transfer_beyond_line
+from .types import CEDED, Bound, ControlFact, Disposition
 
 Direction = Literal["to_russia", "to_ukraine", "none", "unknown"]
 Basis = Literal["layer", "article", "none"]
 
-#: Dispositions under which the part of a region Ukraine holds would pass to Russia.
-_TO_RUSSIA: frozenset[Disposition] = frozenset({"to_russia", "recognized_russian"})
 #: How to add a control layer, said wherever one would be measured but none is installed.
 ADD_LAYER_HINT = (
     "No control layer is installed, so the line of contact is not drawn and nothing is "
@@ -105,7 +104,7 @@ def _km2(value: float) -> str:
 
 
 def _bound_words(bound: Bound) -> str:
-    return {"exact": "", "about": "about ", "at_least": "at least ", "at_most": "at most "}[bound]
+    return BOUND_WORDS[bound]
 
 
 def _from_layer(state: RegionState, layer: LayerFigures) -> GroundRow | None:
@@ -115,7 +114,7 @@ def _from_layer(state: RegionState, layer: LayerFigures) -> GroundRow | None:
     area, held = layer.held[state.region]
     source = f"measured, {layer.label}"
     disposition = state.disposition
-    if disposition in _TO_RUSSIA:
+    if disposition in CEDED:
         moved = max(area - held, 0.0)
         what = (
             f"{_km2(moved)} Ukraine holds would pass to Russia"
@@ -154,7 +153,7 @@ def _from_articles(state: RegionState, facts: Sequence[ControlFact], area: float
             "nothing changes hands at the line of contact (no control layer: the line is not "
             "drawn)",
         )
-    if disposition in _TO_RUSSIA:
+    if disposition in CEDED:
         transfer = transfer_beyond_line(state, facts, region_area_km2=area)
         if transfer is not None and transfer.basis is not None:
             words = _bound_words(transfer.bound)

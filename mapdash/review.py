@@ -33,7 +33,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, cast
 from urllib.parse import urlsplit
 
 from .claims import (
@@ -63,14 +63,15 @@ from .corpus import (
 from .errors import ClaimsError, CorpusError, ReviewError
 from .geodata.audit import AuditEntry, append_audit, next_seq, now
 from .geodata.install import NEW_FILE_MODE, locked, switch, write_new
+from .legend import PRECISION_SHAPES
 from .regions import REGION_IDS
 from .text import normalize_quote, split_sentences
 from .types import (
     ALL_OCCUPIED,
+    CLAIM_KINDS,
     DISPOSITIONS,
     Article,
     Claim,
-    ClaimKind,
     ClaimStatus,
     ControlFact,
     DatePrecision,
@@ -83,8 +84,6 @@ DECISIONS: tuple[Decision, ...] = ("pending", "accepted", "edited", "rejected")
 #: Where an item comes from: the extractor, or the editor's selection of a sentence it missed.
 Origin = Literal["extracted", "added"]
 ORIGINS: tuple[Origin, ...] = ("extracted", "added")
-CLAIM_KINDS: tuple[ClaimKind, ...] = get_args(ClaimKind)
-DATE_PRECISIONS: tuple[DatePrecision, ...] = get_args(DatePrecision)
 #: The keys a claim's regions may have: the six regions and all occupied territory.
 REGION_KEYS: tuple[str, ...] = (*REGION_IDS, ALL_OCCUPIED)
 
@@ -514,9 +513,9 @@ def _parse_date(value: str, precision: str, problems: list[str]) -> dt.date | No
     if precision == "year" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         text = text[:4]
     if not re.fullmatch(pattern, text):
-        shapes = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY"}
         problems.append(
-            f"date: {value!r} is not a date of {precision} precision ({shapes[precision]})"
+            f"date: {value!r} is not a date of {precision} precision "
+            f"({PRECISION_SHAPES[cast(DatePrecision, precision)]})"
         )
         return None
     try:
@@ -1022,8 +1021,6 @@ def _item_from_data(number: int, data: object) -> Item:
 
 
 __all__ = [
-    "CLAIM_KINDS",
-    "DATE_PRECISIONS",
     "DECISIONS",
     "MAX_TEXT_CHARS",
     "MAX_UPLOAD_BYTES",

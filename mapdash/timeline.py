@@ -12,12 +12,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
-from .errors import MapdashError
+from .errors import MapdashError, SelectionError
+from .legend import actor_name
 from .regions import REGION_IDS, REGIONS
 from .types import (
     ALL_OCCUPIED,
+    CEDED,
+    KIND_PRECEDENCE,
+    MAIN_ACTORS,
+    Bound,
     Claim,
-    ClaimKind,
     ControlFact,
     DatePrecision,
     Disposition,
@@ -27,32 +31,10 @@ from .types import (
 )
 
 SelectionKind = Literal["actor", "proposal"]
-Bound = Literal["exact", "at_least", "about", "at_most"]
-
-#: How actors are named on screen; unknown actors are shown title-cased.
-ACTOR_NAMES: dict[str, str] = {
-    "russia": "Russia",
-    "united_states": "United States",
-    "ukraine": "Ukraine",
-    "europe": "Europe",
-}
-#: Actors offered in the selector even before they have a dated position.
-MAIN_ACTORS: tuple[str, ...] = ("russia", "united_states", "ukraine", "europe")
 #: The regions "all occupied territory" stands for: Ukraine's, not Russia's Kursk.
 OCCUPIED_REGIONS: tuple[RegionId, ...] = tuple(
     region_id for region_id in REGION_IDS if REGIONS[region_id].country == "UA"
 )
-#: Kinds of claim from weakest to strongest: on the same date the most concrete word decides.
-#: A rejection (kind of extracted refusals) weighs as a position does, just above it.
-KIND_PRECEDENCE: tuple[ClaimKind, ...] = (
-    "statement",
-    "position",
-    "rejection",
-    "demand",
-    "proposal",
-)
-#: Dispositions under which a region passes to Russia beyond the line of contact.
-_CEDED: frozenset[Disposition] = frozenset({"to_russia", "recognized_russian"})
 _INVERTED_BOUND: dict[Bound, Bound] = {
     "exact": "exact",
     "about": "about",
@@ -98,12 +80,12 @@ class Selection:
 
         Raises
         ------
-        MapdashError
+        SelectionError
             If the token has another shape.
         """
         kind, sep, key = token.strip().partition(":")
         if not sep or not key or kind not in ("actor", "proposal"):
-            raise MapdashError(
+            raise SelectionError(
                 f"selection {token!r} not understood; expected 'actor:<actor id>' "
                 "(e.g. actor:russia) or 'proposal:<proposal id>'"
             )
@@ -212,11 +194,6 @@ class TimelineState:
     control: tuple[ControlFact, ...]
     #: Every claim made on or before ``date``, newest first.
     claims: tuple[Claim, ...]
-
-
-def actor_name(actor: str) -> str:
-    """Return how an actor is named on screen."""
-    return ACTOR_NAMES.get(actor, actor.replace("_", " ").title())
 
 
 def possessive(name: str) -> str:
@@ -496,13 +473,13 @@ class Timeline:
 
         Raises
         ------
-        MapdashError
+        SelectionError
             If it does not; the message lists the choices.
         """
         self.options()
         if selection not in self._selections:
             choices = ", ".join(sorted(s.selection.token for s in self.options()))
-            raise MapdashError(f"unknown selection {selection.token!r}; choose one of: {choices}")
+            raise SelectionError(f"unknown selection {selection.token!r}; choose one of: {choices}")
         return selection
 
     def not_yet(self, selection: Selection, date: dt.date) -> str | None:
@@ -646,7 +623,7 @@ def transfer_beyond_line(
         return Transfer(
             state.region, 0.0, "exact", None, "Frozen at the line of contact: nothing changes hands"
         )
-    if state.disposition not in _CEDED:
+    if state.disposition not in CEDED:
         return None
     facts = [f for f in control if f.region == state.region]
     if not facts:

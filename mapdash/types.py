@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 RegionId = Literal["crimea", "donetsk", "luhansk", "kherson", "zaporizhzhia", "kursk"]
+#: What a claim would mean for a region; labels, colours and hatching are in ``mapdash.legend``.
 Disposition = Literal[
     "to_russia",
     "recognized_russian",
@@ -17,18 +18,36 @@ Disposition = Literal[
     "to_ukraine",
     "unresolved",
 ]
-DISPOSITIONS: tuple[Disposition, ...] = (
-    "to_russia",
-    "recognized_russian",
-    "frozen",
-    "demilitarized",
-    "exchange",
-    "to_ukraine",
-    "unresolved",
-)
+#: Dispositions in legend order.
+DISPOSITIONS: tuple[Disposition, ...] = get_args(Disposition)
+#: What the legend explains: the dispositions and a region the selection does not mention.
+LegendKey = Literal[Disposition, Literal["not_mentioned"]]
+LEGEND_KEYS: tuple[LegendKey, ...] = (*DISPOSITIONS, "not_mentioned")
+#: Dispositions under which a region passes to Russia beyond the line of contact.
+CEDED: frozenset[Disposition] = frozenset({"to_russia", "recognized_russian"})
 ClaimKind = Literal["demand", "proposal", "position", "statement", "rejection"]
+CLAIM_KINDS: tuple[ClaimKind, ...] = get_args(ClaimKind)
+#: Kinds of claim from weakest to strongest: on the same date the most concrete word decides.
+#: A rejection (kind of extracted refusals) weighs as a position does, just above it.
+KIND_PRECEDENCE: tuple[ClaimKind, ...] = (
+    "statement",
+    "position",
+    "rejection",
+    "demand",
+    "proposal",
+)
 DatePrecision = Literal["day", "month", "year"]
+DATE_PRECISIONS: tuple[DatePrecision, ...] = get_args(DatePrecision)
 ClaimStatus = Literal["reviewed", "extracted"]
+#: Actors every claims file may name and the selector offers even before they have a position
+#: (the speakers registry may add more); their display names are in ``mapdash.legend``.
+MAIN_ACTORS: tuple[str, ...] = ("russia", "united_states", "ukraine", "europe")
+#: Who holds the territory a control fact measures.
+Holder = Literal["russia", "ukraine"]
+HOLDERS: tuple[Holder, ...] = get_args(Holder)
+#: Whether a control fact's figure is exact, a lower or upper bound, or approximate.
+Bound = Literal["exact", "at_least", "about", "at_most"]
+BOUNDS: tuple[Bound, ...] = get_args(Bound)
 #: Key of a claim's ``regions`` mapping that stands for all occupied territory.
 ALL_OCCUPIED = "*"
 
@@ -120,12 +139,12 @@ class ControlFact:
     id: str
     region: str
     date: dt.date
-    holder: Literal["russia", "ukraine"]
+    holder: Holder
     summary: str
     evidence: tuple[Evidence, ...]
     area_km2: float | None = None
     share: float | None = None
-    bound: Literal["exact", "at_least", "about", "at_most"] = "exact"
+    bound: Bound = "exact"
     extra: Mapping[str, str] = field(default_factory=dict)
     date_precision: DatePrecision = "day"
     status: ClaimStatus = "reviewed"

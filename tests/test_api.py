@@ -11,11 +11,12 @@ import pytest
 from mapdash.claims import load_claims
 from mapdash.config import PROJECT_ROOT, Paths
 from mapdash.corpus import load_corpus
-from mapdash.figures import LEGEND
+from mapdash.errors import ApiError
+from mapdash.legend import LEGEND
 from mapdash.regions import REGION_IDS
 from mapdash.timeline import Selection, Timeline
 from mapdash.web import create_app
-from mapdash.web.api import ApiError, state_from_query, state_payload
+from mapdash.web.api import state_from_query, state_payload
 from mapdash.web.data import AppData
 from mapdash.web.maps import paint_data
 from mapdash.web.render import screen

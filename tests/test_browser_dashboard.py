@@ -12,8 +12,9 @@ import pytest
 import shapely
 from conftest import hover_label
 
-from mapdash.figures import LEGEND, OTHER_LAND, SEA, UKRAINE_LAND, legend_entry
+from mapdash.figures import OTHER_LAND, SEA, UKRAINE_LAND
 from mapdash.geodata import load_regions
+from mapdash.legend import LEGEND, legend_entry
 from mapdash.regions import REGION_IDS
 
 pytestmark = pytest.mark.browser

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import hover_label
 
-from mapdash.figures import legend_entry
+from mapdash.legend import legend_entry
 from mapdash.regions import REGION_IDS
 
 pytestmark = pytest.mark.browser

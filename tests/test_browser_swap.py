@@ -10,15 +10,8 @@ import time
 import pytest
 from conftest import run_server
 
-from mapdash.figures import (
-    CONTROL_COLOR,
-    CONTROL_TRACE,
-    OTHER_LAND,
-    REGION_TRACE,
-    SEA,
-    UKRAINE_LAND,
-    legend_entry,
-)
+from mapdash.figures import CONTROL_TRACE, OTHER_LAND, REGION_TRACE, SEA, UKRAINE_LAND
+from mapdash.legend import CONTROL_COLOR, legend_entry
 
 pytestmark = pytest.mark.browser
 

@@ -26,7 +26,7 @@ from mapdash.briefing import BriefingData, credits, make_briefing, meaning, sele
 from mapdash.briefing_page import briefing_figure
 from mapdash.cartography import MAX_ASPECT, fit_frame
 from mapdash.cli import main
-from mapdash.errors import ExportError, MapdashError
+from mapdash.errors import ExportError, MapdashError, SelectionError
 from mapdash.export import (
     DEFAULT_SIZES,
     Exporter,
@@ -41,7 +41,7 @@ from mapdash.export import (
     write_bytes,
 )
 from mapdash.export import engine as export_engine
-from mapdash.figures import legend_entry
+from mapdash.legend import legend_entry
 from mapdash.regions import REGION_IDS
 from mapdash.timeline import Selection
 
@@ -191,14 +191,16 @@ def test_actor_titles_read_as_english_possessives(data):
 
 def test_unknown_proposal_lists_the_valid_ids(data):
     with pytest.raises(
-        ExportError,
+        SelectionError,
         match=r"unknown proposal 'ru-2025-08-07'; valid proposal ids: us-2025-04, "
         r"ru-2025-08-06-donbas, ru-five-regions-admin-lines, us-2025-11-28-points",
     ):
         select(data.timeline, proposal="ru-2025-08-07")
-    with pytest.raises(ExportError, match=r"unknown actor 'kremlin'; valid actor ids: russia, "):
+    with pytest.raises(SelectionError, match=r"unknown actor 'kremlin'; valid actor ids: russia, "):
         select(data.timeline, actor="kremlin")
-    with pytest.raises(ExportError, match=r"choose one of a proposal .* or an actor .*, not both"):
+    with pytest.raises(
+        SelectionError, match=r"choose one of a proposal .* or an actor .*, not both"
+    ):
         select(data.timeline, proposal="us-2025-04", actor="russia")
     # Neither: the map the dashboard opens with.
     assert select(data.timeline) == Selection("actor", "russia")

@@ -14,15 +14,14 @@ from mapdash.figures import (
     CONTEXT_TRACE,
     HATCH_TRACES,
     LABEL_TRACE,
-    LEGEND,
     REGION_TRACE,
     hatch_lines,
     hover_text,
-    legend_entry,
     map_figure,
     paint_regions,
 )
 from mapdash.geodata import load_context, load_regions
+from mapdash.legend import LEGEND, legend_entry
 from mapdash.regions import REGION_IDS
 from mapdash.timeline import RegionState
 from mapdash.types import Article, Claim, Evidence

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from mapdash.briefing import BriefingMap, make_briefing, region_summary
-from mapdash.figures import UNREVIEWED_TEXT, hover_text, notice_annotations, paint_regions
+from mapdash.figures import hover_text, notice_annotations, paint_regions
 from mapdash.ground import LayerFigures, on_the_ground
+from mapdash.legend import UNREVIEWED_TEXT
 from mapdash.timeline import RegionState, Selection, Timeline
 from mapdash.types import Claim, ControlFact, Evidence
 

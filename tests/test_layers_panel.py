@@ -7,8 +7,9 @@ import hashlib
 import pytest
 from web_requests import smaller_layer
 
+from mapdash.errors import ApiError
 from mapdash.geodata import install_bytes, read_audit
-from mapdash.web.layers_api import LayerRequestError, read_layer_form
+from mapdash.web.layers_api import read_layer_form
 from mapdash.web.layers_panel import layer_action, layer_rows
 
 LAYER = "control_2025-08-15.geojson"
@@ -44,7 +45,7 @@ def _buttons(component) -> list[dict]:
     ],
 )
 def test_bad_forms_are_named(form, message) -> None:
-    with pytest.raises(LayerRequestError, match=message):
+    with pytest.raises(ApiError, match=message):
         read_layer_form(form)
 
 

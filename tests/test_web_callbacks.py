@@ -11,7 +11,8 @@ from dash import Patch, no_update
 
 from mapdash.config import Paths
 from mapdash.errors import MapdashError
-from mapdash.figures import HATCH_TRACES, LEGEND, REGION_TRACE, legend_entry
+from mapdash.figures import HATCH_TRACES, REGION_TRACE
+from mapdash.legend import LEGEND, legend_entry
 from mapdash.regions import REGION_IDS
 from mapdash.timeline import Selection
 from mapdash.web import create_app, ids

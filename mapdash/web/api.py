@@ -17,9 +17,9 @@ from typing import Any
 import flask
 
 from ..claims import claim_to_data, control_to_data, proposal_to_data
-from ..errors import MapdashError
-from ..figures import legend_entry
+from ..errors import ApiError, SelectionError
 from ..ground import on_the_ground
+from ..legend import legend_entry
 from ..regions import REGIONS
 from ..timeline import Selection, Timeline, format_date
 from .data import AppData
@@ -30,14 +30,6 @@ from .view import default_view
 CLAIMS_PATH = "/api/claims"
 STATE_PATH = "/api/state"
 _STATE_PARAMETERS = ("date", "selection")
-
-
-class ApiError(MapdashError):
-    """A request to the API that cannot be answered: a bad or unknown parameter."""
-
-    def __init__(self, message: str, *, parameter: str | None = None) -> None:
-        super().__init__(message)
-        self.parameter = parameter
 
 
 def _check_parameters(args: Mapping[str, str], allowed: tuple[str, ...]) -> None:
@@ -77,9 +69,7 @@ def parse_api_selection(value: str, timeline: Timeline) -> Selection:
     """
     try:
         return timeline.check(Selection.parse(value))
-    except ApiError:
-        raise
-    except MapdashError as err:
+    except SelectionError as err:
         raise ApiError(f"parameter selection: {err}", parameter="selection") from None
 
 
@@ -267,9 +257,9 @@ def state_request(data: AppData, args: Mapping[str, str]) -> tuple[dt.date, Sele
 
 
 def error_response(err: ApiError) -> flask.Response:
-    """Answer a bad request: 400 with JSON naming the problem and the parameter."""
-    response = flask.jsonify({"error": str(err), "parameter": err.parameter, "status": 400})
-    response.status_code = 400
+    """Answer a bad request: its status (400) with JSON naming the problem and the parameter."""
+    response = flask.jsonify({"error": str(err), "parameter": err.parameter, "status": err.status})
+    response.status_code = err.status
     return response
 
 

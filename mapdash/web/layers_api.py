@@ -19,7 +19,7 @@ from typing import Any
 
 import flask
 
-from ..errors import AccessDenied, GeodataError
+from ..errors import AccessDenied, ApiError, GeodataError
 from .auth import REALM, Access
 from .live import LiveGeodata, upload_max_bytes
 
@@ -27,14 +27,6 @@ LAYERS_PATH = "/api/layers"
 KIND_VALUES = ("control", "regions")
 MAX_SOURCE_CHARS = 300
 _FIELDS = frozenset({"kind", "date", "source"})
-
-
-class LayerRequestError(Exception):
-    """A malformed layer request: a missing or bad field (answered 400)."""
-
-    def __init__(self, message: str, *, parameter: str) -> None:
-        super().__init__(message)
-        self.parameter = parameter
 
 
 def _answer(payload: dict[str, Any], status: int) -> flask.Response:
@@ -56,12 +48,12 @@ def read_layer_form(form: Any) -> tuple[str, dt.date | None, str | None]:
 
     Raises
     ------
-    LayerRequestError
+    ApiError
         For an unknown field, a missing or unknown kind, a malformed date or a long source.
     """
     unknown = sorted(set(form) - _FIELDS)
     if unknown:
-        raise LayerRequestError(
+        raise ApiError(
             f"unknown form field(s) {', '.join(unknown)}; this endpoint takes: file, "
             "kind, date, source",
             parameter=unknown[0],
@@ -69,7 +61,7 @@ def read_layer_form(form: Any) -> tuple[str, dt.date | None, str | None]:
     kind = (form.get("kind") or "").strip()
     if kind not in KIND_VALUES:
         arrived = f"kind={kind!r}" if kind else "no kind"
-        raise LayerRequestError(
+        raise ApiError(
             f"{arrived}; expected kind=control (a dated control layer) or kind=regions "
             "(region boundaries), e.g. curl -F kind=control",
             parameter="kind",
@@ -80,13 +72,13 @@ def read_layer_form(form: Any) -> tuple[str, dt.date | None, str | None]:
         try:
             date = dt.date.fromisoformat(text)
         except ValueError:
-            raise LayerRequestError(
+            raise ApiError(
                 f"date={text!r} is not a date; expected YYYY-MM-DD, e.g. 2025-08-15",
                 parameter="date",
             ) from None
     source = (form.get("source") or "").strip() or None
     if source is not None and len(source) > MAX_SOURCE_CHARS:
-        raise LayerRequestError(
+        raise ApiError(
             f"source is {len(source)} characters long; keep it to {MAX_SOURCE_CHARS} (a name "
             "and a URL)",
             parameter="source",
@@ -120,8 +112,10 @@ def register_layers_api(server: flask.Flask, live: LiveGeodata, access: Access) 
             kind, date, source = read_layer_form(flask.request.form)
         except AccessDenied as err:
             return _denied(err)
-        except LayerRequestError as err:
-            return _answer({"error": str(err), "parameter": err.parameter, "status": 400}, 400)
+        except ApiError as err:
+            return _answer(
+                {"error": str(err), "parameter": err.parameter, "status": err.status}, err.status
+            )
         upload = flask.request.files.get("file")
         if upload is None:
             return _answer(
@@ -189,4 +183,4 @@ def register_layers_api(server: flask.Flask, live: LiveGeodata, access: Access) 
     )
 
 
-__all__ = ["LAYERS_PATH", "LayerRequestError", "read_layer_form", "register_layers_api"]
+__all__ = ["LAYERS_PATH", "read_layer_form", "register_layers_api"]

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from dash import dcc, html
 
-from ..figures import CONTROL_COLOR
+from ..legend import CONTROL_COLOR
 from ..timeline import Event, Option, format_date
 from . import ids
 from .batch import batch_section

@@ -33,15 +33,14 @@ from ..figures import (
     CONTROL_TRACE,
     HATCH_OPACITY,
     HATCH_TRACES,
-    LEGEND,
     REGION_TRACE,
     UNREVIEWED_TRACES,
     RegionPaint,
     control_lines,
-    legend_entry,
     map_figure,
     notice_annotations,
 )
+from ..legend import LEGEND, legend_entry
 from ..regions import REGION_IDS
 from .data import AppData
 from .live import Snapshot

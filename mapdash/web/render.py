@@ -13,23 +13,18 @@ from typing import Any
 
 from dash import dcc, html
 
-from ..figures import (
+from ..figures import RegionPaint, paint_regions
+from ..ground import ADD_LAYER_HINT, LayerFigures, on_the_ground
+from ..legend import (
     LEGEND,
     UNREVIEWED_LEGEND,
     UNREVIEWED_TEXT,
     LegendEntry,
-    RegionPaint,
-    legend_entry,
-    paint_regions,
-)
-from ..ground import ADD_LAYER_HINT, LayerFigures, on_the_ground
-from ..regions import REGIONS
-from ..timeline import (
-    RegionState,
-    Selection,
     actor_name,
-    format_date,
+    legend_entry,
 )
+from ..regions import REGIONS
+from ..timeline import RegionState, Selection, format_date
 from ..types import Claim, ControlFact, Disposition, Evidence
 from .data import AppData
 from .live import Snapshot

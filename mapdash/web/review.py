@@ -31,10 +31,17 @@ from .. import review as rv
 from ..claims import CLAIMS_FILE, known_actors, load_claims
 from ..config import PROJECT_ROOT, Paths
 from ..errors import AccessDenied, ClaimsError, ReviewError
-from ..figures import legend_entry
+from ..legend import BOUND_WORDS, KIND_LABELS, PRECISION_LABELS, actor_name, legend_entry
 from ..regions import REGIONS
-from ..timeline import actor_name, format_date
-from ..types import ALL_OCCUPIED, DISPOSITIONS, Claim, ControlFact
+from ..timeline import format_date
+from ..types import (
+    ALL_OCCUPIED,
+    CLAIM_KINDS,
+    DATE_PRECISIONS,
+    DISPOSITIONS,
+    Claim,
+    ControlFact,
+)
 from . import ids
 from .account import account_bar
 from .auth import Access
@@ -148,7 +155,7 @@ def _editor() -> html.Section:
                         "Kind",
                         dcc.Dropdown(
                             id=ids.REVIEW_EDIT_KIND,
-                            options=[_option(k, k) for k in rv.CLAIM_KINDS],
+                            options=[_option(k, KIND_LABELS[k]) for k in CLAIM_KINDS],
                             clearable=False,
                             searchable=False,
                         ),
@@ -158,7 +165,7 @@ def _editor() -> html.Section:
                         "Date precision",
                         dcc.Dropdown(
                             id=ids.REVIEW_EDIT_PRECISION,
-                            options=[_option(p, p) for p in rv.DATE_PRECISIONS],
+                            options=[_option(p, PRECISION_LABELS[p]) for p in DATE_PRECISIONS],
                             clearable=False,
                             searchable=False,
                         ),
@@ -393,10 +400,9 @@ def _fact_line(fact: ControlFact) -> str:
         amount = f"{fact.share:.0%}"
     else:
         amount = "an unstated part"
-    bound = {"exact": "", "at_least": "at least ", "about": "about ", "at_most": "at most "}
     where = "Ukraine as a whole" if fact.region == "ukraine" else _region_name(fact.region)
     return (
-        f"Control: {actor_name(fact.holder)} holds {bound[fact.bound]}{amount} of {where}, "
+        f"Control: {actor_name(fact.holder)} holds {BOUND_WORDS[fact.bound]}{amount} of {where}, "
         f"{format_date(fact.date, fact.date_precision)}"
     )
 

@@ -28,16 +28,16 @@ import flask
 import shapely
 from dash import ClientsideFunction, Input, Output, State, html
 
-from ..control import ControlLayer, RegionControl
-from ..control_chart import layer_attribution
-from ..figures import legend_entry
+from ..control import ControlLayer, RegionControl, layer_attribution
+from ..errors import ApiError
 from ..geodata.write import dumps_geojson
 from ..ground import on_the_ground
+from ..legend import actor_name, legend_entry
 from ..regions import REGIONS
-from ..timeline import Selection, actor_name, format_date
+from ..timeline import Selection, format_date
 from ..types import Claim
 from . import ids
-from .api import ApiError, error_response, state_request
+from .api import error_response, state_request
 from .data import AppData
 from .live import LiveGeodata, Snapshot
 from .render import attrs, claim_when, layer_figures, map_side

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 from urllib.parse import parse_qs, urlencode
 
-from ..errors import MapdashError
+from ..errors import DateError, MapdashError
 from ..timeline import Selection, Timeline
 
 Step = Literal["previous", "next"]
@@ -57,13 +57,13 @@ def parse_date(value: str, *, name: str = "date") -> dt.date:
 
     Raises
     ------
-    MapdashError
+    DateError
         If it is not such a date.
     """
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise MapdashError(
+        raise DateError(
             f"URL parameter {name}={value!r} is not a date; expected YYYY-MM-DD, e.g. 2025-08-10"
         ) from None
 
@@ -73,8 +73,10 @@ def parse_query(search: str | None, timeline: Timeline) -> View:
 
     Raises
     ------
-    MapdashError
-        If a parameter is malformed or names an unknown actor or proposal.
+    DateError
+        If a date parameter is malformed.
+    SelectionError
+        If a selection parameter is malformed or names an unknown actor or proposal.
     """
     view = default_view(timeline)
     params = {key: values[-1] for key, values in parse_qs((search or "").lstrip("?")).items()}
