@@ -34,8 +34,8 @@ from .legend import (
     LEGEND,
     LEGEND_INDEX,
     UNREVIEWED_TEXT,
-    actor_name,
     legend_entry,
+    voiced,
 )
 from .regions import REGION_IDS, REGIONS
 from .timeline import RegionState, format_date
@@ -106,7 +106,7 @@ def hover_text(state: RegionState, articles: Mapping[str, Article]) -> str:
     lines = [f"<b>{REGIONS[state.region].name}</b>", entry.label]
     claim = state.claim
     if claim is not None:
-        who = actor_name(claim.actor) + (f" ({claim.speaker})" if claim.speaker else "")
+        who = voiced(claim.actor, [claim.speaker])
         lines.append(f"{who}, {format_date(claim.date, claim.date_precision)}")
         if claim.status == "extracted":
             lines.append(f"<b>{UNREVIEWED_TEXT}</b>")

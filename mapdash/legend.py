@@ -7,7 +7,8 @@ pure modules (timeline, briefing, claims, review, state data) read their labels 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import cast
 
@@ -158,6 +159,30 @@ def actor_name(actor: str) -> str:
     return ACTOR_NAMES.get(actor, actor.replace("_", " ").title())
 
 
+def voiced(actor: str, speakers: Iterable[str | None]) -> str:
+    """Name an actor with the people its claims were heard from.
+
+    A speaker of the actor's own side (or camp: a German minister for Europe) is its voice,
+    "Russia (Vladimir Putin)"; anyone else reported the position, "Russia, according to Steve
+    Witkoff", so that a US envoy describing a Kremlin demand is not read as speaking for Moscow.
+    Speakers the registry of officials does not know are taken as the actor's own.
+    """
+    from .extract.registry import load_registry  # the registry is read only where it is used
+
+    registry = load_registry()
+    camps = {side.id: side.bloc for side in registry.sides}
+    own: list[str] = []
+    others: list[str] = []
+    for name in dict.fromkeys(s for s in speakers if s):
+        # The registry's spellings decide, so "Zelenskyy" in a claims file is Zelensky.
+        side = next(
+            (p.side for p in registry.speakers if re.search(rf"\b(?:{p.match})\b", name)), actor
+        )
+        (own if actor in (side, camps.get(side)) else others).append(name)
+    text = actor_name(actor) + (f" ({', '.join(own)})" if own else "")
+    return text + (f", according to {', '.join(others)}" if others else "")
+
+
 def kind_label(kind: str) -> str:
     """Return how a kind of claim is named on screen."""
     return KIND_LABELS[cast(ClaimKind, kind)] if kind in KIND_LABELS else kind.capitalize()
@@ -179,5 +204,6 @@ __all__ = [
     "LegendEntry",
     "actor_name",
     "kind_label",
+    "voiced",
     "legend_entry",
 ]

@@ -158,7 +158,7 @@ def test_slider_by_keyboard_to_alaska_week_turns_donetsk_to_russia(page, server,
     wait_for_colour(page, "map-left", donetsk, to_russia)
     # The claim deciding the map comes first, its quote open.
     cards = page.locator("#on-the-table").inner_text()
-    assert cards.startswith("Russia (Steve Witkoff)\n17 Aug 2025")
+    assert cards.startswith("Russia, according to Steve Witkoff\n17 Aug 2025")
     assert "the Russians have previously said they wanted it at the administrative lines" in cards
 
 

@@ -22,6 +22,7 @@ from mapdash.legend import (
     actor_name,
     kind_label,
     legend_entry,
+    voiced,
 )
 from mapdash.types import (
     BOUNDS,
@@ -109,6 +110,32 @@ def test_colours_are_distinct_hex_and_only_recognised_is_hatched() -> None:
 )
 def test_actor_names(actor: str, name: str) -> None:
     assert actor_name(actor) == name
+
+
+@pytest.mark.parametrize(
+    ("actor", "speakers", "heading"),
+    [
+        # A US envoy describing a Kremlin demand reports it; he does not speak for Moscow.
+        ("russia", ["Steve Witkoff"], "Russia, according to Steve Witkoff"),
+        (
+            "russia",
+            ["Vladimir Putin", None, "Steve Witkoff"],
+            "Russia (Vladimir Putin), according to Steve Witkoff",
+        ),
+        # A German chancellor speaks for Europe; the registry's spellings cover "Zelenskyy".
+        ("europe", ["Friedrich Merz"], "Europe (Friedrich Merz)"),
+        ("europe", ["Volodymyr Zelenskyy"], "Europe, according to Volodymyr Zelenskyy"),
+        (
+            "ukraine",
+            ["Volodymyr Zelenskyy", "Volodymyr Zelenskyy"],
+            "Ukraine (Volodymyr Zelenskyy)",
+        ),
+        ("ukraine", ["A. Spokesperson"], "Ukraine (A. Spokesperson)"),
+        ("ukraine", [None], "Ukraine"),
+    ],
+)
+def test_a_speaker_of_another_side_is_named_as_the_source(actor, speakers, heading) -> None:
+    assert voiced(actor, speakers) == heading
 
 
 def test_kind_labels() -> None:

@@ -22,6 +22,7 @@ from ..legend import (
     LegendEntry,
     actor_name,
     legend_entry,
+    voiced,
 )
 from ..regions import REGIONS
 from ..timeline import RegionState, Selection, format_date
@@ -291,8 +292,7 @@ def position_card(data: AppData, claims: Sequence[Claim], date: dt.date, *, sele
     else:
         regions = [_region_item(k, d) for k, d in newest.regions.items()]
         summary = newest.summary
-    speakers = ", ".join(dict.fromkeys(c.speaker for c in claims if c.speaker))
-    heading = actor_name(newest.actor) + (f" ({speakers})" if speakers else "")
+    heading = voiced(newest.actor, (c.speaker for c in claims))
     unreviewed = [c for c in claims if c.status == "extracted"]
     parts = [
         _tag(
@@ -370,7 +370,7 @@ def _decided_by(data: AppData, state: RegionState) -> str:
     claim = state.claim
     if claim is None:
         return _tag("p", "No claim of the selection names it yet", class_="decided muted")
-    who = actor_name(claim.actor) + (f" ({claim.speaker})" if claim.speaker else "")
+    who = voiced(claim.actor, [claim.speaker])
     scope = " (said of all occupied territory)" if state.via_all_occupied else ""
     text = f"Decided by: {who}, {claim.kind}, {claim_when(data, claim)}{scope}: {claim.summary}"
     flag = _tag("span", _text(" Unreviewed"), class_="unreviewed-badge")
