@@ -56,6 +56,19 @@
     });
   }
 
+  /* Dash 4's Dropdown names its button by its value alone ("No comparison"); a screen reader
+     should hear the field too ("Second map shows No comparison"): its <label for> comes first. */
+  function dropdownNames(root) {
+    root.querySelectorAll("button.dash-dropdown[id]").forEach(function (button) {
+      var label = document.querySelector("label[for='" + button.id + "'][id]");
+      var ids = (button.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean);
+      if (label && ids[0] !== label.id) {
+        ids = [label.id].concat(ids.filter(function (id) { return id !== label.id; }));
+        button.setAttribute("aria-labelledby", ids.join(" "));
+      }
+    });
+  }
+
   /* dcc.Upload's hidden file input is named after the visible drop zone's text. */
   function uploads(root) {
     root.querySelectorAll("input[type='file']:not([aria-label])").forEach(function (input) {
@@ -70,13 +83,14 @@
     dropdowns(document);
     optionLists(document);
     uploads(document);
+    dropdownNames(document);
   }
 
   new MutationObserver(repair).observe(document.documentElement, {
     subtree: true,
     childList: true,
     attributes: true,
-    attributeFilter: ["aria-valuenow", "tabindex", "role", "aria-selected"],
+    attributeFilter: ["aria-valuenow", "tabindex", "role", "aria-selected", "aria-labelledby"],
   });
 })();
 

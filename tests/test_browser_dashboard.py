@@ -236,6 +236,11 @@ def test_compare_mode_shows_both_maps(page, server, samples, screenshot_dir):
 def test_compare_picked_from_the_dropdown(page, server):
     open_view(page, server, "?date=2025-08-10&sel=actor:russia")
     assert not page.locator("#map-right").is_visible()
+    # The dropdowns say which field they are, then their value, to a screen reader.
+    assert (
+        page.get_by_role("button", name="Second map shows No comparison", exact=True).count() == 1
+    )
+    assert page.get_by_role("button", name="at the date Same date", exact=True).count() == 1
     page.locator("#compare").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("option", name="United States, Apr 2025: freeze at the front line").click()

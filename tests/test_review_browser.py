@@ -10,6 +10,7 @@ editor. Article text is shown as text, whatever markup it holds.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -170,6 +171,21 @@ def test_an_editor_reviews_a_real_article_and_saves_it(
     )
     refusal.get_by_role("button", name="Edit").click()
     page.locator("#review-editor").wait_for()
+    # Every control of the editor has an accessible name: its field's, or its region's.
+    editor = page.locator("#review-editor")
+    for field in ("Speaker", "Date", "Summary"):
+        assert editor.get_by_role("textbox", name=field, exact=True).count() == 1, field
+    # A dropdown says its field, then its value: "Actor Russia (russia)", "Kursk To Russia, ...".
+    for field, value in [
+        ("Actor", "Russia (russia)"),
+        ("Kind", "Rejection"),
+        ("Date precision", "Day"),
+        ("Kursk", "To Russia, whole region"),
+        (ANYWHERE, "To Russia, whole region"),
+    ]:
+        named = editor.get_by_role("button", name=f"{field} {value}", exact=True)
+        assert named.count() == 1, (field, value)
+    assert editor.get_by_role("button", name=re.compile(r"^Proposal\b")).count() == 1
     page.locator('#review-editor [data-region="*"] .dash-dropdown-clear').click()
     page.get_by_role("button", name="Apply").click()
     refusal.locator(".review-decision", has_text="corrected").wait_for()
