@@ -79,6 +79,17 @@ def test_state_paints_what_the_map_paints(client, data, date: str, selection: st
     assert [r["fill"] for r in payload["regions"]] == paint["fill"]
 
 
+def test_the_apis_query_opens_the_same_view_in_the_page(data) -> None:
+    query = "?date=2025-08-17&selection=actor:united_states"
+    view = parse_query(query, data.timeline)
+    assert view == parse_query("?date=2025-08-17&sel=actor:united_states", data.timeline)
+    assert view.selection.token == "actor:united_states"
+    # The page's own name wins where an address carries both.
+    assert parse_query(query + "&sel=actor:ukraine", data.timeline).selection.token == (
+        "actor:ukraine"
+    )
+
+
 def test_state_before_the_first_event_has_nothing_on_the_table(client) -> None:
     payload = client.get("/api/state?date=2000-01-01").get_json()
     assert payload["event"] is None

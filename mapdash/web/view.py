@@ -82,8 +82,10 @@ def parse_query(search: str | None, timeline: Timeline) -> View:
     params = {key: values[-1] for key, values in parse_qs((search or "").lstrip("?")).items()}
     if "date" in params:
         view = replace(view, date=parse_date(params["date"]))
-    if "sel" in params:
-        view = replace(view, selection=timeline.check(Selection.parse(params["sel"])))
+    # ``selection`` is the JSON API's name for it: an API query opens the same view here.
+    selection = params.get("sel", params.get("selection"))
+    if selection is not None:
+        view = replace(view, selection=timeline.check(Selection.parse(selection)))
     if "compare" in params:
         view = replace(view, compare=timeline.check(Selection.parse(params["compare"])))
     if "date2" in params:
