@@ -243,6 +243,30 @@ CASES = {
             ("united_states", _r(kherson="frozen", zaporizhzhia="frozen"), "proposal"),
         },
     ),
+    "a list plan's author named after the plan, the provisions' subjects bound by it": (
+        "The framework drawn up by Witkoff and his team says:\n"
+        "1. Donetsk and Luhansk will be recognised as de facto Russian.\n"
+        "2. Ukrainian troops will pull out of the Donetsk region.\n"
+        "3. Russia will give back the land it holds outside the four regions.\n",
+        {
+            (
+                "united_states",
+                _r(donetsk="recognized_russian", luhansk="recognized_russian"),
+                "proposal",
+            ),
+            ("united_states", _r(donetsk="to_russia"), "proposal"),
+            ("united_states", _r(anywhere="to_ukraine"), "proposal"),
+        },
+    ),
+    "an indefinite plan with its author after it": (
+        "A draft circulated by American officials would freeze the front line in Kherson.",
+        {("united_states", _r(kherson="frozen"), "proposal")},
+    ),
+    "a counter-proposal is its authors', not the plan it answers": (
+        "European leaders have put forward a counter-proposal to the Russian plan that would "
+        "start talks from the current line of contact.",
+        {("europe", _r(anywhere="frozen"), "proposal")},
+    ),
     "a list plan without a named author gives nothing": (
         "A draft plan was published:\n- Crimea is recognised as Russian.\n",
         set(),

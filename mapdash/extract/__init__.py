@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..text import split_sentences
 from ..types import Article, ClaimKind, Evidence
-from .claims import Candidate, Context, PlanRef, claims_in
+from .claims import Candidate, Context, PlanRef, claims_in, named_author
 from .context import (
     next_is_list as _next_is_list,
 )
@@ -155,7 +155,7 @@ def extract_article(article: Article) -> Extraction:
             text.rstrip().endswith(":") or _next_is_list(sentences, index)
         ):
             list_plan = True
-            list_author = next(
+            list_author = named_author(text, actors) or next(
                 (
                     m
                     for m in actors

@@ -274,7 +274,8 @@ def _recognition_object(text: str, match: re.Match[str], mentions: Sequence[Regi
     if re.match(r"\s+(?:that|the need|it|him|her|this)\b", after):
         return False
     if re.search(
-        r"\bas (?:Russian|Russia|part of Russia|belonging)|realit|sovereignty|control|"
+        r"\bas (?:(?:de facto|de jure|legally|officially|formally|internationally) )?"
+        r"(?:Russian|Russia|part of Russia|belonging)|realit|sovereignty|control|"
         r"annex|territor|\bland",
         after,
         re.IGNORECASE,
@@ -320,8 +321,33 @@ def _stances(text: str) -> list[tuple[int, int, str]]:
 
 _AUTHORED_BY = _rx(
     r"\s*,?\s*(?:drafted|proposed|put forward|presented|authored|written|backed|floated|"
-    r"tabled|offered) by (?:(?:the|US|U\.S\.|Russian|Ukrainian) )?(?:[A-Z][\w.-]* ){0,2}?(?=[A-Z])"
+    r"tabled|offered|prepared|drawn up|circulated|submitted|developed|sent|shared) by "
+    r"(?:(?:the|US|U\.S\.|Russian|Ukrainian) )?(?:[A-Z][\w.-]* ){0,2}?(?=[A-Z])"
 )
+
+
+#: "outside the five regions", "other than Crimea": the region named is out of the cue's scope.
+_OUTSIDE = _rx(
+    r"\b(?:outside|beyond|other than|apart from|except(?: for)?|besides)\s+(?:of\s+)?"
+    r"(?:the\s+)?(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+#: "a counter-proposal to", "changes to", "its response to" (the plan named next is answered).
+_ANSWERS_A_PLAN = _rx(
+    r"\b(?:counter-?(?:proposals?|plans?|offers?)|alternatives?|responses?|reply|amendments?|"
+    r"changes|revisions?) to (?:the |a |an )?$",
+    re.IGNORECASE,
+)
+
+
+def named_author(text: str, actors: Sequence[ActorMention]) -> ActorMention | None:
+    """Return the author a plan noun names after it ("the 28-point plan drafted by Witkoff")."""
+    for pattern in (PLAN_REFERENCE, INDEFINITE_PLAN):
+        for match in pattern.finditer(text):
+            by = _AUTHORED_BY.match(text, match.end())
+            if by:
+                return next((m for m in actors if m.start == by.end()), None)
+    return None
 
 
 def _plans(
@@ -330,6 +356,10 @@ def _plans(
     """Plan nouns in the sentence: (start, end, author or None, how the author is known)."""
     plans: list[tuple[int, int, ActorMention | None, str]] = []
     for mention in actors:
+        if _ANSWERS_A_PLAN.search(text[max(0, mention.start - 40) : mention.start]):
+            # "a counter-proposal to the U.S. plan that would ...": what follows is the
+            # counter-proposal's, not the plan answered.
+            continue
         if mention.kind == "plan":
             plans.append((mention.start, mention.end, mention, f"plan {mention.text!r}"))
             continue
@@ -374,6 +404,14 @@ def _plans(
             )
     for match in INDEFINITE_PLAN.finditer(text):
         if any(s <= match.start() < e for s, e, _, _ in plans):
+            continue
+        by = _AUTHORED_BY.match(text, match.end())
+        author = next((m for m in actors if by and m.start == by.end()), None)
+        if author is not None:
+            # "a draft circulated by U.S. officials"
+            plans.append(
+                (match.start(), match.end(), author, f"{match.group()!r} by {author.text!r}")
+            )
             continue
         # "Witkoff floated a plan ...": the one who puts the plan forward is its author.
         verb = PROPOSE_VERB.search(text[max(0, match.start() - 30) : match.start()])
@@ -452,6 +490,15 @@ def _holder(
         demander = _subject_before(text, hit.start, actors)
         if demander is not None and hit.start - demander.end <= 25:
             return _Holder(demander, f"demands it: {demander.text!r}", "demand"), False
+    if (
+        context.list_plan
+        and context.list_author is not None
+        and not any(name in ("reject", "say") for _, _, name in stances)
+    ):
+        # "3. Ukrainian forces will withdraw from ...": a provision binds the party it names; the
+        # position is the plan's. Only a rejection or a reported statement in the line is not.
+        a = context.list_author
+        return _Holder(a, f"provision of the plan of {a.text!r} -> {a.actor}", "plan"), False
     nearest_stance = next((s for s in reversed(stances) if s[1] <= hit.start), None)
     plan = next(
         (
@@ -533,6 +580,12 @@ def _regions_for(
     """Return the regions cue ``number`` governs (ids, or ['*'])."""
     hit = hits[number]
     following = hits[number + 1].start if number + 1 < len(hits) else len(text)
+    outside = [m for m in mentions if _OUTSIDE.search(text[max(0, m.start - 30) : m.start])]
+    if outside:
+        # "other territories it holds outside the five regions": those regions are the ones
+        # the cue is not about.
+        rules.append("regions: " + ", ".join(repr(m.text) for m in outside) + " excluded")
+        mentions = [m for m in mentions if m not in outside]
     own = [m for m in mentions if hit.start <= m.start < following]
     if number == 0:
         # Regions just before the first cue in its clause ("Crimea will stay with Russia").

@@ -116,13 +116,15 @@ class ActorMention:
 _OFFICE = (
     r"(?:president|leader|chancellor|prime minister|premier|foreign minister|minister|envoy|"
     r"special envoy|spokes(?:man|woman|person)|officials?|side|delegation|diplomats?|"
-    r"diplomatic source|sources?|government|negotiators?|administration|authorities|"
+    r"diplomatic source|sources?|governments?|negotiators?|administration|authorities|"
+    r"leaders|capitals|allies|partners|"
     r"military|forces|troops|army|commander|ambassador|counterpart|head of state)"
 )
 # A side's document or position, named like a thing: "the US proposal", "the Russian demand".
 PLAN_NOUN = (
     r"(?:(?:\d+-point )?(?:peace |ceasefire )?(?:proposals?|plan|offer|demands?|draft|framework|"
-    r"version(?: of the (?:peace )?plan)?|document|counter-?plan|counter-?proposal|"
+    r"version(?: of the (?:peace )?plan)?|document|counter-?plan|counter-?proposals?|"
+    r"counter-?offer|text|blueprint|road ?map|"
     r"position|stance|initiative|terms|conditions|ultimatum|memorandum|claim))"
 )
 
