@@ -470,6 +470,27 @@ CONTROL_CASES = {
     "control denied is no fact": ("Russia does not control all of Zaporizhzhia.", set()),
 }
 
+#: Figures: (region, holder, share) for each fact.
+SHARE_CASES = {
+    "all of a region is the whole of it": (
+        "Moscow now holds all of the Luhansk region, the governor said.",
+        {("luhansk", "russia", 1.0)},
+    ),
+    "a share of each region listed": (
+        "Russian troops occupy about 75% of both Kherson and Zaporizhzhia.",
+        {("kherson", "russia", 0.75), ("zaporizhzhia", "russia", 0.75)},
+    ),
+    "full control denied": ("Russia has yet to fully occupy Donetsk.", set()),
+}
+
+
+@pytest.mark.parametrize("name", list(SHARE_CASES))
+def test_control_shares(name):
+    text, expected = SHARE_CASES[name]
+    article = Article(id="t", title="t", outlet="o", published=PUBLISHED, text=text)
+    facts = [f.fact for f in extract_article(article).control if f.fact.share is not None]
+    assert {(f.region, f.holder, f.share) for f in facts} == expected
+
 
 @pytest.mark.parametrize("name", list(CONTROL_CASES))
 def test_control_named_without_a_figure(name):

@@ -96,9 +96,19 @@ def control_in(
     for match in SHARE_RE.finditer(text):
         of_region = SHARE_OF_REGION.match(text[match.end() :])
         named = find_regions(of_region.group("place")) if of_region else []
-        target: str = "ukraine"
-        if named and len(named[0].regions) == 1:
-            target = named[0].regions[0]
+        targets: list[str] = ["ukraine"]
+        if of_region and named and len(named[0].regions) == 1:
+            targets = [named[0].regions[0]]
+            if of_region.group("each"):
+                # "70% of both Zaporizhzhia and Kherson": the share of each region listed.
+                regions = find_regions(text)
+                first = next(
+                    (m for m in regions if m.start == match.end() + of_region.start("place")),
+                    None,
+                )
+                if first is not None:
+                    listed = _listed(text, first, regions)
+                    targets = [r for m in listed if len(m.regions) == 1 for r in m.regions]
         elif not SHARE_OF_UKRAINE.search(text[match.end() :]):
             continue
         share = (
@@ -115,24 +125,26 @@ def control_in(
         if holder is None:
             continue
         share_rules = (f"share {match.group().strip()!r} -> {share:.2f}", f"holder {holder}")
-        facts.append(
-            _fact(
-                article,
-                sentence,
-                f"s{match.start()}",
-                target,
-                when,
-                holder,
-                share_rules,
-                share=round(share, 4),
-                bound=BOUNDS.get((match.group("bound") or "").casefold(), "exact"),
-                stated=match.group().strip(),
+        for number, target in enumerate(targets):
+            facts.append(
+                _fact(
+                    article,
+                    sentence,
+                    f"s{match.start()}" + (f"-{target}" if number else ""),
+                    target,
+                    when,
+                    holder,
+                    share_rules if len(targets) == 1 else (*share_rules, f"of each of {targets}"),
+                    share=round(share, 4),
+                    bound=BOUNDS.get((match.group("bound") or "").casefold(), "exact"),
+                    stated=match.group().strip(),
+                )
             )
-        )
     for match in FULL_RE.finditer(text):
         after = [m for m in find_regions(text) if m.start >= match.end() and len(m.regions) == 1]
         holder = _holder_before(text, match.start(), actors)
-        if not after or holder is None:
+        if not after or holder is None or _DENIED.search(text, 0, match.start()):
+            # "does not control all of Zaporizhzhia", "has yet to fully occupy": no full control.
             continue
         held: str = after[0].regions[0]
         full_rules = (f"{match.group()!r} {after[0].text!r} -> share 1.0", f"holder {holder}")
@@ -174,6 +186,10 @@ _CLAIMED_CONTROL = re.compile(
 )
 
 
+_DENIED = re.compile(
+    r"\b(?:not|never|no longer|yet to|failed to)\s+(?:\w+\s+)?$|n['\u2019]t\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
 _LIST_JOIN = re.compile(
     r"\s*(?:,\s*(?:and\s+)?|and\s+)(?:(?:most|much|all|parts?|some) of\s+)?(?:the\s+)?"
 )

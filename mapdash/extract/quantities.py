@@ -42,7 +42,10 @@ SHARE_RE = _rx(
 )
 FULL_RE = _rx(
     r"\b(?:fully|completely|entirely|wholly) (?:control|controls|controlled|occupy|occupies|"
-    r"occupied|hold|holds|held)\b",
+    r"occupied|hold|holds|held)\b|"
+    # "Russia now controls all of the Luhansk region", "holds the whole of Luhansk"
+    r"\b(?:control|controls|controlled|occupy|occupies|occupied|hold|holds|held) "
+    r"(?:all|the whole|the entirety) of\b(?= (?:the )?[A-Z])",
     re.IGNORECASE,
 )
 SHARE_OF_UKRAINE = _rx(
@@ -51,7 +54,8 @@ SHARE_OF_UKRAINE = _rx(
     re.IGNORECASE,
 )
 SHARE_OF_REGION = _rx(
-    r"\s*of (?:the )?(?P<place>[A-Z][\w'\u2019-]+(?: (?:Oblast|region|Region|oblast))?)"
+    r"\s*of (?P<each>both |each of |each of the )?(?:the )?"
+    r"(?P<place>[A-Z][\w'\u2019-]+(?: (?:Oblast|region|Region|oblast))?)"
 )
 PASSIVE_HOLDER = _rx(
     r"(?:controlled|held|occupied) by (?P<h1>Russian|Ukrainian|Russia|Ukraine)|"
@@ -75,6 +79,9 @@ _QUANTITY_WORDS = (
     "completely",
     "entirely",
     "wholly",
+    "all of",
+    "whole of",
+    "entirety of",
 )
 #: Any word a quantity needs; most sentences have none.
 QUANTITY_KEYS = _rx("|".join(re.escape(k) for k in _QUANTITY_WORDS))
