@@ -267,6 +267,33 @@ CASES = {
         "start talks from the current line of contact.",
         {("europe", _r(anywhere="frozen"), "proposal")},
     ),
+    "the status of regions as Russian, with the republics' abbreviations": (
+        "Lavrov insisted that the status of the DPR, the LPR and Crimea as part of Russia be "
+        "written into any treaty.",
+        {
+            (
+                "russia",
+                _r(
+                    crimea="recognized_russian",
+                    donetsk="recognized_russian",
+                    luhansk="recognized_russian",
+                ),
+                "demand",
+            )
+        },
+    ),
+    "territory swapped, as a verb": (
+        "Witkoff suggested that the two sides might exchange some land.",
+        {("united_states", _r(anywhere="exchange"), "proposal")},
+    ),
+    "a plan noun defined right after it refers to no earlier plan": (
+        "The Witkoff plan would freeze the front line in Zaporizhzhia.\n"
+        "Zelensky rejected the idea of a buffer zone in Donetsk.",
+        {
+            ("united_states", _r(zaporizhzhia="frozen"), "proposal"),
+            ("ukraine", _r(donetsk="to_ukraine"), "rejection"),
+        },
+    ),
     "a list plan without a named author gives nothing": (
         "A draft plan was published:\n- Crimea is recognised as Russian.\n",
         set(),

@@ -270,6 +270,8 @@ def _territorial_object(text: str, match: re.Match[str], mentions: Sequence[Regi
 
 
 def _recognition_object(text: str, match: re.Match[str], mentions: Sequence[RegionMention]) -> bool:
+    if match.group().casefold().startswith("status of"):
+        return True  # the construction names its object ("the status of X as Russian")
     after = text[match.end() : match.end() + 100]
     if re.match(r"\s+(?:that|the need|it|him|her|this)\b", after):
         return False
@@ -332,6 +334,9 @@ _OUTSIDE = _rx(
     r"(?:the\s+)?(?:\w+\s+)?$",
     re.IGNORECASE,
 )
+#: "the idea of a buffer zone", "the proposal to freeze": the plan noun is defined right after
+#: it, so it refers to no plan named before.
+_DEFINED_AFTER = _rx(r"\s+(?:of (?:a|an|\w+ing)\b|to (?!the\b|a\b|an\b)\w+)", re.IGNORECASE)
 #: "a counter-proposal to", "changes to", "its response to" (the plan named next is answered).
 _ANSWERS_A_PLAN = _rx(
     r"\b(?:counter-?(?:proposals?|plans?|offers?)|alternatives?|responses?|reply|amendments?|"
@@ -393,7 +398,11 @@ def _plans(
                     f"{match.group()!r} of {owner.text if owner else '?'}",
                 )
             )
-        elif context.plan is not None and context.plan.author is not None:
+        elif (
+            context.plan is not None
+            and context.plan.author is not None
+            and not _DEFINED_AFTER.match(text, match.end())
+        ):
             plans.append(
                 (
                     match.start(),

@@ -73,12 +73,16 @@ CUES: tuple[Cue, ...] = (
         "recognition",
         "recognize",
         r"\b(?:recogni(?:[sz](?:e|es|ed|ing)|tion)|acknowledg\w*|legitimi[sz]\w*|legali[sz]\w*|"
-        r"formali[sz]\w*|accept\w* (?:\w+ ){0,2}(?:sovereignty|control|annexation))\b",
+        r"formali[sz]\w*|accept\w* (?:\w+ ){0,2}(?:sovereignty|control|annexation)|"
+        # "the status of Crimea, the DPR and LPR as Russian regions (must be enshrined)"
+        r"status of (?:[\w'\u2019-]+,? ){1,12}?as (?:Russian|part of Russia))\b",
     ),
     _cue(
         "swap of territory",
         "exchange",
         r"\b(?:(?:land|territorial|territory) (?:swaps?|exchanges?|trades?|trading)|"
+        r"(?:swap|exchang|trad)(?:e|es|ed|ing|s|ped|ping)? (?:of )?(?:some )?(?:territor\w*|land)\b"
+        r"(?! for)|"
         r"(?:exchanges?|swaps?|trad(?:e|es|ing)) of (?:\w+ ){0,2}" + _LAND + r"|"
         r"(?<!in )(?:swap|exchange|trade)s? (?:[\w'\u2019-]+,? ){0,14}?for (?:\w+ ){0,3}"
         + _LAND
