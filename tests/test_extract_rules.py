@@ -294,6 +294,42 @@ CASES = {
             ("ukraine", _r(donetsk="to_ukraine"), "rejection"),
         },
     ),
+    "a speaker with an adverb before the verb, and the one told is not the speaker": (
+        "Ukraine must leave Kherson, Lavrov reportedly told Rubio.",
+        {("russia", _r(kherson="to_russia"), "demand")},
+    ),
+    "a pronoun stands for an office named before it": (
+        "Rubio met Lavrov in Riyadh. The Ukrainian foreign minister said he would never cede "
+        "Crimea.",
+        {("ukraine", _r(crimea="to_ukraine"), "rejection")},
+    ),
+    "pressing a side to give up land is a demand": (
+        "Washington is pressing Kyiv to accept the loss of Luhansk.",
+        {("united_states", _r(luhansk="to_russia"), "demand")},
+    ),
+    "hand a region to Moscow": (
+        "Zelensky said Ukraine would not hand Zaporizhzhia to Moscow.",
+        {("ukraine", _r(zaporizhzhia="to_ukraine"), "rejection")},
+    ),
+    "give Moscow control: the one given control receives": (
+        "The Kremlin's plan would give Moscow control over Kherson.",
+        {("russia", _r(kherson="to_russia"), "proposal")},
+    ),
+    "a number's comma ends no phrase": (
+        "Putin demanded that Kyiv surrender the 5,000 square kilometres of Donetsk it holds.",
+        {("russia", _r(donetsk="to_russia"), "demand")},
+    ),
+    "a year opening the sentence makes it history": (
+        "In 2014, Russia seized Crimea.",
+        {("russia", _r(crimea="to_russia"), "statement")},
+    ),
+    "a contrasting clause does not inherit the regions named before it": (
+        "Moscow wants all of Donbas, while Kyiv proposes a freeze along the current front line.",
+        {
+            ("russia", _r(donetsk="to_russia", luhansk="to_russia"), "demand"),
+            ("ukraine", _r(anywhere="frozen"), "proposal"),
+        },
+    ),
     "a list plan without a named author gives nothing": (
         "A draft plan was published:\n- Crimea is recognised as Russian.\n",
         set(),

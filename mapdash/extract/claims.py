@@ -260,7 +260,8 @@ def _demanded_regions(text: str, mentions: Sequence[RegionMention]) -> list[_Hit
 
 
 def _territorial_object(text: str, match: re.Match[str], mentions: Sequence[RegionMention]) -> bool:
-    window = re.split(r"[,;.]", text[match.end() : match.end() + 70], maxsplit=1)[0]
+    # A comma or point inside a number ("6,000 square kilometres") ends no phrase.
+    window = re.split(r"[;]|[,.](?!\d)", text[match.end() : match.end() + 70], maxsplit=1)[0]
     words = window.split()[:8]
     span = " ".join(words)
     if TERRITORIAL_OBJECT.search(span):
@@ -337,6 +338,15 @@ _OUTSIDE = _rx(
 #: "the idea of a buffer zone", "the proposal to freeze": the plan noun is defined right after
 #: it, so it refers to no plan named before.
 _DEFINED_AFTER = _rx(r"\s+(?:of (?:a|an|\w+ing)\b|to (?!the\b|a\b|an\b)\w+)", re.IGNORECASE)
+#: "In 2022, ...", "Back in September 2014, ...": a past year that dates the whole sentence.
+_OPENING_YEAR = _rx(
+    r"^\W*(?:In|Back in|By|During) (?:(?:early|late|mid-)\s?)?(?:[A-Z][a-z]+ )?"
+    r"(?P<year>(?:19|20)\d\d)(?P<decade>s)?\b,?"
+)
+#: A clause of another holder: "..., while Kyiv insists on ...", "... but Moscow wants ...".
+_CONTRAST = _rx(r"\b(?:while|whereas|but|although|though)\b", re.IGNORECASE)
+#: What may stand between a speaker and the verb: nothing, or adverbs ("Putin reportedly said").
+_ADVERBS = _rx(r"\s{0,3}(?:\w+ly\s+){0,2}")
 #: "a counter-proposal to", "changes to", "its response to" (the plan named next is answered).
 _ANSWERS_A_PLAN = _rx(
     r"\b(?:counter-?(?:proposals?|plans?|offers?)|alternatives?|responses?|reply|amendments?|"
@@ -444,11 +454,22 @@ def _speech_attribution(
     """Return the speaker of "..., Peskov said", "said spokesman Peskov", "he said" after a cue."""
     for match in POSTPOSED_SPEECH.finditer(text, position):
         verb = match.start("verb")
-        before = [m for m in actors if m.end <= verb and verb - m.end <= 3 and m.start >= position]
+        # "..., Putin said", "..., Putin reportedly told Trump": the subject before the verb.
+        before = [
+            m
+            for m in actors
+            if m.end <= verb
+            and m.start >= position
+            and _ADVERBS.fullmatch(text, m.end, verb) is not None
+        ]
         if before:
             return before[-1]
-        if re.search(r"\b(?:he|she)\s+$", text[max(position, verb - 5) : verb], re.IGNORECASE):
+        if re.search(
+            r"\b(?:he|she)\s+(?:\w+ly\s+)?$", text[max(position, verb - 20) : verb], re.IGNORECASE
+        ):
             return context.last_person
+        if match.group("verb").casefold() == "told":
+            continue  # "told Trump": who is told is not who speaks
         after = [
             m for m in actors if m.start >= match.end("verb") and m.start - match.end("verb") <= 30
         ]
@@ -612,7 +633,9 @@ def _regions_for(
     if ids:
         rules.append("regions: all territory (" + repr(ALL_LAND.search(segment).group()) + ")")  # type: ignore[union-attr]
         return ids
-    earlier = [m for m in mentions if m.start < hit.start]
+    earlier = [
+        m for m in mentions if m.start < hit.start and not _CONTRAST.search(text, m.end, hit.start)
+    ]
     if earlier:
         for mention in earlier:
             ids += [r for r in mention.regions if r not in ids]
@@ -649,6 +672,12 @@ def _disposition(
 ) -> tuple[Disposition, bool]:
     """Return the disposition the cue asks for, before polarity; the flag: a giver is named."""
     family = hit.cue.family
+    if family == "cede" and re.match(r"give\w* \S+", hit.match.group(), re.IGNORECASE):
+        # "give Moscow control over ...": the one named after "give" receives.
+        receiver = next((m for m in actors if hit.start < m.start and m.end <= hit.end), None)
+        if receiver is not None and receiver.actor in ("russia", "ukraine"):
+            rules.append(f"receiver {receiver.text!r} -> to_{receiver.actor}")
+            return ("to_russia" if receiver.actor == "russia" else "to_ukraine"), True
     if family == "cede":
         # "the withdrawal of Ukrainian forces from ...": the giver named inside the phrase.
         giver = next(
@@ -1116,20 +1145,30 @@ def _historical_statements(
     """Read "Crimea, annexed by Russia in 2014" as a statement dated that year, not a position."""
     text = sentence.text
     results = []
+    opening = _OPENING_YEAR.match(text)
     for act in HISTORICAL_ACT.finditer(text):
         year = PAST_YEAR.search(text, act.end(), min(len(text), act.end() + 45))
+        if year is None and opening is not None and opening.end() <= act.start():
+            # "In September 2022, Moscow annexed Donetsk, ...": the year opens the sentence.
+            year = opening
         if (
             year is None
             or int(year.group("year")) >= article.published.year
             or year.group("decade")
         ):
             continue
+        after_year = year is not opening
         near = [m for m in mentions if m.end <= act.start() and act.start() - m.end <= 80][-1:]
         near += [
             m
             for m in mentions
-            if m.start >= act.end() and m.start - act.end() <= 25 and m.end <= year.start()
+            if m.start >= act.end()
+            and m.start - act.end() <= 25
+            and (m.end <= year.start() or not after_year)
         ]
+        if not after_year:
+            # The regions listed after the act: "annexed Donetsk, Luhansk, Kherson and ...".
+            near = [m for m in mentions if m.start >= act.end()] or near
         regions = [r for m in near for r in m.regions if r != "kursk"]
         if not regions:
             continue

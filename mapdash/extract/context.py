@@ -39,6 +39,18 @@ def speaker_of(text: str, actors: Sequence[ActorMention]) -> ActorMention | None
     return None
 
 
+#: An office held by one person ("the Ukrainian president"): "he" or "she" can stand for it.
+_ONE_PERSON = re.compile(
+    r"\b(?:president|leader|chancellor|prime minister|premier|minister|envoy|spokes(?:man|woman|"
+    r"person)|ambassador|commander|negotiator|counterpart|head of state)$",
+    re.IGNORECASE,
+)
+
+
+def _one_person(mention: ActorMention) -> bool:
+    return mention.kind == "office" and bool(_ONE_PERSON.search(mention.text))
+
+
 def resolve_pronouns(
     text: str,
     actors: Sequence[ActorMention],
@@ -54,7 +66,8 @@ def resolve_pronouns(
     if not _PRONOUN.search(text):
         return list(actors)
     result = list(actors)
-    said = speaker_of(text, [m for m in actors if m.kind == "person"])
+    people = [m for m in actors if m.kind == "person" or _one_person(m)]
+    said = speaker_of(text, people)
     for match in _PRONOUN.finditer(text):
         word = match.group().casefold()
         if word in ("i", "we"):
@@ -68,16 +81,17 @@ def resolve_pronouns(
                 m
                 for m in actors
                 if m.end <= match.start()
-                and m.kind == "person"
+                and (m.kind == "person" or _one_person(m))
                 and not _QUOTE_MARK.search(text, m.end, match.start())
             ]
             person = earlier[-1] if earlier else last_person
         if person is None:
             continue
+        # An office has no name to show for its pronoun: its own words do ("The Ukrainian
+        # president").
+        shown = person.text if person.kind == "office" else match.group()
         result.append(
-            ActorMention(
-                match.start(), match.end(), match.group(), person.actor, person.speaker, "pronoun"
-            )
+            ActorMention(match.start(), match.end(), shown, person.actor, person.speaker, "pronoun")
         )
     return sorted(result, key=lambda m: m.start)
 

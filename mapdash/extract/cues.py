@@ -113,7 +113,10 @@ CUES: tuple[Cue, ...] = (
         r"give[sn]? back|giving back|gave back|hand(?:s|ed|ing)? back|"
         r"let go of|withdr[ae]w\w*(?: \w+){0,3} from|pull\w*(?: \w+){0,2} out of|"
         r"leave|leaves|leaving|left|quit|transfer\w*|gift|lose|losing|"
-        r"give (?:\w+ ){0,2}control (?:over|of))\b",
+        r"give (?:\w+ ){0,2}control (?:over|of)|accept\w* (?:the )?loss of|"
+        # "hand Luhansk to Moscow", "give Donbas to Russia": the receiver names the giving.
+        r"(?:hand|give)(?:s|n|ed|ing)?(?= (?:[\w'\u2019-]+ ){1,4}to (?:Russia|Moscow|the Kremlin|"
+        r"Putin)\b)|gave(?= (?:[\w'\u2019-]+ ){1,4}to (?:Russia|Moscow|the Kremlin|Putin)\b))\b",
         needs_object=True,
     ),
     _cue(
@@ -227,7 +230,9 @@ REFERS_TO_REGION = _rx(
 
 DEMAND_VERB = _rx(
     r"\b(?:demand(?:s|ed|ing)?|insist\w*|wants?|wanted|seek(?:s|ing)?|sought|call(?:s|ed|ing)? "
-    r"for|requir(?:e|es|ed|ing)|press(?:es|ed)? for|threaten\w*|ultimatum)\b",
+    r"for|requir(?:e|es|ed|ing)|press(?:es|ed)? for|threaten\w*|ultimatum|"
+    # "Washington is pressing Kyiv to accept ...", "urged Ukraine to give up ..."
+    r"(?:press|push|urg|pressur)(?:e|es|ed|ing|ized|ised)?(?= (?:[\w'\u2019-]+ ){1,3}to \w))\b",
     re.IGNORECASE,
 )
 PROPOSE_VERB = _rx(
@@ -350,7 +355,8 @@ TOPIC_BEFORE = _rx(
 TOPIC_OPENING = _rx(r"^\W*(?:On|About|Regarding|As for|As to) [^,]{0,40},")
 #: A year (or decade) before publication marks a historical statement ("annexed in 2014").
 PAST_YEAR = _rx(
-    r"\b(?:in|since|back in|during|by|of) (?:the )?(?:(?:early|late|mid-)\s?)?(?:[A-Z][a-z]+ )?"
+    r"\b(?:[Ii]n|[Ss]ince|[Bb]ack in|[Dd]uring|[Bb]y|of) (?:the )?(?:(?:early|late|mid-)\s?)?"
+    r"(?:[A-Z][a-z]+ )?"
     r"(?P<year>(?:19|20)\d\d)(?P<decade>s)?\b"
 )
 HISTORICAL_ACT = _rx(
