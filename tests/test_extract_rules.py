@@ -330,6 +330,18 @@ CASES = {
             ("ukraine", _r(anywhere="frozen"), "proposal"),
         },
     ),
+    "a demand not made is no position": (
+        "The Russian side did not demand the whole of Kherson, a Ukrainian official said.",
+        set(),
+    ),
+    "a feared outcome is no position": (
+        "Kyiv's allies fear that a deal would hand Luhansk to Moscow.",
+        set(),
+    ),
+    "a threat to take a region by force claims it": (
+        "Putin said Russia would seize Zaporizhzhia by military means.",
+        {("russia", _r(zaporizhzhia="to_russia"), "position")},
+    ),
     "a list plan without a named author gives nothing": (
         "A draft plan was published:\n- Crimea is recognised as Russian.\n",
         set(),

@@ -819,6 +819,10 @@ def claims_in(
             or _negated_object(text, hit)
             or _REFUSED_DEAL.search(text, max(clause, hit.start - 120), hit.start)
         )
+        if negation and hit.cue is _DEMANDED_CUE:
+            # "did not insist on the whole of Zaporizhzhia": a demand not made is no position.
+            rules.append(f"'{hit.match.group().strip()}' negated: no demand")
+            continue
         conditional = CONDITION.search(text[clause : hit.start]) or CONDITION.search(
             text[max(0, hit.start - 80) : hit.start]
         )

@@ -161,6 +161,9 @@ CUES: tuple[Cue, ...] = (
         r"(?:stay|remain)\w* (?:\w+ ){0,2}(?:with|part of|under) (?:Russia|Russian|Moscow)\w*|"
         r"part of Russia|belong\w* to (?:Russia|Moscow)|"
         r"(?:designat|declar|proclaim)\w* (?:\w+ ){0,6}(?:as|to be) (?:Russia|Russian)\b|annex\w*|"
+        # "would take the Donbas by force": a threat to take it claims it
+        r"(?:take|taking|took|seize|seizing|capture|capturing|conquer\w*)"
+        r"(?= (?:[\w'\u2019-]+ ){1,5}by (?:military )?(?:force|military means))|"
         r"(?:at|along|to|up to|within) (?:their |its |the )?administrative "
         r"(?:lines|borders|boundar\w+))",
     ),
@@ -285,7 +288,7 @@ REJECTION_AFTER = _rx(
 )
 #: A plan referred back to: "the proposal", "the framework", "such proposals".
 PLAN_REFERENCE = _rx(
-    r"\b(?:the|this|that|such|its|their|his|her) (?:[\w-]+ ){0,2}?"
+    r"\b(?:the|this|that(?! (?:a|an|the|any)\b)|such|its|their|his|her) (?:[\w-]+ ){0,2}?"
     r"(?:proposals?|plan|offer|framework|draft|deal|idea|initiative|document|demands?)\b",
     re.IGNORECASE,
 )
@@ -344,7 +347,9 @@ MAJOR = _rx(r"\b(?:major|significant|large|big|sweeping)\b", re.IGNORECASE)
 #: An indirect question, an agenda item or a topic heading names territory without a position.
 NOT_A_POSITION = _rx(
     r"\b(?:whether|even if|on the (?:\w+ ){0,3}agenda|on the table for discussion|"
-    r"(?:remains?|is|was) (?:\w+ )?(?:unclear|ambiguous))\b",
+    r"(?:remains?|is|was) (?:\w+ )?(?:unclear|ambiguous)|"
+    # "officials fear that a deal would leave Russia ...": a feared outcome, no one's position
+    r"(?:fear|fears|feared|worr(?:y|ies|ied)|concerns?|concerned) that)\b",
     re.IGNORECASE,
 )
 TOPIC_BEFORE = _rx(
