@@ -342,6 +342,10 @@ CASES = {
         "Putin said Russia would seize Zaporizhzhia by military means.",
         {("russia", _r(zaporizhzhia="to_russia"), "position")},
     ),
+    "a headline gives its speaker before a colon": (
+        "Zakharova: Kyiv must leave Zaporizhzhia",
+        {("russia", _r(zaporizhzhia="to_russia"), "demand")},
+    ),
     "a list plan without a named author gives nothing": (
         "A draft plan was published:\n- Crimea is recognised as Russian.\n",
         set(),
@@ -556,6 +560,11 @@ SHARE_CASES = {
         {("kherson", "russia", 0.75), ("zaporizhzhia", "russia", 0.75)},
     ),
     "full control denied": ("Russia has yet to fully occupy Donetsk.", set()),
+    "an area converted in brackets is one fact": (
+        "Ukraine still controls about 20% of Donetsk, some 5,000 square kilometres "
+        "(1,930 square miles).",
+        {("donetsk", "ukraine", 0.2)},
+    ),
 }
 
 
@@ -579,3 +588,12 @@ def test_control_named_without_a_figure(name):
         assert fact.rules[0].startswith("control named without a figure: ")
     if facts:
         assert "an unstated part" in render_candidates([extract_article(article)])
+
+
+def test_an_area_converted_in_brackets_is_one_fact():
+    text = "Kyiv still holds about 6,600 square kilometres (2,500 square miles) of Donetsk."
+    article = Article(id="t", title="t", outlet="o", published=PUBLISHED, text=text)
+    facts = [f.fact for f in extract_article(article).control]
+    assert [(f.region, f.holder, f.area_km2, f.bound) for f in facts] == [
+        ("donetsk", "ukraine", 6600.0, "about")
+    ]

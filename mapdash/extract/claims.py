@@ -343,6 +343,8 @@ _OPENING_YEAR = _rx(
     r"^\W*(?:In|Back in|By|During) (?:(?:early|late|mid-)\s?)?(?:[A-Z][a-z]+ )?"
     r"(?P<year>(?:19|20)\d\d)(?P<decade>s)?\b,?"
 )
+#: "Peskov: Kyiv must ...", "Zelensky: we will not ...": the speaker, a colon, their words.
+_HEADLINE_SPEAKER = _rx(r"^\W*(?P<who>[A-Z][\w.'\u2019 -]{1,40}?)\s*:\s+(?=\S)")
 #: A clause of another holder: "..., while Kyiv insists on ...", "... but Moscow wants ...".
 _CONTRAST = _rx(r"\b(?:while|whereas|but|although|though)\b", re.IGNORECASE)
 #: What may stand between a speaker and the verb: nothing, or adverbs ("Putin reportedly said").
@@ -506,6 +508,16 @@ def _holder(
     ``limit`` is where the next cue starts: "... as Moscow demands" names the holder of the cue
     just before it only.
     """
+    headed = _HEADLINE_SPEAKER.match(text)
+    if headed:
+        # "Peskov: Kyiv must withdraw from Donbas": a headline gives its speaker first.
+        who = next((m for m in actors if m.end == headed.end("who")), None)
+        if (
+            who is not None
+            and who.kind in ("person", "office", "party")
+            and hit.start >= headed.end()
+        ):
+            return _Holder(who, f"headline speaker {who.text!r} -> {who.actor}", "say"), False
     after = text[hit.end : min(limit, hit.end + 120)]
     as_holder = _AS_HOLDER.search(after)
     if as_holder:

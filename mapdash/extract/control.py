@@ -64,6 +64,9 @@ def control_in(
         else DateRef(article.published, "day", "")
     )
     for match in AREA_RE.finditer(text):
+        if re.search(r"\(\s*$", text[max(0, match.start() - 3) : match.start()]) and facts:
+            # "6,600 square kilometres (2,500 square miles)": the same area converted.
+            continue
         value = parse_number(match.group("num"))
         if value is None or ADVANCE.search(text[max(0, match.start() - 25) : match.start()]):
             # "advanced roughly 10 square kilometers" is a gain, not what a side holds.
