@@ -511,13 +511,13 @@ def _holder(
     headed = _HEADLINE_SPEAKER.match(text)
     if headed:
         # "Peskov: Kyiv must withdraw from Donbas": a headline gives its speaker first.
-        who = next((m for m in actors if m.end == headed.end("who")), None)
+        head = next((m for m in actors if m.end == headed.end("who")), None)
         if (
-            who is not None
-            and who.kind in ("person", "office", "party")
+            head is not None
+            and head.kind in ("person", "office", "party")
             and hit.start >= headed.end()
         ):
-            return _Holder(who, f"headline speaker {who.text!r} -> {who.actor}", "say"), False
+            return _Holder(head, f"headline speaker {head.text!r} -> {head.actor}", "say"), False
     after = text[hit.end : min(limit, hit.end + 120)]
     as_holder = _AS_HOLDER.search(after)
     if as_holder:
