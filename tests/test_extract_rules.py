@@ -346,6 +346,18 @@ CASES = {
         "Zakharova: Kyiv must leave Zaporizhzhia",
         {("russia", _r(zaporizhzhia="to_russia"), "demand")},
     ),
+    "under a side's plan": (
+        "Ukraine would cede Kherson under the Russian plan.",
+        {("russia", _r(kherson="to_russia"), "proposal")},
+    ),
+    "giving up a claim to a region gives up the region": (
+        "Kyiv would give up its claim to Crimea.",
+        {("ukraine", _r(crimea="to_russia"), "position")},
+    ),
+    "full control of regions demanded": (
+        "Moscow's demands include full control of the Luhansk region.",
+        {("russia", _r(luhansk="to_russia"), "demand")},
+    ),
     "a list plan without a named author gives nothing": (
         "A draft plan was published:\n- Crimea is recognised as Russian.\n",
         set(),

@@ -188,6 +188,17 @@ def _find_hits(text: str, mentions: Sequence[RegionMention], rules: list[str]) -
             hits.append(_Hit(cue, match))
     hits += _demanded_regions(text, mentions)
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    # "give up its claim to Crimea": the claim is what is given up, the region its object.
+    hits = [
+        h
+        for h in hits
+        if not (
+            h.cue.family == "claim"
+            and any(
+                g.cue.family == "cede" and 0 <= h.start - g.end <= 12 for g in hits if g is not h
+            )
+        )
+    ]
     kept: list[_Hit] = []
     for hit in hits:
         if kept and hit.start < kept[-1].end:
@@ -345,6 +356,8 @@ _OPENING_YEAR = _rx(
 )
 #: "Peskov: Kyiv must ...", "Zelensky: we will not ...": the speaker, a colon, their words.
 _HEADLINE_SPEAKER = _rx(r"^\W*(?P<who>[A-Z][\w.'\u2019 -]{1,40}?)\s*:\s+(?=\S)")
+#: "under the US plan", "according to the European proposal" (before a plan noun).
+_UNDER_PLAN = _rx(r"\b(?:[Uu]nder|[Aa]ccording to|[Ii]n) (?:the|a|an)\s+$")
 #: A clause of another holder: "..., while Kyiv insists on ...", "... but Moscow wants ...".
 _CONTRAST = _rx(r"\b(?:while|whereas|but|although|though)\b", re.IGNORECASE)
 #: What may stand between a speaker and the verb: nothing, or adverbs ("Putin reportedly said").
@@ -541,6 +554,11 @@ def _holder(
         # position is the plan's. Only a rejection or a reported statement in the line is not.
         a = context.list_author
         return _Holder(a, f"provision of the plan of {a.text!r} -> {a.actor}", "plan"), False
+    if not any(e <= hit.start for _, e, _ in stances):
+        for start, _, author, how in plans:
+            if author is not None and _UNDER_PLAN.search(text, max(0, start - 12), start):
+                # "..., under the European proposal": the plan named is whose the provision is.
+                return _Holder(author, f"under the plan: {how}", "plan"), False
     nearest_stance = next((s for s in reversed(stances) if s[1] <= hit.start), None)
     plan = next(
         (

@@ -161,6 +161,7 @@ CUES: tuple[Cue, ...] = (
         r"(?:stay|remain)\w* (?:\w+ ){0,2}(?:with|part of|under) (?:Russia|Russian|Moscow)\w*|"
         r"part of Russia|belong\w* to (?:Russia|Moscow)|"
         r"(?:designat|declar|proclaim)\w* (?:\w+ ){0,6}(?:as|to be) (?:Russia|Russian)\b|annex\w*|"
+        r"(?:full|complete|total) control (?:of|over) |"
         # "would take the Donbas by force": a threat to take it claims it
         r"(?:take|taking|took|seize|seizing|capture|capturing|conquer\w*)"
         r"(?= (?:[\w'\u2019-]+ ){1,5}by (?:military )?(?:force|military means))|"
