@@ -206,6 +206,12 @@ def test_every_candidate_quotes_its_sentence_with_offsets(corpus, extractions):
         ("In August 2024, Ukraine captured", "2025-08-09", ("2024-08-01", "month")),
         ("Tuesday Feb. 18, 2025 (Pool Photo)", "2025-02-18", ("2025-02-18", "day")),
         ("Crimea, which it unlawfully annexed in 2014, as well as", "2025-08-09", None),
+        ("the summit on 15 August in Anchorage", "2025-08-20", ("2025-08-15", "day")),
+        ("talks in mid-August between the envoys", "2025-11-02", ("2025-08-01", "month")),
+        ("a plan first floated in late October 2025", "2025-12-03", ("2025-10-01", "month")),
+        ("Earlier this month, the Kremlin said", "2025-12-20", ("2025-12-01", "month")),
+        ("Lavrov said three days ago that", "2025-12-20", ("2025-12-17", "day")),
+        ("a meeting two weeks ago in Geneva", "2025-12-05", ("2025-11-01", "month")),
     ],
 )
 def test_relative_dates_resolve_against_publication(text, published, expected):

@@ -27,6 +27,9 @@ _MONTH_NAMES = {name.casefold(): i for i, name in enumerate(calendar.month_name)
 _MONTH_NAMES |= {name.casefold(): i for i, name in enumerate(calendar.month_abbr) if name}
 _MONTH_NAMES["sept"] = 9
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"  # noqa: E501
+#: "in mid-August", "in early September", "in late October 2025": still that month.
+_PART = r"(?:(?:the )?(?:early|mid|late|end of|middle of|beginning of|start of)[- ]?)?"
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _WEEKDAY_NAMES = {name.casefold(): i for i, name in enumerate(calendar.day_name)}
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DATE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -35,10 +38,12 @@ _DATE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "my",
         re.compile(
-            rf"\b(?:[Ii]n|[Ss]ince|[Ff]rom|[Bb]y|[Uu]ntil) (?P<m>{_MONTH}) (?P<y>\d{{4}})\b"
+            rf"\b(?:[Ii]n|[Ss]ince|[Ff]rom|[Bb]y|[Uu]ntil) {_PART}(?P<m>{_MONTH}) (?P<y>\d{{4}})\b"
         ),
     ),
     ("md", re.compile(rf"\b(?P<m>{_MONTH}) (?P<d>\d{{1,2}})\b(?!,? \d{{4}})")),
+    # "on 15 August", "the 21 November draft": day before month, no year
+    ("md", re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<m>{_MONTH})(?!\w)(?!,? \d{{4}})")),
     (
         "today",
         re.compile(r"\b(?:earlier in the day|today|this morning|tonight|on the day)\b", re.I),
@@ -48,7 +53,18 @@ _DATE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("weekday", re.compile(rf"\b(?P<early>(?:early|late) )?(?P<w>{_WEEKDAY})\b")),
     ("last_week", re.compile(r"\blast week\b", re.IGNORECASE)),
     ("last_month", re.compile(r"\blast month\b", re.IGNORECASE)),
-    ("month", re.compile(rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ll]ast) (?P<m>{_MONTH})(?!\w)")),
+    ("this_month", re.compile(r"\b(?:earlier |early |late )?this month\b", re.IGNORECASE)),
+    (
+        "ago",
+        re.compile(
+            r"\b(?P<n>a|an|one|two|three|four|five|six|\d{1,2}) (?P<u>days?|weeks?) ago\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "month",
+        re.compile(rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ll]ast) {_PART}(?P<m>{_MONTH})(?!\w)"),
+    ),
     ("year", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Bb]y) (?P<y>(?:19|20)\d\d)\b")),
 )
 # Each expression with the words it needs: most sentences hold none of them and are not scanned.
@@ -132,6 +148,14 @@ def _resolve(
     if kind == "last_month":
         first = published.replace(day=1) - dt.timedelta(days=1)
         return DateRef(first.replace(day=1), "month", expression)
+    if kind == "this_month":
+        return DateRef(published.replace(day=1), "month", expression)
+    if kind == "ago":
+        count = _NUMBERS.get(groups["n"].casefold()) or int(groups["n"])
+        if groups["u"].casefold().startswith("day"):
+            return DateRef(published - dt.timedelta(days=count), "day", expression)
+        day = published - dt.timedelta(weeks=count)
+        return DateRef(day.replace(day=1), "month", expression)
     if kind == "month":
         month = _MONTH_NAMES[groups["m"].rstrip(".").casefold()]
         year = published.year if month <= published.month else published.year - 1
