@@ -358,6 +358,25 @@ CASES = {
         "Moscow's demands include full control of the Luhansk region.",
         {("russia", _r(luhansk="to_russia"), "demand")},
     ),
+    "a side's suggestion, traded for land, and its dismissal": (
+        "Moscow dismissed Kyiv's suggestion that Kursk be traded for occupied land.",
+        {
+            ("ukraine", _r(kursk="exchange"), "proposal"),
+            ("russia", _r(kursk="to_russia"), "rejection"),
+        },
+    ),
+    "an economic zone in a region is a demilitarised one": (
+        "Washington proposes a free economic zone in Donetsk.",
+        {("united_states", _r(donetsk="demilitarized"), "proposal")},
+    ),
+    "withdrawing to create a demilitarised zone is the zone": (
+        "Kyiv offered to pull troops out of Zaporizhzhia to create a demilitarised zone.",
+        {("ukraine", _r(zaporizhzhia="demilitarized"), "proposal")},
+    ),
+    "claiming regions as a verb; 'claimed that' reports speech": (
+        "Lavrov said Russia would claim the Kherson region. Pushilin claimed that Kyiv was losing.",
+        {("russia", _r(kherson="to_russia"), "demand")},
+    ),
     "a list plan without a named author gives nothing": (
         "A draft plan was published:\n- Crimea is recognised as Russian.\n",
         set(),

@@ -1091,7 +1091,9 @@ def _kind(text: str, hit: _Hit, holder: _Holder, listed: bool) -> ClaimKind:
 
 
 # An unspecific reading gives way to a specific one for the same region.
-_RANK: dict[str, int] = {"unresolved": 0}
+#: Which disposition wins when one reading gives a region two: "withdraw from Donetsk, creating a
+#: demilitarised zone" is the zone; "unresolved" yields to any other.
+_RANK: dict[str, int] = {"unresolved": 0, "demilitarized": 3}
 
 
 def _add(

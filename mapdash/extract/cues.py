@@ -67,6 +67,7 @@ CUES: tuple[Cue, ...] = (
         "buffer zone",
         "dmz",
         r"\bdemilitari[sz]ed (?:[\w-]+ ){0,3}zones?\b|\bbuffer zones?\b|\bneutral zones?\b|"
+        r"\b(?:free|special) economic zones?\b|"
         r"\bdemilitari[sz]ation of (?:the )?(?:\w+ ){0,3}" + _LAND,
     ),
     _cue(
@@ -84,7 +85,7 @@ CUES: tuple[Cue, ...] = (
         r"(?:swap|exchang|trad)(?:e|es|ed|ing|s|ped|ping)? (?:of )?(?:some )?(?:territor\w*|land)\b"
         r"(?! for)|"
         r"(?:exchanges?|swaps?|trad(?:e|es|ing)) of (?:\w+ ){0,2}" + _LAND + r"|"
-        r"(?<!in )(?:swap|exchange|trade)s? (?:[\w'\u2019-]+,? ){0,14}?for (?:\w+ ){0,3}"
+        r"(?<!in )(?:swap|exchange|trade)(?:s|d|ped)? (?:[\w'\u2019-]+,? ){0,14}?for (?:\w+ ){0,3}"
         + _LAND
         + r")",
     ),
@@ -167,6 +168,14 @@ CUES: tuple[Cue, ...] = (
         r"(?= (?:[\w'\u2019-]+ ){1,5}by (?:military )?(?:force|military means))|"
         r"(?:at|along|to|up to|within) (?:their |its |the )?administrative "
         r"(?:lines|borders|boundar\w+))",
+    ),
+    _cue(
+        "claims a region",
+        "claim",
+        # "Russia could also claim the Sumy and Kharkiv regions"; not "claimed that", "claimed to"
+        r"\bclaim(?:s|ed|ing)?\b"
+        r"(?= (?:the |all |all of |both )?(?:(?-i:[A-Z])\w+|four|five|remaining))",
+        needs_object=True,
     ),
     _cue(
         "the open question",

@@ -125,7 +125,7 @@ PLAN_NOUN = (
     r"(?:(?:\d+-point )?(?:peace |ceasefire )?(?:proposals?|plan|offer|demands?|draft|framework|"
     r"version(?: of the (?:peace )?plan)?|document|counter-?plan|counter-?proposals?|"
     r"counter-?offer|text|blueprint|road ?map|"
-    r"position|stance|initiative|terms|conditions|ultimatum|memorandum|claim))"
+    r"position|stance|initiative|terms|conditions|ultimatum|memorandum|claim|suggestion|idea))"
 )
 
 
