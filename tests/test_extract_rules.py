@@ -377,6 +377,35 @@ CASES = {
         "Lavrov said Russia would claim the Kherson region. Pushilin claimed that Kyiv was losing.",
         {("russia", _r(kherson="to_russia"), "demand")},
     ),
+    "a dropped demand is no demand": (
+        "According to Yermak, the U.S. side no longer insists that Kyiv withdraw from Donbas.",
+        set(),
+    ),
+    "a region referred to by 'it' after the verb": (
+        "Zelensky said Putin wanted all of Donbas, and that Ukraine would not give it up.",
+        {
+            ("russia", _r(donetsk="to_russia", luhansk="to_russia"), "demand"),
+            ("ukraine", _r(donetsk="to_ukraine", luhansk="to_ukraine"), "rejection"),
+        },
+    ),
+    "reported speech nests: what the other leader would agree to is his": (
+        "Trump told Zelensky that Putin would agree to freeze the front in Kherson if Ukraine "
+        "handed over Donetsk.",
+        {("russia", _r(kherson="frozen", donetsk="to_russia"), "proposal")},
+    ),
+    "a demand for the whole of a region, rejected by two sides": (
+        "Ukraine and its European allies rejected Moscow's demand for the whole of Luhansk.",
+        {
+            ("russia", _r(luhansk="to_russia"), "demand"),
+            ("ukraine", _r(luhansk="to_ukraine"), "rejection"),
+            ("europe", _r(luhansk="to_ukraine"), "rejection"),
+        },
+    ),
+    "a past year in another reported clause does not make the position history": (
+        "Stubb said Finland had lost Karelia in 1944 and that Ukraine should not have to give "
+        "up Crimea.",
+        {("finland", _r(crimea="to_ukraine"), "rejection")},
+    ),
     "a list plan without a named author gives nothing": (
         "A draft plan was published:\n- Crimea is recognised as Russian.\n",
         set(),

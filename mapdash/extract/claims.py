@@ -244,7 +244,7 @@ _TERRITORY_WORD = _rx(r"\b(?:territor\w*|land|regions?|borders?)\b", re.IGNORECA
 _ISSUE = _rx(r"problem|issue|question|obstacle|sticking|stumbling|cent|hinge|depend")
 _DEMANDED = _rx(
     r"\b(?:demand(?:s|ed|ing)?|wants?|wanted|claims?|claimed|covet\w*|seeks?|sought|"
-    r"insist\w* on)\s+(?:(?:the|all|rest|of|entire|whole|remaining|full|control|over)\s+){0,4}",
+    r"insist\w* on)\s+(?:(?:for|the|all|rest|of|entire|whole|remaining|full|control|over)\s+){0,4}",
     re.IGNORECASE,
 )
 _DEMANDED_CUE = Cue("demands a region", "claim", _DEMANDED)
@@ -271,6 +271,11 @@ def _demanded_regions(text: str, mentions: Sequence[RegionMention]) -> list[_Hit
 
 
 def _territorial_object(text: str, match: re.Match[str], mentions: Sequence[RegionMention]) -> bool:
+    pronoun = re.search(r" (?:it|them) up$", match.group()) or re.match(
+        r"\s+(?:it|them)\b", text[match.end() :]
+    )
+    if pronoun and any(m.end <= match.start() for m in mentions):
+        return True  # "wanted all of Donbas, and ... would not give it up"
     # A comma or point inside a number ("6,000 square kilometres") ends no phrase.
     window = re.split(r"[;]|[,.](?!\d)", text[match.end() : match.end() + 70], maxsplit=1)[0]
     words = window.split()[:8]
@@ -358,6 +363,13 @@ _OPENING_YEAR = _rx(
 _HEADLINE_SPEAKER = _rx(r"^\W*(?P<who>[A-Z][\w.'\u2019 -]{1,40}?)\s*:\s+(?=\S)")
 #: "under the US plan", "according to the European proposal" (before a plan noun).
 _UNDER_PLAN = _rx(r"\b(?:[Uu]nder|[Aa]ccording to|[Ii]n) (?:the|a|an)\s+$")
+#: "said X ... and that Y ...": a second reported clause, with its own tense and time.
+_ANOTHER_THAT = _rx(r",? (?:and|but) that\b")
+#: A demand negated: "no longer insists", "did not demand", "has not asked".
+_NO_LONGER = _rx(
+    r"\b(?:no longer|not|never|n['\u2019]t)\s+(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
 #: A clause of another holder: "..., while Kyiv insists on ...", "... but Moscow wants ...".
 _CONTRAST = _rx(r"\b(?:while|whereas|but|although|though)\b", re.IGNORECASE)
 #: What may stand between a speaker and the verb: nothing, or adverbs ("Putin reportedly said").
@@ -575,6 +587,10 @@ def _holder(
             return _Holder(plan[2], f"author of the plan: {plan[3]}", "plan"), False
         return None, True
     for start, end, name in reversed([s for s in stances if s[1] <= hit.start]):
+        if name != "say" and _ANOTHER_THAT.search(text, end, hit.start):
+            # "said Putin wanted Donbas, and that Ukraine would not give it up": the verb of an
+            # earlier reported clause governs no cue of a later one.
+            continue
         subject = _subject_before(text, start, actors)
         if re.search(r"\b(?:by|after|while|when|before)\s+$", text[max(0, start - 8) : start]):
             # "X shocked Y by saying ...": the gerund's subject is the sentence's subject.
@@ -607,6 +623,8 @@ def _holder(
     for start, end, name in stances:
         if start < hit.end or name == "say":
             continue
+        if re.search(r"\b(?:whether|if)\b", text[hit.end : start], re.IGNORECASE):
+            break  # "... and whether Moscow would agree to ...": a question, no stance
         subject = _subject_before(text, start, actors, floor=hit.end)
         if subject is not None:
             verb = text[start:end]
@@ -689,8 +707,15 @@ def _historical_year(text: str, hit: _Hit, published: dt.date) -> re.Match[str] 
     # "the Crimean Peninsula, which was annexed in 2014, to be recognized": the year dates the
     # relative clause, not the position.
     text = _RELATIVE.sub(lambda m: " " * len(m.group()), text)
-    window_start = max(0, hit.start - 50)
-    for match in PAST_YEAR.finditer(text, window_start, min(len(text), hit.end + 50)):
+    # "Finland lost Karelia in 1944 and that Ukraine should not have to ...": another clause.
+    window_start, window_end = max(0, hit.start - 50), min(len(text), hit.end + 50)
+    for other in _ANOTHER_THAT.finditer(text, window_start, window_end):
+        if other.end() <= hit.start:
+            window_start = other.end()
+        elif other.start() >= hit.end:
+            window_end = other.start()
+            break
+    for match in PAST_YEAR.finditer(text, window_start, window_end):
         year = int(match.group("year"))
         if year < published.year or match.group("decade"):
             return match
@@ -825,6 +850,11 @@ def claims_in(
             continue
         following = hits[number + 1].start if number + 1 < len(hits) else len(text)
         holder, unattributed = _holder(text, hit, actors, plans, stances, context, following)
+        if holder is not None and holder.stance == "demand":
+            stance = next((st for st in stances if st[1] == holder.stance_end), None)
+            if stance is not None and _NO_LONGER.search(text, max(0, stance[0] - 20), stance[0]):
+                # "the U.S. side no longer insists that Kyiv withdraw": a demand dropped.
+                continue
         regions = _regions_for(text, hits, number, mentions, context, rules)
         base, _ = (
             _disposition(text, hit, holder, actors, rules)

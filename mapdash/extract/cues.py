@@ -57,8 +57,8 @@ def _cue(name: str, family: CueFamily, pattern: str, *, needs_object: bool = Fal
 
 
 _LINE = (
-    r"(?:front[ -]?lines?|line of contact|contact lines?|battle ?lines?|lines? of control|"
-    r"combat lines?|line of (?:the )?front|current lines?|existing lines?)"
+    r"(?:front[ -]?lines?|front(?= in\b)|line of contact|contact lines?|battle ?lines?|"
+    r"lines? of control|combat lines?|line of (?:the )?front|current lines?|existing lines?)"
 )
 _LAND = r"(?:territor\w*|land|lands|regions?|oblasts?|areas?|parts?|provinces?|peninsula)"
 
@@ -111,6 +111,7 @@ CUES: tuple[Cue, ...] = (
         "cede",
         r"\b(?:cede[sd]?|ceding|concede[sd]?|conceding|surrender\w*|relinquish\w*|abandon\w*|"
         r"vacat(?:e|es|ed|ing)|give[sn]? up|giving up|gave up|give away|hand(?:s|ed|ing)? over|"
+        r"(?:give[sn]?|giving|gave) (?:it|them) up|"
         r"give[sn]? back|giving back|gave back|hand(?:s|ed|ing)? back|"
         r"let go of|withdr[ae]w\w*(?: \w+){0,3} from|pull\w*(?: \w+){0,2} out of|"
         r"leave|leaves|leaving|left|quit|transfer\w*|gift|lose|losing|"
@@ -252,6 +253,7 @@ PROPOSE_VERB = _rx(
     r"\b(?:propos(?:e|es|ed|ing)|offer(?:s|ed|ing)?|suggest\w*|put forward|envisag\w*|"
     r"signal\w* (?:\w+ ){0,2}willingness|"
     r"(?:is|are|was|were) (?:\w+ly )?(?:ready|willing|prepared) to|"
+    r"(?:would|will|could) (?:\w+ly )?agree to|agreed to|agrees to|"
     r"would involve|entails?|provides? for|float\w*|unveil\w*|present\w*|drafted)\b",
     re.IGNORECASE,
 )
