@@ -620,6 +620,10 @@ SHARE_CASES = {
         {("kherson", "russia", 0.75), ("zaporizhzhia", "russia", 0.75)},
     ),
     "full control denied": ("Russia has yet to fully occupy Donetsk.", set()),
+    "an area of Ukraine as a whole": (
+        "Russia controls roughly 19% of Ukraine.",
+        {("ukraine", "russia", 0.19)},
+    ),
     "an area converted in brackets is one fact": (
         "Ukraine still controls about 20% of Donetsk, some 5,000 square kilometres "
         "(1,930 square miles).",
@@ -657,3 +661,17 @@ def test_an_area_converted_in_brackets_is_one_fact():
     assert [(f.region, f.holder, f.area_km2, f.bound) for f in facts] == [
         ("donetsk", "ukraine", 6600.0, "about")
     ]
+
+
+def test_control_since_a_year_holds_at_publication_and_a_kept_figure_is_no_claim():
+    text = (
+        "Russia has occupied Crimea since 2014. Russia controls roughly 116,000 square "
+        "kilometres of Ukraine. Kyiv retains control of about a quarter of the Donetsk region."
+    )
+    article = Article(id="t", title="t", outlet="o", published=PUBLISHED, text=text)
+    extraction = extract_article(article)
+    facts = {(f.fact.region, f.fact.holder, f.fact.date) for f in extraction.control}
+    assert ("crimea", "russia", PUBLISHED) in facts
+    area = [f.fact for f in extraction.control if f.fact.area_km2 is not None]
+    assert [(f.region, f.holder, f.area_km2) for f in area] == [("ukraine", "russia", 116000.0)]
+    assert [c.claim.kind for c in extraction.claims] == ["statement"]  # the 2014 occupation

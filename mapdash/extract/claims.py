@@ -183,6 +183,9 @@ def _find_hits(text: str, mentions: Sequence[RegionMention], rules: list[str]) -
                 continue
             if cue.needs_object and not _territorial_object(text, match, mentions):
                 continue
+            if cue.family == "keep" and _A_FIGURE.match(text, match.end()):
+                # "Kyiv retains control of about a quarter of Donetsk": a control fact.
+                continue
             if cue.family == "recognize" and not _recognition_object(text, match, mentions):
                 continue
             hits.append(_Hit(cue, match))
@@ -368,6 +371,13 @@ _ANOTHER_THAT = _rx(r",? (?:and|but) that\b")
 #: A demand negated: "no longer insists", "did not demand", "has not asked".
 _NO_LONGER = _rx(
     r"\b(?:no longer|not|never|n['\u2019]t)\s+(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
+#: "(retains) control of about a quarter", "(holds) some 6,000 square kilometres": a figure.
+_A_FIGURE = _rx(
+    r"\s+(?:control (?:of|over)\s+)?(?:(?:about|around|roughly|some|nearly|almost|only|just|"
+    r"more than|less than|at least|approximately)\s+)?(?:\d|(?:a|one) (?:half|third|quarter|"
+    r"fifth|tenth)\b)",
     re.IGNORECASE,
 )
 #: A clause of another holder: "..., while Kyiv insists on ...", "... but Moscow wants ...".

@@ -58,11 +58,7 @@ def control_in(
         return _stated_control(article, sentence, actors, date, facts)
     # A control figure is stated as of publication unless an absolute date goes with it ("In
     # August 2024, Ukraine captured ..."); "last week" dates the remark, not the front line.
-    when = (
-        date
-        if date is not None and re.search(r"\d{4}", date.expression)
-        else DateRef(article.published, "day", "")
-    )
+    when = _as_of(date, article)
     for match in AREA_RE.finditer(text):
         if re.search(r"\(\s*$", text[max(0, match.start() - 3) : match.start()]) and facts:
             # "6,600 square kilometres (2,500 square miles)": the same area converted.
@@ -75,6 +71,10 @@ def control_in(
         km2 = value * SQUARE_MILE_KM2 if "mi" in unit else value
         holder = _holder_before(text, match.start(), actors)
         region = _nearby_region(sentences, index)
+        if SHARE_OF_UKRAINE.search(text[match.end() :]) and not find_regions(
+            text[match.end() : match.end() + 40]
+        ):
+            region = ("ukraine", "Ukraine")  # "116,000 square kilometres of Ukraine"
         if holder is None or region is None:
             continue
         rules = (
@@ -171,8 +171,9 @@ def control_in(
 #: "Russia controls Crimea", "its control over Luhansk", "Kyiv still holds part of Donetsk".
 _HOLDS = Filtered(
     r"\b(?:(?:de facto |still |now |already |effectively )?(?:controls|controlled|holds|held|"
-    r"occupies|occupied)|(?:its |their )?(?:control|hold) (?:over|of))\s+"
-    r"(?:(?:most|much|all|parts?|some|the rest|areas?) of\s+)?(?:the\s+)?",
+    r"occupies|occupied|occupy)|(?:its |their )?(?:control|hold) (?:over|of))\s+"
+    r"(?:(?:(?:nearly|almost|virtually) all|most|much|all|parts?|some|the rest|areas?) of\s+)?"
+    r"(?:the\s+)?",
     re.IGNORECASE,
 )
 #: "occupied Crimea", "Russian-held parts of Zaporizhzhia", "Ukrainian-controlled Kramatorsk".
@@ -232,11 +233,7 @@ def _stated_control(
     if not regions:
         return facts
     done = {f.fact.region for f in facts}
-    when = (
-        date
-        if date is not None and re.search(r"\d{4}", date.expression)
-        else DateRef(article.published, "day", "")
-    )
+    when = _as_of(date, article)
     found: list[tuple[int, str, str, str]] = []  # start, region, holder, rule
     for match in _HOLDS.finditer(text):
         place = next((m for m in regions if m.start == match.end()), None)
@@ -281,6 +278,21 @@ def _stated_control(
             )
         )
     return facts
+
+
+def _as_of(date: DateRef | None, article: Article) -> DateRef:
+    """Return the date a control figure holds at: publication, unless an absolute date says.
+
+    "In August 2024, Ukraine captured ..." is dated then; "last week" dates the remark, not the
+    front line; "has occupied Crimea since 2014" still holds at publication.
+    """
+    if (
+        date is not None
+        and re.search(r"\d{4}", date.expression)
+        and not re.match(r"(?i)since\b", date.expression)
+    ):
+        return date
+    return DateRef(article.published, "day", "")
 
 
 def _fact(
