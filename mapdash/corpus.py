@@ -35,6 +35,10 @@ _PRINTED_DATE = re.compile(
     r"|(?P<iso>\b\d{4}-\d{2}-\d{2}\b)"
 )
 _PUBLISHED_LINE = re.compile(r"\bpublished\b", re.IGNORECASE)
+_TIME_OF_DAY = re.compile(
+    r"\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?"
+    r"(?:\s*(?:GMT|UTC|CET|CEST|EET|EEST|BST|EST|EDT|ET|MSK)(?:\s*[+-]\s*\d{1,2})?)?"
+)
 # How far from the top a bare dateline may stand to count as the article's date.
 _DATELINE_LINES = 6
 
@@ -285,8 +289,9 @@ def printed_dates(text: str) -> list[tuple[int, str, dt.date]]:
         match = _PRINTED_DATE.search(stripped)
         if not match:
             continue
-        # A dateline is a line that is mostly the date, or says "Published <date>".
-        rest = len(stripped) - len(match.group())
+        # A dateline is a line that is mostly the date (a time of day may follow: "November 21,
+        # 2025 10:15 AM GMT"), or says "Published <date>".
+        rest = len(_TIME_OF_DAY.sub("", stripped)) - len(match.group())
         if rest > 12 and not _PUBLISHED_LINE.search(stripped):
             continue
         date = parse_date(match.group().replace(",", ", ").replace(" ,", ","))

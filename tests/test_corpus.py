@@ -93,6 +93,20 @@ def test_a_dateline_or_a_given_date_dates_an_article_without_metadata(tmp_path):
     assert load_article(undated, published=dt.date(2025, 9, 1)).published == dt.date(2025, 9, 1)
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("November 21, 2025 10:15 AM GMT", dt.date(2025, 11, 21)),
+        ("Updated: 21 November 2025 at 14:05 GMT+1", dt.date(2025, 11, 21)),
+        ("Wed 3 Dec 2025 18.02 CET", dt.date(2025, 12, 3)),
+    ],
+)
+def test_a_dateline_with_a_time_of_day_dates_the_article(tmp_path, line, expected):
+    path = tmp_path / "timed.txt"
+    path.write_text(f"{line}\n\nRussia said nothing new.\n", encoding="utf-8")
+    assert load_article(path).published == expected
+
+
 def test_the_manifest_wins_over_a_header(tmp_path):
     (tmp_path / "articles.toml").write_text(
         '[[article]]\nid = "a"\ntitle = "Manifest title"\noutlet = "Wire"\n'
