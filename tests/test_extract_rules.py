@@ -406,6 +406,19 @@ CASES = {
         "up Crimea.",
         {("finland", _r(crimea="to_ukraine"), "rejection")},
     ),
+    "a relative clause goes on with the plan": (
+        "The US plan envisages Ukrainian troops pulling out of Donetsk, which would be turned "
+        "into a demilitarised zone.",
+        {("united_states", _r(donetsk="demilitarized"), "proposal")},
+    ),
+    "returning a region, refused": (
+        "Russia will never return Crimea, Zakharova said.",
+        {("russia", _r(crimea="to_russia"), "rejection")},
+    ),
+    "territorial lines frozen": (
+        "Vance said the plan would freeze the territorial lines close to where they are.",
+        {("united_states", _r(anywhere="frozen"), "position")},
+    ),
     "a list plan without a named author gives nothing": (
         "A draft plan was published:\n- Crimea is recognised as Russian.\n",
         set(),

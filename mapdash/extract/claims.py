@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..regions import REGIONS
 from ..types import ALL_OCCUPIED, Article, Claim, ClaimKind, Disposition, Evidence, Sentence
@@ -380,6 +380,8 @@ _A_FIGURE = _rx(
     r"fifth|tenth)\b)",
     re.IGNORECASE,
 )
+#: ", which would ...", ", where ...": a relative clause going on with what came before.
+_RELATIVE_AFTER = _rx(r",\s*(?:which|where)\b")
 #: A clause of another holder: "..., while Kyiv insists on ...", "... but Moscow wants ...".
 _CONTRAST = _rx(r"\b(?:while|whereas|but|although|though)\b", re.IGNORECASE)
 #: What may stand between a speaker and the verb: nothing, or adverbs ("Putin reportedly said").
@@ -842,6 +844,7 @@ def claims_in(
             + (hits[i].cue.family == "concession" or hits[i].cue is _DEMANDED_CUE)
         ),
     )
+    plan_holder: _Holder | None = None
     for number in order:
         hit = hits[number]
         rules = [f"cue '{hit.cue.name}': {hit.match.group()!r}"]
@@ -860,6 +863,18 @@ def claims_in(
             continue
         following = hits[number + 1].start if number + 1 < len(hits) else len(text)
         holder, unattributed = _holder(text, hit, actors, plans, stances, context, following)
+        if (
+            holder is not None
+            and holder.stance == ""
+            and plan_holder is not None
+            and _RELATIVE_AFTER.search(text, plan_holder.stance_end or 0, hit.start)
+        ):
+            # "the plan envisages Ukrainian troops pulling out of Donetsk, which would be turned
+            # into a buffer zone": the relative clause goes on with the plan.
+            holder = plan_holder
+            rules.append("the plan's, in a relative clause")
+        if holder is not None and holder.stance == "plan":
+            plan_holder = replace(holder, stance_end=hit.end)
         if holder is not None and holder.stance == "demand":
             stance = next((st for st in stances if st[1] == holder.stance_end), None)
             if stance is not None and _NO_LONGER.search(text, max(0, stance[0] - 20), stance[0]):

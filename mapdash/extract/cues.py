@@ -58,7 +58,8 @@ def _cue(name: str, family: CueFamily, pattern: str, *, needs_object: bool = Fal
 
 _LINE = (
     r"(?:front[ -]?lines?|front(?= in\b)|line of contact|contact lines?|battle ?lines?|"
-    r"lines? of control|combat lines?|line of (?:the )?front|current lines?|existing lines?)"
+    r"lines? of control|combat lines?|territorial lines?|line of (?:the )?front|current lines?|"
+    r"existing lines?)"
 )
 _LAND = r"(?:territor\w*|land|lands|regions?|oblasts?|areas?|parts?|provinces?|peninsula)"
 
@@ -111,7 +112,7 @@ CUES: tuple[Cue, ...] = (
         "cede",
         r"\b(?:cede[sd]?|ceding|concede[sd]?|conceding|surrender\w*|relinquish\w*|abandon\w*|"
         r"vacat(?:e|es|ed|ing)|give[sn]? up|giving up|gave up|give away|hand(?:s|ed|ing)? over|"
-        r"(?:give[sn]?|giving|gave) (?:it|them) up|"
+        r"(?:give[sn]?|giving|gave) (?:it|them) up|return(?:s|ed|ing)?(?! to\b)|"
         r"give[sn]? back|giving back|gave back|hand(?:s|ed|ing)? back|"
         r"let go of|withdr[ae]w\w*(?: \w+){0,3} from|pull\w*(?: \w+){0,2} out of|"
         r"leave|leaves|leaving|left|quit|transfer\w*|gift|lose|losing|"
