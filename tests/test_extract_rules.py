@@ -419,6 +419,15 @@ CASES = {
         "Vance said the plan would freeze the territorial lines close to where they are.",
         {("united_states", _r(anywhere="frozen"), "position")},
     ),
+    "'the president' after a quotation stands for the one named before": (
+        "Zelensky spoke after the talks. \u201cWe will not give away Kherson,\u201d the president "
+        "said.",
+        {("ukraine", _r(kherson="to_ukraine"), "rejection")},
+    ),
+    "a pronoun stands for the subject of the sentence before, not its object": (
+        "Lavrov met Rubio in Riyadh. He said Kyiv must leave Kherson.",
+        {("russia", _r(kherson="to_russia"), "demand")},
+    ),
     "a list plan without a named author gives nothing": (
         "A draft plan was published:\n- Crimea is recognised as Russian.\n",
         set(),

@@ -13,7 +13,13 @@ from .prefilter import Filtered
 from .prefilter import rx as _rx
 
 # The lookahead lets the engine pass over every position that cannot start a pronoun, cheaply.
-_PRONOUN = _rx(r"(?=[HhSsIWw])\b(?:[Hh]e|[Ss]he|I|[Ww]e)\b")
+_PRONOUN = _rx(
+    r"(?=[HhSsIWwTt])\b(?:[Hh]e|[Ss]he|I|[Ww]e|"
+    # "the president said": a one-person office without its country stands for the one named
+    # before it, as "he" does
+    r"[Tt]he (?:president|prime minister|chancellor|foreign minister|minister|spokes(?:man|woman)|"
+    r"envoy|leader)(?! of\b))\b"
+)
 _QUOTE_MARK = _rx('[\u201c\u201d"]')
 _SPEECH = Filtered(r"(?=[A-Za-z])" + SPEECH_VERB.pattern, SPEECH_VERB.flags)
 
