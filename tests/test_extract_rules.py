@@ -428,6 +428,18 @@ CASES = {
         "Lavrov met Rubio in Riyadh. He said Kyiv must leave Kherson.",
         {("russia", _r(kherson="to_russia"), "demand")},
     ),
+    "a warning about what would follow is no demand": (
+        "If Ukraine gives up Donetsk, the war will not end, Starmer warned.",
+        set(),
+    ),
+    "a condition offered by the side it favours is its demand": (
+        "If Ukraine pulls out of Donbas, Russia will stop the war, Putin told Trump.",
+        {("russia", _r(donetsk="to_russia", luhansk="to_russia"), "demand")},
+    ),
+    "expecting a side to withdraw is demanding it": (
+        "Putin expected Kyiv to withdraw from Zaporizhzhia.",
+        {("russia", _r(zaporizhzhia="to_russia"), "demand")},
+    ),
     "a list plan without a named author gives nothing": (
         "A draft plan was published:\n- Crimea is recognised as Russian.\n",
         set(),
@@ -523,7 +535,7 @@ CASES = {
     "the region two sentences on": (
         "Fighting raged near Kramatorsk in the Donetsk region. Peskov said Moscow expected "
         "Kyiv to withdraw from the region.",
-        {("russia", _r(donetsk="to_russia"), "position")},
+        {("russia", _r(donetsk="to_russia"), "demand")},
     ),
     "the one a plan would see give up land is no holder": (
         "The Witkoff plan would see Ukraine give up Donetsk.",

@@ -382,6 +382,8 @@ _A_FIGURE = _rx(
 )
 #: ", which would ...", ", where ...": a relative clause going on with what came before.
 _RELATIVE_AFTER = _rx(r",\s*(?:which|where)\b")
+#: "..., Starmer warned": the speech verb of a warning.
+_WARNED = _rx(r"\bwarn(?:s|ed|ing)?\b", re.IGNORECASE)
 #: A clause of another holder: "..., while Kyiv insists on ...", "... but Moscow wants ...".
 _CONTRAST = _rx(r"\b(?:while|whereas|but|although|though)\b", re.IGNORECASE)
 #: What may stand between a speaker and the verb: nothing, or adverbs ("Putin reportedly said").
@@ -875,6 +877,15 @@ def claims_in(
             rules.append("the plan's, in a relative clause")
         if holder is not None and holder.stance == "plan":
             plan_holder = replace(holder, stance_end=hit.end)
+        if (
+            holder is not None
+            and holder.stance == "say"
+            and _WARNED.search(text, hit.end)
+            and CONDITION.search(text[_clause_start(text, hit.start) : hit.start])
+        ):
+            # "If Ukraine gives up Donetsk, the war will not end, Starmer warned": a warning
+            # about what would follow, not the speaker's demand.
+            continue
         if holder is not None and holder.stance == "demand":
             stance = next((st for st in stances if st[1] == holder.stance_end), None)
             if stance is not None and _NO_LONGER.search(text, max(0, stance[0] - 20), stance[0]):

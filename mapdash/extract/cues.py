@@ -247,7 +247,8 @@ DEMAND_VERB = _rx(
     r"\b(?:demand(?:s|ed|ing)?|insist\w*|wants?|wanted|seek(?:s|ing)?|sought|call(?:s|ed|ing)? "
     r"for|requir(?:e|es|ed|ing)|press(?:es|ed)? for|threaten\w*|ultimatum|"
     # "Washington is pressing Kyiv to accept ...", "urged Ukraine to give up ..."
-    r"(?:press|push|urg|pressur)(?:e|es|ed|ing|ized|ised)?(?= (?:[\w'\u2019-]+ ){1,3}to \w))\b",
+    r"(?:press|push|urg|pressur|expect)(?:e|es|ed|ing|ized|ised|s)?"
+    r"(?= (?:[\w'\u2019-]+ ){1,3}to \w))\b",
     re.IGNORECASE,
 )
 PROPOSE_VERB = _rx(
