@@ -580,11 +580,18 @@ class Timeline:
         )
 
     def control_at(self, date: dt.date) -> tuple[ControlFact, ...]:
-        """Return the latest control fact per region and holder known on ``date``."""
+        """Return the latest control fact per region and holder known on ``date``.
+
+        A fact without a figure ("Russia controls Luhansk") does not hide an earlier one with a
+        figure for the same region and holder: it says no more than that one did.
+        """
         latest: dict[tuple[str, str], ControlFact] = {}
         for fact in self.control:
             if self.fact_on_table(fact) <= date:
-                latest[(fact.region, fact.holder)] = fact
+                key = (fact.region, fact.holder)
+                before = latest.get(key)
+                if before is None or _has_figure(fact) or not _has_figure(before):
+                    latest[key] = fact
         order: dict[str, int] = {region_id: i for i, region_id in enumerate(REGION_IDS)}
         return tuple(
             sorted(latest.values(), key=lambda f: (order.get(f.region, len(order)), f.holder))
@@ -597,6 +604,10 @@ class Timeline:
         return tuple(
             a.region for a, b in zip(left, right, strict=True) if a.disposition != b.disposition
         )
+
+
+def _has_figure(fact: ControlFact) -> bool:
+    return fact.area_km2 is not None or fact.share is not None
 
 
 def transfer_beyond_line(

@@ -558,3 +558,15 @@ def test_seeds_events_span_and_labels(seeds):
     assert D(2025, 8, 17) in [e.date for e in events]
     assert seeds.span[1] == D(2025, 12, 3)
     assert len({e.label for e in events}) == len(events)
+
+
+def test_a_later_control_fact_without_a_figure_does_not_hide_the_figure():
+    figured = fact("figured", "donetsk", D(2025, 8, 9), "russia", share=0.75, bound="about")
+    unstated = fact("unstated", "donetsk", D(2025, 9, 1), "russia")
+    newer = fact("newer", "donetsk", D(2025, 10, 1), "russia", area=20_000.0)
+    timeline = Timeline([], control=[figured, unstated])
+    assert [f.id for f in timeline.control_at(D(2025, 9, 5))] == ["figured"]
+    timeline = Timeline([], control=[figured, unstated, newer])
+    assert [f.id for f in timeline.control_at(D(2025, 10, 5))] == ["newer"]
+    only = Timeline([], control=[unstated])
+    assert [f.id for f in only.control_at(D(2025, 9, 5))] == ["unstated"]
