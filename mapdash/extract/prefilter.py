@@ -469,6 +469,37 @@ class FilteredGroup:
         return tuple(sorted(numbers))
 
 
+def literal_alternation(words: Iterable[str]) -> str:
+    r"""Return a pattern matching any of ``words``, the longest that fits first, as a prefix tree.
+
+    The regular expression engine tries an alternation's branches one after the other at every
+    position; with the words' common prefixes factored out ("Russia(?:n(?:\ Federation|s))?")
+    it follows one path instead. The matches are those of the words sorted longest first:
+    the words that fit at a position are prefixes of one another, and the tree tries the
+    longer continuation of each before stopping.
+
+    >>> literal_alternation(["Russians", "Russia", "Kyiv", "Kiev"])
+    '(?:Russia(?:ns)?|K(?:yiv|iev))'
+    """
+    tree: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        if "" not in node:
+            return body
+        return f"{body}?" if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{body})?"
+
+    return "(?:" + "|".join(re.escape(c) + pattern(child) for c, child in tree.items() if c) + ")"
+
+
 def registered() -> tuple[Filtered, ...]:
     """Return every filtered pattern made so far (what the sieve looks for)."""
     return tuple(_SIEVE.patterns)
