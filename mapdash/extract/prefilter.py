@@ -22,10 +22,12 @@ from typing import Any
 import ahocorasick
 
 try:  # the parser behind ``re.compile``; without it every pattern is run unfiltered
+    import _sre
+    from re import _compiler as _cc  # type: ignore[attr-defined]
     from re import _constants as _c  # type: ignore[attr-defined]
     from re import _parser as _p  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - a Python whose ``re`` is laid out differently
-    _p = _c = None
+    _p = _c = _cc = _sre = None
 
 #: A literal set weaker than this occurs in nearly every sentence: not worth looking for.
 _MIN_WEIGHT = 2
@@ -239,6 +241,15 @@ def _first(items: Iterable[tuple[Any, Any]]) -> tuple[frozenset[str] | None, boo
 
 
 def quick(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """Return ``pattern`` compiled to run fast, with the same matches.
+
+    See ``lookahead`` (positions turned away by their first character) and ``factored``
+    (alternatives as a prefix tree).
+    """
+    return factored(lookahead(pattern))
+
+
+def lookahead(pattern: re.Pattern[str]) -> re.Pattern[str]:
     r"""Return ``pattern`` with a look-ahead for the characters a match can start with.
 
     The regular expression engine tries a case-insensitive alternation ("(?:said|told|...)")
@@ -261,6 +272,118 @@ def quick(pattern: re.Pattern[str]) -> re.Pattern[str]:
             return pattern
         chars = "".join(sorted(re.escape(ch) for ch in first))
         return re.compile(f"(?=[{chars}])(?:{pattern.pattern})", pattern.flags)
+    except Exception:  # noqa: BLE001 - a construct not followed: the pattern as it is
+        return pattern
+
+
+def _first_char(item: tuple[Any, Any], folded: bool) -> str | None:
+    """Return the character an item matches, as a key (different keys: different characters).
+
+    None where that is not known: anything but a literal, or a non-ASCII character under
+    IGNORECASE, whose case variants the engine relates in ways not followed here.
+    """
+    op, av = item
+    if op is not _c.LITERAL:
+        return None
+    char = chr(av)
+    if not folded:
+        return char
+    return char.lower() if char.isascii() else None
+
+
+def _factor_branch(alternatives: list[list[Any]], state: Any, folded: bool) -> list[list[Any]]:
+    """Factor the first character out of alternatives that share it ("s(?:aid|ays)").
+
+    Alternatives that start with different characters cannot both match at one position, so a
+    run of them may be grouped by that character; within a group the order is kept, and an
+    alternative that does not start with a known character keeps its place as a barrier.
+    """
+    result: list[list[Any]] = []
+    index = 0
+    while index < len(alternatives):
+        if not alternatives[index] or _first_char(alternatives[index][0], folded) is None:
+            result.append(alternatives[index])
+            index += 1
+            continue
+        groups: dict[str, list[list[Any]]] = {}
+        while index < len(alternatives) and alternatives[index]:
+            key = _first_char(alternatives[index][0], folded)
+            if key is None:
+                break
+            groups.setdefault(key, []).append(alternatives[index])
+            index += 1
+        for members in groups.values():
+            if len(members) == 1:
+                result.append(members[0])
+                continue
+            rests = _factor_branch([m[1:] for m in members], state, folded)
+            if len(rests) == 1:
+                result.append([members[0][0], *rests[0]])
+            else:
+                branch = (_c.BRANCH, (None, [_p.SubPattern(state, r) for r in rests]))
+                result.append([members[0][0], branch])
+    return result
+
+
+def _factor(items: Iterable[tuple[Any, Any]], state: Any, folded: bool) -> list[Any]:
+    """Return a sequence of parse-tree items with every alternation inside it factored."""
+    c = _c
+    out: list[Any] = []
+    for op, av in items:
+        if op is c.BRANCH:
+            alternatives = [_factor(sub, state, folded) for sub in av[1]]
+            factored = _factor_branch(alternatives, state, folded)
+            out.append((op, (av[0], [_p.SubPattern(state, a) for a in factored])))
+        elif op is c.SUBPATTERN:
+            group, add, delete, sub = av
+            inner = (folded or bool(add & re.IGNORECASE)) and not delete & re.IGNORECASE
+            out.append((op, (group, add, delete, _p.SubPattern(state, _factor(sub, state, inner)))))
+        elif op in _REPEATS:
+            low, high, sub = av
+            out.append((op, (low, high, _p.SubPattern(state, _factor(sub, state, folded)))))
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            direction, sub = av
+            out.append((op, (direction, _p.SubPattern(state, _factor(sub, state, folded)))))
+        elif op is getattr(c, "ATOMIC_GROUP", None):
+            out.append((op, _p.SubPattern(state, _factor(av, state, folded))))
+        else:
+            out.append((op, av))
+    return out
+
+
+def factored(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    r"""Return ``pattern`` with the common first characters of its alternatives factored out.
+
+    The engine tries an alternation's branches one after the other ("said|says|stated|..."),
+    each from its first character, at every position it gets to; factored as a prefix tree
+    ("s(?:a(?:id|ys)|tated)") it reads the first character once and follows one path. The
+    parse tree of ``re`` is rewritten and compiled as ``re.compile`` does, with the pattern's
+    own text as its ``pattern``: the matches, groups and their order are the same (branches
+    that start with different characters cannot both match at one place). A pattern it cannot
+    read is returned as it is.
+
+    >>> factored(re.compile(r"\b(?:said|says|stated)\b", re.I)).findall("He SAYS, she said")
+    ['SAYS', 'said']
+    """
+    if _cc is None or pattern.flags & re.LOCALE or not isinstance(pattern.pattern, str):
+        return pattern
+    try:
+        tree = _p.parse(pattern.pattern, pattern.flags)
+        state = tree.state
+        folded = bool(state.flags & re.IGNORECASE)
+        tree = _p.SubPattern(state, _factor(tree, state, folded))
+        code = _cc._code(tree, pattern.flags)
+        names = [None] * state.groups
+        for name, number in state.groupdict.items():
+            names[number] = name
+        return _sre.compile(
+            pattern.pattern,
+            pattern.flags | state.flags,
+            code,
+            state.groups - 1,
+            state.groupdict,
+            tuple(names),
+        )
     except Exception:  # noqa: BLE001 - a construct not followed: the pattern as it is
         return pattern
 
