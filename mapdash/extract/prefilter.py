@@ -406,6 +406,9 @@ class _Sieve:
         self._automata: tuple[_Automaton] | None = None
         #: Texts scanned lately, by identity (a sentence is asked about many times in a row).
         self._memo: dict[int, tuple[str, int]] = {}
+        #: The text asked about last and its mask (most questions come in a row on one text);
+        #: one tuple, so that threads never see the text of one answer with the mask of another.
+        self._last: tuple[str | None, int] = (None, 0)
         self._lock = threading.Lock()
 
     def add(self, pattern: Filtered) -> None:
@@ -423,6 +426,7 @@ class _Sieve:
             pattern.mask = mask
         self._pending = []
         self._memo = {}
+        self._last = (None, 0)
         self.generation += 1
         # One automaton over the case-folded text finds both kinds of literal: a case-folded one
         # is there when its folded form is; an exact one only when the text holds it as written,
@@ -455,8 +459,12 @@ class _Sieve:
 
     def present(self, text: str) -> int:
         """Return the mask of the literal sets ``text`` holds a string of (-1: cannot be told)."""
+        last = self._last
+        if last[0] is text:
+            return last[1]
         seen = self._memo.get(id(text))
         if seen is not None and seen[0] is text:
+            self._last = seen
             return seen[1]
         if self._automata is None:
             self.ready()
@@ -472,7 +480,7 @@ class _Sieve:
                         mask |= bit
         if len(self._memo) > 256:
             self._memo = {}
-        self._memo[id(text)] = (text, mask)
+        self._memo[id(text)] = self._last = (text, mask)
         return mask
 
 
