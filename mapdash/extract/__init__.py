@@ -152,7 +152,7 @@ def extract_article(article: Article) -> Extraction:
                 recent[claim.speaker] = (index, ref, claim.kind)
             recent_seen = tuple((key, i, d, k) for key, (i, d, k) in recent.items())
         plan = _plan_named(text, actors, found, index, plan)
-        control += control_in(article, sentences, index, actors, date)
+        control += control_in(article, sentences, index, actors, date, regions_named)
         if date is not None and _MEETING.search(text) and people:
             meetings.append((index, frozenset(m.speaker or "" for m in people), date))
             meetings_seen = tuple(meetings)

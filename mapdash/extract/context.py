@@ -8,14 +8,15 @@ from collections.abc import Sequence
 from ..types import Disposition, Sentence
 from .claims import Candidate, PlanRef
 from .cues import LIST_ITEM, SPEECH_VERB
-from .mentions import ActorMention, plan_after
+from .mentions import ActorMention, names_a_plan, plan_after
 from .prefilter import Filtered
 from .prefilter import rx as _rx
 
 # The lookahead lets the engine pass over every position that cannot start a pronoun, cheaply.
 _PRONOUN = _rx(r"(?=[HhSsIWw])\b(?:[Hh]e|[Ss]he|I|[Ww]e)\b")
-_QUOTE_MARK = _rx('[\u201c\u201d"]')
-_SPEECH = Filtered(r"(?=[A-Za-z])" + SPEECH_VERB.pattern, SPEECH_VERB.flags)
+_QUOTE_MARKS = ("\u201c", "\u201d", '"')
+_QUOTE_MARK = _rx(f"[{''.join(_QUOTE_MARKS)}]")
+_SPEECH = Filtered(SPEECH_VERB)
 
 
 _AFTER_NAME = _rx(r"^\s*(?:,[^,]{0,60},\s*)?(?:\w+ly\s+)?(?:has |had )?")
@@ -104,7 +105,8 @@ def quote_speakers(
                 groups.append(current)
                 current = []
         touched = inside
-        for mark in _QUOTE_MARK.finditer(sentence.text):
+        marked = any(mark in sentence.text for mark in _QUOTE_MARKS)
+        for mark in _QUOTE_MARK.finditer(sentence.text) if marked else ():
             touched = True
             char = mark.group()
             inside = True if char == "\u201c" else False if char == "\u201d" else not inside
@@ -158,7 +160,10 @@ def plan_named(
     plan: PlanRef | None,
 ) -> PlanRef | None:
     """Return the plan later sentences refer to ("the proposal"): named here, or the one before."""
-    author = next((m for m in actors if m.kind == "plan" or plan_after(text, m) is not None), None)
+    if names_a_plan(text):
+        author = next((m for m in actors if m.kind == "plan" or plan_after(text, m)), None)
+    else:  # no plan noun in the sentence: only a plan mention ("the US proposal") can be one
+        author = next((m for m in actors if m.kind == "plan"), None)
     proposed = [c.claim for c in found if c.claim.kind in ("proposal", "demand")]
     if author is None and proposed:
         author = next(

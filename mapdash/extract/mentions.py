@@ -278,6 +278,11 @@ _POSSESSIVE = _rx(r"['\u2019]s\b")
 _PLAN_WORDS = Filtered(_PLAN_AFTER)
 
 
+def names_a_plan(text: str) -> bool:
+    """Whether a sentence can hold a plan noun a name owns (False: ``plan_after`` finds none)."""
+    return _PLAN_WORDS.possible(text)
+
+
 def plan_after(text: str, mention: ActorMention) -> re.Match[str] | None:
     """Return the plan noun a name owns ("Putin's reported offer", "a Witkoff proposal")."""
     if text[mention.end : mention.end + 1] not in ("'", "\u2019", " "):
