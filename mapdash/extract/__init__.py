@@ -153,12 +153,13 @@ def extract_article(article: Article) -> Extraction:
             recent_seen = tuple((key, i, d, k) for key, (i, d, k) in recent.items())
         plan = _plan_named(text, actors, found, index, plan)
         control += control_in(article, sentences, index, actors, date, regions_named)
-        if date is not None and _MEETING.search(text) and people:
+        # The cheap conditions first: most sentences fail them without a scan.
+        if date is not None and people and _MEETING.search(text):
             meetings.append((index, frozenset(m.speaker or "" for m in people), date))
             meetings_seen = tuple(meetings)
-        if _PLAN_HEADING.search(text) and (
+        if (
             text.rstrip().endswith(":") or _next_is_list(sentences, index)
-        ):
+        ) and _PLAN_HEADING.search(text):
             list_plan = True
             list_author = next(
                 (

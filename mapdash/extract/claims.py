@@ -24,6 +24,7 @@ A reader's procedure, one sentence at a time:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
@@ -151,7 +152,25 @@ def _keeper(actor: str) -> Disposition:
 _RELATIVE = _rx(r",\s*(?:which|who|whom|whose)\b[^,;]*(?:,|$)")
 
 
+#: The clause breaks of the sentence asked about last, (text, spans), for the many questions
+#: about one sentence; a single tuple, so that threads never mix two sentences' breaks.
+_BREAKS: list[tuple[str, tuple[tuple[int, int], ...]]] = [("", ())]
+
+
 def _clause_start(text: str, position: int) -> int:
+    """Return where the clause holding ``position`` starts: after the last break before it."""
+    cached = _BREAKS[0]
+    if cached[0] is not text:
+        cached = (text, tuple(m.span() for m in CLAUSE_BREAK.finditer(text)))
+        _BREAKS[0] = cached
+    spans = cached[1]
+    # The breaks that start before ``position``; they do not overlap, the last ends latest.
+    before = bisect.bisect_right(spans, (position, position))
+    if not before:
+        return 0
+    if spans[before - 1][1] <= position:
+        return spans[before - 1][1]
+    # The last one is cut off at ``position``: read the text up to there, as it is.
     start = 0
     for match in CLAUSE_BREAK.finditer(text, 0, position):
         start = match.end()
