@@ -25,11 +25,11 @@ _SAID_BEFORE = _rx(r"\b(?:said|says|told|according to)\s+$", re.IGNORECASE)
 
 def speaker_of(text: str, actors: Sequence[ActorMention]) -> ActorMention | None:
     """Return the person or office a speech verb is attached to: "Peskov said", "said Peskov"."""
-    if not actors or not _SPEECH.search(text) and "according to" not in text.lower():
+    speakers = [m for m in actors if m.kind in ("person", "office", "pronoun")]
+    # Only people can speak: a sentence naming none is not scanned for speech verbs.
+    if not speakers or not _SPEECH.search(text) and "according to" not in text.lower():
         return None
-    for mention in actors:
-        if mention.kind not in ("person", "office", "pronoun"):
-            continue
+    for mention in speakers:
         after = text[mention.end : mention.end + 40]
         tail = after[_AFTER_NAME.match(after).end() :]  # type: ignore[union-attr]
         if SPEECH_VERB.match(tail):

@@ -367,6 +367,8 @@ def factored(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """
     if _cc is None or pattern.flags & re.LOCALE or not isinstance(pattern.pattern, str):
         return pattern
+    if "|" not in pattern.pattern:
+        return pattern  # no alternation to factor
     try:
         tree = _p.parse(pattern.pattern, pattern.flags)
         state = tree.state
