@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from mapdash.corpus import load_corpus
 from mapdash.extract import extract_article
 from mapdash.extract.prefilter import (
+    _OTHER_CASES,
     Filtered,
     FilteredGroup,
     factored,
@@ -219,3 +220,27 @@ def test_a_prefix_tree_names_each_word_once():
     assert literal_alternation(["Russians", "Russia", "Kyiv", "Kiev"]) == (
         "(?:Russia(?:ns)?|K(?:yiv|iev))"
     )
+
+
+def test_ignorecase_relates_an_ascii_letter_only_to_its_cases_and_the_listed_characters():
+    # The start sets of case-insensitive patterns hold these characters and no others.
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        found = set(re.findall(letter, every, re.IGNORECASE))
+        assert found == {letter, letter.upper(), *_OTHER_CASES.get(letter, ())}, letter
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "text"),
+    [
+        (r"\b(?:in|it|is)\b", re.IGNORECASE, "\u0130N \u0131t IS in, kin"),
+        (r"(?=[A-Z])(?<![\w.])(?:Kyiv|Kiev|Russia)\b", 0, "Kyiv, xRussia Russia. Kiev"),
+        (r"\b(?:(?:Vladimir )?Putin)\b", 0, "Vladimir Putin and Putin, not Putins"),
+        (r"(?:['\u2019]s?)? (?:own )?plan\b", re.IGNORECASE, "Putin's plan, the ' PLAN"),
+    ],
+)
+def test_patterns_that_start_with_an_assertion_match_as_before(pattern, flags, text):
+    plain = re.compile(pattern, flags)
+    assert [(m.span(), m.groups()) for m in factored(plain).finditer(text)] == [
+        (m.span(), m.groups()) for m in plain.finditer(text)
+    ]
