@@ -12,7 +12,7 @@ from .mentions import ActorMention, names_a_plan, plan_after
 from .prefilter import Filtered
 from .prefilter import rx as _rx
 
-# The lookahead lets the engine pass over every position that cannot start a pronoun, cheaply.
+# The engine passes over every position that cannot start a pronoun (see ``quick``).
 _PRONOUN = _rx(r"(?=[HhSsIWw])\b(?:[Hh]e|[Ss]he|I|[Ww]e)\b")
 _QUOTE_MARKS = ("\u201c", "\u201d", '"')
 _QUOTE_MARK = _rx(f"[{''.join(_QUOTE_MARKS)}]")

@@ -168,7 +168,7 @@ def _actor_patterns() -> _ActorPatterns:
     )
     return _ActorPatterns(
         people=FilteredGroup([Filtered(f"\\b(?:{s.match})\\b") for s in registry.speakers]),
-        # The lookahead lets the engine skip, cheaply, every position that cannot start a name.
+        # Names start with a capital: the engine skips every other position (see ``quick``).
         parties=Filtered(f"(?=[A-Z])(?<![\\w.]){parties}(?![\\w]|\\.\\w)"),
         offices=Filtered(office),
         party_sides=party_sides,

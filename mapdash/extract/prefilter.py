@@ -241,39 +241,8 @@ def _first(items: Iterable[tuple[Any, Any]]) -> tuple[frozenset[str] | None, boo
 
 
 def quick(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """Return ``pattern`` compiled to run fast, with the same matches.
-
-    See ``lookahead`` (positions turned away by their first character) and ``factored``
-    (alternatives as a prefix tree).
-    """
-    return factored(lookahead(pattern))
-
-
-def lookahead(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    r"""Return ``pattern`` with a look-ahead for the characters a match can start with.
-
-    The regular expression engine tries a case-insensitive alternation ("\b(?:said|told|...)")
-    at every position of the text; a look-ahead for the first letters its branches can start
-    with ("(?=[st...])", under the same flags, so it folds case exactly as the branches do)
-    turns most positions away at once. So does a look-ahead for a case-sensitive pattern that
-    starts with an assertion ("\bPutin\b"), which the engine cannot skip through by itself.
-    Matches are unchanged: every match starts with one of
-    those characters. Patterns it cannot read, or that the engine speeds up by itself (a
-    case-sensitive literal first), are returned as they are.
-    """
-    if _p is None:
-        return pattern
-    try:
-        tree = _p.parse(pattern.pattern, pattern.flags)
-        if not pattern.flags & re.IGNORECASE and (not tree or tree[0][0] not in _ZERO_WIDTH_OPS):
-            return pattern  # a case-sensitive pattern that starts with a character is quick
-        first, empty = _first(tree)
-        if first is None or empty or not first or len(first) > 40:
-            return pattern
-        chars = "".join(sorted(re.escape(ch) for ch in first))
-        return re.compile(f"(?=[{chars}])(?:{pattern.pattern})", pattern.flags)
-    except Exception:  # noqa: BLE001 - a construct not followed: the pattern as it is
-        return pattern
+    """Return ``pattern`` compiled to run fast, with the same matches (see ``factored``)."""
+    return factored(pattern)
 
 
 def _first_char(item: tuple[Any, Any], folded: bool) -> str | None:
