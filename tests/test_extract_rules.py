@@ -68,6 +68,19 @@ CASES = {
         },
     ),
     # -- rejection and negation: the one who refuses keeps the territory
+    # -- "hand X to Moscow" is giving X up, with or without "over"
+    "handing a region to Moscow": (
+        "The Kremlin demands that Kyiv hand Luhansk to Moscow.",
+        {("russia", _r(luhansk="to_russia"), "demand")},
+    ),
+    "handing two regions to Russia, refused": (
+        "Zelensky said Ukraine would never hand Donetsk and Zaporizhzhia to Russia.",
+        {("ukraine", _r(donetsk="to_ukraine", zaporizhzhia="to_ukraine"), "rejection")},
+    ),
+    "on the other hand is no handing over": (
+        "On the other hand, Luhansk to Moscow is a long drive, Peskov said.",
+        set(),
+    ),
     "refusal to cede": (
         "Kyiv will never cede the Donbas, Yermak said.",
         {("ukraine", _r(donetsk="to_ukraine", luhansk="to_ukraine"), "rejection")},

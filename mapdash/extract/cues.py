@@ -109,7 +109,10 @@ CUES: tuple[Cue, ...] = (
         r"give[sn]? back|giving back|gave back|hand(?:s|ed|ing)? back|"
         r"let go of|withdr[ae]w\w*(?: \w+){0,3} from|pull\w*(?: \w+){0,2} out of|"
         r"leave|leaves|leaving|left|quit|transfer\w*|gift|lose|losing|"
-        r"give (?:\w+ ){0,2}control (?:over|of))\b",
+        r"give (?:\w+ ){0,2}control (?:over|of)|"
+        # "hand Luhansk to Moscow": handing a place to a side, without "over"
+        r"(?<!other )hand(?:s|ed|ing)?(?= (?:[\w'\u2019-]+,? (?:and )?){1,5}?to "
+        r"(?:Russia|Moscow|the Kremlin|Putin)\b))\b",
         needs_object=True,
     ),
     _cue(
