@@ -68,6 +68,15 @@ CASES = {
         },
     ),
     # -- rejection and negation: the one who refuses keeps the territory
+    # -- expecting a named other side to do something is demanding it
+    "expecting the other side to withdraw": (
+        "The Kremlin expects Ukraine to withdraw its troops from Zaporizhzhia.",
+        {("russia", _r(zaporizhzhia="to_russia"), "demand")},
+    ),
+    "expecting, in the progressive": (
+        "Putin is expecting Kyiv to give up Luhansk, his aide said.",
+        {("russia", _r(luhansk="to_russia"), "demand")},
+    ),
     # -- "hand X to Moscow" is giving X up, with or without "over"
     "handing a region to Moscow": (
         "The Kremlin demands that Kyiv hand Luhansk to Moscow.",
@@ -351,7 +360,7 @@ CASES = {
     "the region two sentences on": (
         "Fighting raged near Kramatorsk in the Donetsk region. Peskov said Moscow expected "
         "Kyiv to withdraw from the region.",
-        {("russia", _r(donetsk="to_russia"), "position")},
+        {("russia", _r(donetsk="to_russia"), "demand")},
     ),
     "the one a plan would see give up land is no holder": (
         "The Witkoff plan would see Ukraine give up Donetsk.",

@@ -226,7 +226,10 @@ REFERS_TO_REGION = _rx(
 
 DEMAND_VERB = _rx(
     r"\b(?:demand(?:s|ed|ing)?|insist\w*|wants?|wanted|seek(?:s|ing)?|sought|call(?:s|ed|ing)? "
-    r"for|requir(?:e|es|ed|ing)|press(?:es|ed)? for|threaten\w*|ultimatum)\b",
+    r"for|requir(?:e|es|ed|ing)|press(?:es|ed)? for|threaten\w*|ultimatum|"
+    # "expects Kyiv to withdraw": what one side expects a named other to do ("Ukraine is
+    # expected to ..." names no one after the verb: a forecast)
+    r"expect(?:s|ed|ing)?(?= (?:the )?[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*)? to\b))\b",
     re.IGNORECASE,
 )
 PROPOSE_VERB = _rx(
