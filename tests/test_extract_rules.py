@@ -68,6 +68,15 @@ CASES = {
         },
     ),
     # -- rejection and negation: the one who refuses keeps the territory
+    # -- a consequence warned of: a warning against what the condition names, not a demand
+    "a warned consequence of giving up a region": (
+        "If Ukraine gives up Donetsk, the war will not end, Starmer warned.",
+        {("united_kingdom", _r(donetsk="to_ukraine"), "rejection")},
+    ),
+    "a threat if a region is not given up stays a demand": (
+        "If Ukraine does not withdraw from Donetsk, Russia will take it by force, Putin warned.",
+        {("russia", _r(donetsk="to_russia"), "demand")},
+    ),
     # -- expecting a named other side to do something is demanding it
     "expecting the other side to withdraw": (
         "The Kremlin expects Ukraine to withdraw its troops from Zaporizhzhia.",

@@ -246,6 +246,12 @@ _REFUSED_DEAL = _rx(
     r"(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+#: After a cue in an "if" clause: the consequence the speaker warns of ("..., the war will not
+#: end, Starmer warned").
+_WARNED_CONSEQUENCE = _rx(
+    r"[^,;.]*,\s+[^,;.]*?\b(?:will|would|won['\u2019]t|wouldn['\u2019]t|could|might)\b"
+    r"[^,;.]*,\s+(?:[\w.'\u2019-]+\s+){0,4}?(?P<warning>warned|cautioned)\b"
+)
 _SCOPE_BREAK = _rx(r"\b(?:that|which|and|but|while|whereas|because)\b")
 _LOCATIVE = _rx(r"(?:along|at|on|from|based on|current|existing|present)\b", re.IGNORECASE)
 _TERRITORY_WORD = _rx(r"\b(?:territor\w*|land|regions?|borders?)\b", re.IGNORECASE)
@@ -773,7 +779,17 @@ def claims_in(
         if holder is not None and base is not None:
             kind = _kind(text, hit, holder, bool(context.list_plan))
             disposition: Disposition = base
-            if conditional and not (holder.stance == "reject"):
+            warned = _WARNED_CONSEQUENCE.match(text, hit.end) if conditional else None
+            if conditional and warned and holder.stance in ("say", "") and not negation:
+                # "If Ukraine gives up X, the war will not end, Starmer warned": a warning
+                # against what the condition names, not a demand for it.
+                disposition = _keeper(holder.mention.actor)
+                rules.append(
+                    f"condition {conditional.group()!r} with a warned consequence "
+                    f"({warned.group('warning')!r}) -> {disposition}"
+                )
+                kind = "rejection"
+            elif conditional and not (holder.stance == "reject"):
                 if negation:
                     rules.append(
                         f"condition {conditional.group()!r} with {negation.group()!r}: "
