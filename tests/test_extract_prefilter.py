@@ -18,7 +18,15 @@ from hypothesis import strategies as st
 
 from mapdash.corpus import load_corpus
 from mapdash.extract import extract_article
-from mapdash.extract.prefilter import Filtered, FilteredGroup, registered, required_literals
+from mapdash.extract.prefilter import (
+    _OTHER_CASES,
+    Filtered,
+    FilteredGroup,
+    factored,
+    literal_alternation,
+    registered,
+    required_literals,
+)
 
 
 def _sets(pattern: str, flags: int = 0) -> tuple[bool, list[list[str]]]:
@@ -102,8 +110,9 @@ def test_every_extraction_pattern_answers_as_itself_on_the_seeds(seed_sentences)
     assert len(patterns) > 60
     for pattern in patterns:
         for text in seed_sentences:
-            expected = [m.span() for m in pattern.pattern.finditer(text)]
-            assert [m.span() for m in pattern.finditer(text)] == expected, pattern.pattern
+            expected = [(m.span(), m.groups()) for m in pattern.pattern.finditer(text)]
+            found = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+            assert found == expected, pattern.pattern
             if expected:
                 assert pattern.possible(text), (pattern.pattern, text)
 
@@ -154,6 +163,84 @@ _WORDS = (
 def test_filtered_patterns_find_the_same_matches_on_any_text(words):
     text = "".join(words)
     for pattern in registered():
-        assert [m.span() for m in pattern.finditer(text)] == [
-            m.span() for m in pattern.pattern.finditer(text)
+        assert [(m.span(), m.groups()) for m in pattern.finditer(text)] == [
+            (m.span(), m.groups()) for m in pattern.pattern.finditer(text)
         ], (pattern.pattern, text)
+
+
+_TRICKY = (
+    # the shorter word first wins where nothing follows: "say" in "says", as before
+    (r"\b(?:say|says|said|stated)", re.IGNORECASE, "He SAYS, she Said, it stated"),
+    # a branch that does not start with a character keeps its place between the others
+    (r"(?:sa\w|\w+d|said)", 0, "said sad s\u00e4d"),
+    # named groups keep their numbers and names
+    (r"(?P<verb>cede|ceded|cedes)(?P<s>s)?\b", 0, "cedes ceded cede"),
+    # IGNORECASE relates the Kelvin sign to k and the long s to s
+    (r"\b(?:kept|keep|surrender|said)\b", re.IGNORECASE, "\u212aEPT \u017fAID keep"),
+    # a case-sensitive group inside a case-insensitive pattern
+    (r"(?:US (?-i:Envoy|Enemy)|us envoy)", re.IGNORECASE, "us envoy US Envoy US ENVOY"),
+    # look-behind and look-ahead around the alternatives
+    (r"(?<![\w.])(?:U\.S\.|US|USA)(?![\w]|\.\w)", 0, "US USA U.S. XUS U.S.A"),
+)
+
+
+@pytest.mark.parametrize(("pattern", "flags", "text"), _TRICKY)
+def test_factored_alternatives_match_as_the_pattern_does(pattern, flags, text):
+    plain = re.compile(pattern, flags)
+    fast = factored(plain)
+    assert fast.pattern == plain.pattern and fast.groupindex == plain.groupindex
+    assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [
+        (m.span(), m.groups()) for m in plain.finditer(text)
+    ]
+
+
+def test_factored_examples_find_what_a_reader_expects():
+    fast = factored(re.compile(r"\b(?:say|says|said)\b", re.IGNORECASE))
+    assert fast.findall("He SAYS she said they say") == ["SAYS", "said", "say"]
+    assert factored(re.compile(r"(?P<verb>cede|ceded)\b")).search("ceded").group("verb") == "ceded"
+
+
+@FUZZ
+@given(
+    st.lists(st.sampled_from(_WORDS), max_size=20), st.lists(st.sampled_from(_WORDS), max_size=30)
+)
+def test_a_prefix_tree_of_words_matches_the_words_longest_first(words, text_words):
+    words = [w for w in words if w]
+    if not words:
+        return
+    text = "".join(text_words)
+    longest_first = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    tree = re.compile(literal_alternation(words))
+    assert [m.span() for m in tree.finditer(text)] == [
+        m.span() for m in re.finditer(f"(?:{longest_first})", text)
+    ]
+
+
+def test_a_prefix_tree_names_each_word_once():
+    assert literal_alternation(["Russians", "Russia", "Kyiv", "Kiev"]) == (
+        "(?:Russia(?:ns)?|K(?:yiv|iev))"
+    )
+
+
+def test_ignorecase_relates_an_ascii_letter_only_to_its_cases_and_the_listed_characters():
+    # The start sets of case-insensitive patterns hold these characters and no others.
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        found = set(re.findall(letter, every, re.IGNORECASE))
+        assert found == {letter, letter.upper(), *_OTHER_CASES.get(letter, ())}, letter
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "text"),
+    [
+        (r"\b(?:in|it|is)\b", re.IGNORECASE, "\u0130N \u0131t IS in, kin"),
+        (r"(?=[A-Z])(?<![\w.])(?:Kyiv|Kiev|Russia)\b", 0, "Kyiv, xRussia Russia. Kiev"),
+        (r"\b(?:(?:Vladimir )?Putin)\b", 0, "Vladimir Putin and Putin, not Putins"),
+        (r"(?:['\u2019]s?)? (?:own )?plan\b", re.IGNORECASE, "Putin's plan, the ' PLAN"),
+    ],
+)
+def test_patterns_that_start_with_an_assertion_match_as_before(pattern, flags, text):
+    plain = re.compile(pattern, flags)
+    assert [(m.span(), m.groups()) for m in factored(plain).finditer(text)] == [
+        (m.span(), m.groups()) for m in plain.finditer(text)
+    ]

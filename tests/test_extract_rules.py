@@ -68,6 +68,37 @@ CASES = {
         },
     ),
     # -- rejection and negation: the one who refuses keeps the territory
+    # -- a consequence warned of: a warning against what the condition names, not a demand
+    "a warned consequence of giving up a region": (
+        "If Ukraine gives up Donetsk, the war will not end, Starmer warned.",
+        {("united_kingdom", _r(donetsk="to_ukraine"), "rejection")},
+    ),
+    "a threat if a region is not given up stays a demand": (
+        "If Ukraine does not withdraw from Donetsk, Russia will take it by force, Putin warned.",
+        {("russia", _r(donetsk="to_russia"), "demand")},
+    ),
+    # -- expecting a named other side to do something is demanding it
+    "expecting the other side to withdraw": (
+        "The Kremlin expects Ukraine to withdraw its troops from Zaporizhzhia.",
+        {("russia", _r(zaporizhzhia="to_russia"), "demand")},
+    ),
+    "expecting, in the progressive": (
+        "Putin is expecting Kyiv to give up Luhansk, his aide said.",
+        {("russia", _r(luhansk="to_russia"), "demand")},
+    ),
+    # -- "hand X to Moscow" is giving X up, with or without "over"
+    "handing a region to Moscow": (
+        "The Kremlin demands that Kyiv hand Luhansk to Moscow.",
+        {("russia", _r(luhansk="to_russia"), "demand")},
+    ),
+    "handing two regions to Russia, refused": (
+        "Zelensky said Ukraine would never hand Donetsk and Zaporizhzhia to Russia.",
+        {("ukraine", _r(donetsk="to_ukraine", zaporizhzhia="to_ukraine"), "rejection")},
+    ),
+    "on the other hand is no handing over": (
+        "On the other hand, Luhansk to Moscow is a long drive, Peskov said.",
+        set(),
+    ),
     "refusal to cede": (
         "Kyiv will never cede the Donbas, Yermak said.",
         {("ukraine", _r(donetsk="to_ukraine", luhansk="to_ukraine"), "rejection")},
@@ -427,10 +458,6 @@ CASES = {
     "a pronoun stands for the subject of the sentence before, not its object": (
         "Lavrov met Rubio in Riyadh. He said Kyiv must leave Kherson.",
         {("russia", _r(kherson="to_russia"), "demand")},
-    ),
-    "a warning about what would follow is no demand": (
-        "If Ukraine gives up Donetsk, the war will not end, Starmer warned.",
-        set(),
     ),
     "a condition offered by the side it favours is its demand": (
         "If Ukraine pulls out of Donbas, Russia will stop the war, Putin told Trump.",

@@ -96,6 +96,9 @@ def extract_article(article: Article) -> Extraction:
     marker = False
     meetings: list[tuple[int, frozenset[str], DateRef]] = []
     recent: dict[str, tuple[int, DateRef, ClaimKind]] = {}
+    # As the context hands them on, rebuilt only when they change (most sentences add nothing).
+    meetings_seen: tuple[tuple[int, frozenset[str], DateRef], ...] = ()
+    recent_seen: tuple[tuple[str, int, DateRef, ClaimKind], ...] = ()
     for index, sentence in enumerate(sentences):
         text = sentence.text
         if BOILERPLATE.match(text):
@@ -116,8 +119,8 @@ def extract_article(article: Article) -> Extraction:
         context = Context(
             index,
             speakers[index],
-            tuple(meetings),
-            tuple((key, i, d, k) for key, (i, d, k) in recent.items()),
+            meetings_seen,
+            recent_seen,
             last_person=last_person,
             last_regions=last_regions,
             plan=plan,
@@ -147,13 +150,16 @@ def extract_article(article: Article) -> Extraction:
                 recent[f"proposal:{claim.actor}"] = (index, ref, claim.kind)
             if claim.speaker:
                 recent[claim.speaker] = (index, ref, claim.kind)
+            recent_seen = tuple((key, i, d, k) for key, (i, d, k) in recent.items())
         plan = _plan_named(text, actors, found, index, plan)
-        control += control_in(article, sentences, index, actors, date)
-        if date is not None and _MEETING.search(text) and people:
+        control += control_in(article, sentences, index, actors, date, regions_named)
+        # The cheap conditions first: most sentences fail them without a scan.
+        if date is not None and people and _MEETING.search(text):
             meetings.append((index, frozenset(m.speaker or "" for m in people), date))
-        if _PLAN_HEADING.search(text) and (
+            meetings_seen = tuple(meetings)
+        if (
             text.rstrip().endswith(":") or _next_is_list(sentences, index)
-        ):
+        ) and _PLAN_HEADING.search(text):
             list_plan = True
             list_author = named_author(text, actors) or next(
                 (

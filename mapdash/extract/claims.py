@@ -24,6 +24,7 @@ A reader's procedure, one sentence at a time:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
@@ -151,7 +152,25 @@ def _keeper(actor: str) -> Disposition:
 _RELATIVE = _rx(r",\s*(?:which|who|whom|whose)\b[^,;]*(?:,|$)")
 
 
+#: The clause breaks of the sentence asked about last, (text, spans), for the many questions
+#: about one sentence; a single tuple, so that threads never mix two sentences' breaks.
+_BREAKS: list[tuple[str, tuple[tuple[int, int], ...]]] = [("", ())]
+
+
 def _clause_start(text: str, position: int) -> int:
+    """Return where the clause holding ``position`` starts: after the last break before it."""
+    cached = _BREAKS[0]
+    if cached[0] is not text:
+        cached = (text, tuple(m.span() for m in CLAUSE_BREAK.finditer(text)))
+        _BREAKS[0] = cached
+    spans = cached[1]
+    # The breaks that start before ``position``; they do not overlap, the last ends latest.
+    before = bisect.bisect_right(spans, (position, position))
+    if not before:
+        return 0
+    if spans[before - 1][1] <= position:
+        return spans[before - 1][1]
+    # The last one is cut off at ``position``: read the text up to there, as it is.
     start = 0
     for match in CLAUSE_BREAK.finditer(text, 0, position):
         start = match.end()
@@ -240,6 +259,12 @@ _REFUSED_DEAL = _rx(
     r"(?:deal|plan|agreement|settlement|proposal|accord|treaty)\s+(?:that|which)\s+"
     r"(?:\w+\s+){0,2}$",
     re.IGNORECASE,
+)
+#: After a cue in an "if" clause: the consequence the speaker warns of ("..., the war will not
+#: end, Starmer warned").
+_WARNED_CONSEQUENCE = _rx(
+    r"[^,;.]*,\s+[^,;.]*?\b(?:will|would|won['\u2019]t|wouldn['\u2019]t|could|might)\b"
+    r"[^,;.]*,\s+(?:[\w.'\u2019-]+\s+){0,4}?(?P<warning>warned|cautioned)\b"
 )
 _SCOPE_BREAK = _rx(r"\b(?:that|which|and|but|while|whereas|because)\b")
 _LOCATIVE = _rx(r"(?:along|at|on|from|based on|current|existing|present)\b", re.IGNORECASE)
@@ -382,8 +407,6 @@ _A_FIGURE = _rx(
 )
 #: ", which would ...", ", where ...": a relative clause going on with what came before.
 _RELATIVE_AFTER = _rx(r",\s*(?:which|where)\b")
-#: "..., Starmer warned": the speech verb of a warning.
-_WARNED = _rx(r"\bwarn(?:s|ed|ing)?\b", re.IGNORECASE)
 #: A clause of another holder: "..., while Kyiv insists on ...", "... but Moscow wants ...".
 _CONTRAST = _rx(r"\b(?:while|whereas|but|although|though)\b", re.IGNORECASE)
 #: What may stand between a speaker and the verb: nothing, or adverbs ("Putin reportedly said").
@@ -877,15 +900,6 @@ def claims_in(
             rules.append("the plan's, in a relative clause")
         if holder is not None and holder.stance == "plan":
             plan_holder = replace(holder, stance_end=hit.end)
-        if (
-            holder is not None
-            and holder.stance == "say"
-            and _WARNED.search(text, hit.end)
-            and CONDITION.search(text[_clause_start(text, hit.start) : hit.start])
-        ):
-            # "If Ukraine gives up Donetsk, the war will not end, Starmer warned": a warning
-            # about what would follow, not the speaker's demand.
-            continue
         if holder is not None and holder.stance == "demand":
             stance = next((st for st in stances if st[1] == holder.stance_end), None)
             if stance is not None and _NO_LONGER.search(text, max(0, stance[0] - 20), stance[0]):
@@ -945,7 +959,17 @@ def claims_in(
         if holder is not None and base is not None:
             kind = _kind(text, hit, holder, bool(context.list_plan))
             disposition: Disposition = base
-            if conditional and not (holder.stance == "reject"):
+            warned = _WARNED_CONSEQUENCE.match(text, hit.end) if conditional else None
+            if conditional and warned and holder.stance in ("say", "") and not negation:
+                # "If Ukraine gives up X, the war will not end, Starmer warned": a warning
+                # against what the condition names, not a demand for it.
+                disposition = _keeper(holder.mention.actor)
+                rules.append(
+                    f"condition {conditional.group()!r} with a warned consequence "
+                    f"({warned.group('warning')!r}) -> {disposition}"
+                )
+                kind = "rejection"
+            elif conditional and not (holder.stance == "reject"):
                 if negation:
                     rules.append(
                         f"condition {conditional.group()!r} with {negation.group()!r}: "

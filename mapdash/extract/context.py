@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from ..types import Disposition, Sentence
 from .claims import Candidate, PlanRef
 from .cues import LIST_ITEM, SPEECH_VERB
-from .mentions import ActorMention, plan_after
+from .mentions import ActorMention, names_a_plan, plan_after
 from .prefilter import Filtered
 from .prefilter import rx as _rx
 
-# The lookahead lets the engine pass over every position that cannot start a pronoun, cheaply.
+# The engine passes over every position that cannot start a pronoun (see ``quick``).
 _PRONOUN = _rx(
     r"(?=[HhSsIWwTt])\b(?:[Hh]e|[Ss]he|I|[Ww]e|"
     # "the president said": a one-person office without its country stands for the one named
@@ -20,8 +20,9 @@ _PRONOUN = _rx(
     r"[Tt]he (?:president|prime minister|chancellor|foreign minister|minister|spokes(?:man|woman)|"
     r"envoy|leader)(?! of\b))\b"
 )
-_QUOTE_MARK = _rx('[\u201c\u201d"]')
-_SPEECH = Filtered(r"(?=[A-Za-z])" + SPEECH_VERB.pattern, SPEECH_VERB.flags)
+_QUOTE_MARKS = ("\u201c", "\u201d", '"')
+_QUOTE_MARK = _rx(f"[{''.join(_QUOTE_MARKS)}]")
+_SPEECH = Filtered(SPEECH_VERB)
 
 
 _AFTER_NAME = _rx(r"^\s*(?:,[^,]{0,60},\s*)?(?:\w+ly\s+)?(?:has |had )?")
@@ -30,11 +31,11 @@ _SAID_BEFORE = _rx(r"\b(?:said|says|told|according to)\s+$", re.IGNORECASE)
 
 def speaker_of(text: str, actors: Sequence[ActorMention]) -> ActorMention | None:
     """Return the person or office a speech verb is attached to: "Peskov said", "said Peskov"."""
-    if not actors or not _SPEECH.search(text) and "according to" not in text.lower():
+    speakers = [m for m in actors if m.kind in ("person", "office", "pronoun")]
+    # Only people can speak: a sentence naming none is not scanned for speech verbs.
+    if not speakers or not _SPEECH.search(text) and "according to" not in text.lower():
         return None
-    for mention in actors:
-        if mention.kind not in ("person", "office", "pronoun"):
-            continue
+    for mention in speakers:
         after = text[mention.end : mention.end + 40]
         tail = after[_AFTER_NAME.match(after).end() :]  # type: ignore[union-attr]
         if SPEECH_VERB.match(tail):
@@ -124,7 +125,8 @@ def quote_speakers(
                 groups.append(current)
                 current = []
         touched = inside
-        for mark in _QUOTE_MARK.finditer(sentence.text):
+        marked = any(mark in sentence.text for mark in _QUOTE_MARKS)
+        for mark in _QUOTE_MARK.finditer(sentence.text) if marked else ():
             touched = True
             char = mark.group()
             inside = True if char == "\u201c" else False if char == "\u201d" else not inside
@@ -178,7 +180,10 @@ def plan_named(
     plan: PlanRef | None,
 ) -> PlanRef | None:
     """Return the plan later sentences refer to ("the proposal"): named here, or the one before."""
-    author = next((m for m in actors if m.kind == "plan" or plan_after(text, m) is not None), None)
+    if names_a_plan(text):
+        author = next((m for m in actors if m.kind == "plan" or plan_after(text, m)), None)
+    else:  # no plan noun in the sentence: only a plan mention ("the US proposal") can be one
+        author = next((m for m in actors if m.kind == "plan"), None)
     proposed = [c.claim for c in found if c.claim.kind in ("proposal", "demand")]
     if author is None and proposed:
         author = next(

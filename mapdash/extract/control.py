@@ -49,13 +49,17 @@ def control_in(
     index: int,
     actors: list[ActorMention],
     date: DateRef | None,
+    regions: Sequence[RegionMention] | None = None,
 ) -> list[ControlCandidate]:
-    """Find the control facts (areas, shares, full control) stated in sentence ``index``."""
+    """Find the control facts (areas, shares, full control) stated in sentence ``index``.
+
+    ``regions``: the regions the sentence names, when they are known already.
+    """
     sentence = sentences[index]
     text = sentence.text
     facts: list[ControlCandidate] = []
     if not _QUANTITIES.possible(text) or not QUANTITY_KEYS.search(text.lower()):
-        return _stated_control(article, sentence, actors, date, facts)
+        return _stated_control(article, sentence, actors, date, facts, regions)
     # A control figure is stated as of publication unless an absolute date goes with it ("In
     # August 2024, Ukraine captured ..."); "last week" dates the remark, not the front line.
     when = _as_of(date, article)
@@ -165,7 +169,7 @@ def control_in(
                 stated=match.group(),
             )
         )
-    return _stated_control(article, sentence, actors, date, facts)
+    return _stated_control(article, sentence, actors, date, facts, regions)
 
 
 #: "Russia controls Crimea", "its control over Luhansk", "Kyiv still holds part of Donetsk".
@@ -218,6 +222,7 @@ def _stated_control(
     actors: list[ActorMention],
     date: DateRef | None,
     facts: list[ControlCandidate],
+    named: Sequence[RegionMention] | None = None,
 ) -> list[ControlCandidate]:
     """Add who holds a region when a sentence says so without a figure ("Russia controls X").
 
@@ -229,7 +234,7 @@ def _stated_control(
     text = sentence.text
     if not (_HOLDS.possible(text) or _HELD_PLACE.possible(text)):
         return facts
-    regions = find_regions(text)
+    regions = find_regions(text) if named is None else named
     if not regions:
         return facts
     done = {f.fact.region for f in facts}

@@ -117,9 +117,11 @@ CUES: tuple[Cue, ...] = (
         r"let go of|withdr[ae]w\w*(?: \w+){0,3} from|pull\w*(?: \w+){0,2} out of|"
         r"leave|leaves|leaving|left|quit|transfer\w*|gift|lose|losing|"
         r"give (?:\w+ ){0,2}control (?:over|of)|accept\w* (?:the )?loss of|"
-        # "hand Luhansk to Moscow", "give Donbas to Russia": the receiver names the giving.
-        r"(?:hand|give)(?:s|n|ed|ing)?(?= (?:[\w'\u2019-]+ ){1,4}to (?:Russia|Moscow|the Kremlin|"
-        r"Putin)\b)|gave(?= (?:[\w'\u2019-]+ ){1,4}to (?:Russia|Moscow|the Kremlin|Putin)\b))\b",
+        # "hand Luhansk to Moscow", "give Donbas to Russia": handing a place to a side, without
+        # "over" (not "on the other hand")
+        r"(?<!other )(?:hand|give)(?:s|n|ed|ing)?"
+        r"(?= (?:[\w'\u2019-]+,? (?:and )?){1,5}?to (?:Russia|Moscow|the Kremlin|Putin)\b)|"
+        r"gave(?= (?:[\w'\u2019-]+,? (?:and )?){1,5}?to (?:Russia|Moscow|the Kremlin|Putin)\b))\b",
         needs_object=True,
     ),
     _cue(
@@ -246,7 +248,9 @@ REFERS_TO_REGION = _rx(
 DEMAND_VERB = _rx(
     r"\b(?:demand(?:s|ed|ing)?|insist\w*|wants?|wanted|seek(?:s|ing)?|sought|call(?:s|ed|ing)? "
     r"for|requir(?:e|es|ed|ing)|press(?:es|ed)? for|threaten\w*|ultimatum|"
-    # "Washington is pressing Kyiv to accept ...", "urged Ukraine to give up ..."
+    # "Washington is pressing Kyiv to accept ...", "urged Ukraine to give up ...", "expects Kyiv
+    # to withdraw": what one side wants a named other to do ("Ukraine is expected to ..." names
+    # no one between the verb and "to": a forecast)
     r"(?:press|push|urg|pressur|expect)(?:e|es|ed|ing|ized|ised|s)?"
     r"(?= (?:[\w'\u2019-]+ ){1,3}to \w))\b",
     re.IGNORECASE,

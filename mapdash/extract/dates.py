@@ -95,8 +95,8 @@ def resolve_date(text: str, published: dt.date) -> DateRef | None:
     found: list[tuple[int, DateRef]] = []
     future: bool | None = None
     for number in _FILTERED.possible(text) if text is not original else kinds:
-        kind, pattern = _DATE_RES[number]
-        for match in pattern.finditer(text):
+        kind = _DATE_RES[number][0]
+        for match in _FILTERED.patterns[number].run.finditer(text):
             if future is None:
                 future = bool(_FUTURE.search(text))
             ref = _resolve(kind, match, published, future=future)

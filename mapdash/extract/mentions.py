@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..regions import GROUPS, REGIONS
 from ..types import RegionId
-from .prefilter import Filtered, FilteredGroup, quick
+from .prefilter import Filtered, FilteredGroup, literal_alternation, quick
 from .prefilter import rx as _rx
 from .registry import load_registry
 
@@ -135,7 +135,7 @@ class _ActorPatterns:
     people: FilteredGroup
     parties: Filtered
     offices: Filtered
-    party_sides: tuple[str, ...]
+    party_sides: dict[str, str]  # name -> side
     adjective_sides: dict[str, str]  # nationality word -> side
     speakers: tuple[tuple[str, str], ...]  # (name, side) per speaker
 
@@ -148,12 +148,16 @@ def _actor_patterns() -> _ActorPatterns:
         ((name, side.id) for side in registry.sides for name in side.names),
         key=lambda item: -len(item[0]),
     )
-    parties = "|".join(f"(?P<q{i}>{re.escape(n)})" for i, (n, _) in enumerate(names))
+    # As a prefix tree: the engine follows one path through the names, not every name in turn.
+    parties = literal_alternation(n for n, _ in names)
+    party_sides: dict[str, str] = {}
+    for name, side_id in names:
+        party_sides.setdefault(name, side_id)
     adjectives = sorted(
         ((adj, side.id) for side in registry.sides for adj in side.adjectives),
         key=lambda item: -len(item[0]),
     )
-    adjective = "|".join(re.escape(a) for a, _ in adjectives)
+    adjective = literal_alternation(a for a, _ in adjectives)
     adjective_sides: dict[str, str] = {}
     for adj, side_id in adjectives:
         adjective_sides.setdefault(adj, side_id)
@@ -166,10 +170,10 @@ def _actor_patterns() -> _ActorPatterns:
     )
     return _ActorPatterns(
         people=FilteredGroup([Filtered(f"\\b(?:{s.match})\\b") for s in registry.speakers]),
-        # The lookahead lets the engine skip, cheaply, every position that cannot start a name.
-        parties=Filtered(f"(?=[A-Z])(?<![\\w.])(?:{parties})(?![\\w]|\\.\\w)"),
+        # Names start with a capital: the engine skips every other position (see ``quick``).
+        parties=Filtered(f"(?=[A-Z])(?<![\\w.]){parties}(?![\\w]|\\.\\w)"),
         offices=Filtered(office),
-        party_sides=tuple(side for _, side in names),
+        party_sides=party_sides,
         adjective_sides=adjective_sides,
         speakers=tuple((s.name, s.side) for s in registry.speakers),
     )
@@ -226,7 +230,7 @@ def find_actors(text: str) -> list[ActorMention]:
                 end += named.end()
         found.append(ActorMention(match.start(), end, text[match.start() : end], side, None, kind))
     for match in patterns.parties.finditer(text):
-        side = patterns.party_sides[int((match.lastgroup or "q0")[1:])]
+        side = patterns.party_sides[match.group()]
         found.append(ActorMention(match.start(), match.end(), match.group(), side, None, "party"))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     mentions: list[ActorMention] = []
@@ -274,6 +278,11 @@ _POSSESSIVE = _rx(r"['\u2019]s\b")
 
 
 _PLAN_WORDS = Filtered(_PLAN_AFTER)
+
+
+def names_a_plan(text: str) -> bool:
+    """Whether a sentence can hold a plan noun a name owns (False: ``plan_after`` finds none)."""
+    return _PLAN_WORDS.possible(text)
 
 
 def plan_after(text: str, mention: ActorMention) -> re.Match[str] | None:
