@@ -170,7 +170,7 @@ def extract_article(article: Article) -> Extraction:
                 None,
             )
         # "Lavrov met Rubio. He said ...": the subject of the sentence before, not its object.
-        first = people[0] if people and is_subject(text, people[0]) else None
+        first = people[0] if len(people) > 1 and is_subject(text, people[0]) else None
         last_person = _speaker_of(text, actors) or first or (people[-1] if people else last_person)
         named = [r for m in regions_named for r in m.regions]
         if named:

@@ -13,12 +13,12 @@ from .prefilter import Filtered
 from .prefilter import rx as _rx
 
 # The engine passes over every position that cannot start a pronoun (see ``quick``).
-_PRONOUN = _rx(
-    r"(?=[HhSsIWwTt])\b(?:[Hh]e|[Ss]he|I|[Ww]e|"
-    # "the president said": a one-person office without its country stands for the one named
-    # before it, as "he" does
-    r"[Tt]he (?:president|prime minister|chancellor|foreign minister|minister|spokes(?:man|woman)|"
-    r"envoy|leader)(?! of\b))\b"
+_PRONOUN = _rx(r"(?=[HhSsIWw])\b(?:[Hh]e|[Ss]he|I|[Ww]e)\b")
+#: "the president said": a one-person office without its country stands for the one named
+#: before it, as "he" does.
+_DESCRIPTION = Filtered(
+    r"\b[Tt]he (?:president|prime minister|chancellor|foreign minister|minister|"
+    r"spokes(?:man|woman)|envoy|leader)\b(?! of\b)"
 )
 _QUOTE_MARKS = ("\u201c", "\u201d", '"')
 _QUOTE_MARK = _rx(f"[{''.join(_QUOTE_MARKS)}]")
@@ -70,12 +70,17 @@ def resolve_pronouns(
     before the pronoun, else the person named last in the same stretch of text outside
     quotation marks, else the one named before the sentence.
     """
-    if not _PRONOUN.search(text):
+    first = _PRONOUN.search(text)
+    described = _DESCRIPTION.possible(text)
+    if first is None and not described:
         return list(actors)
+    pronouns = list(_PRONOUN.finditer(text, first.start())) if first is not None else []
+    if described:
+        pronouns = sorted([*pronouns, *_DESCRIPTION.finditer(text)], key=lambda m: m.start())
     result = list(actors)
     people = [m for m in actors if m.kind == "person" or _one_person(m)]
     said = speaker_of(text, people)
-    for match in _PRONOUN.finditer(text):
+    for match in pronouns:
         word = match.group().casefold()
         if word in ("i", "we"):
             if quoted is None:

@@ -83,12 +83,13 @@ CUES: tuple[Cue, ...] = (
         "swap of territory",
         "exchange",
         r"\b(?:(?:land|territorial|territory) (?:swaps?|exchanges?|trades?|trading)|"
-        r"(?:swap|exchang|trad)(?:e|es|ed|ing|s|ped|ping)? (?:of )?(?:some )?(?:territor\w*|land)\b"
-        r"(?! for)|"
         r"(?:exchanges?|swaps?|trad(?:e|es|ing)) of (?:\w+ ){0,2}" + _LAND + r"|"
         r"(?<!in )(?:swap|exchange|trade)(?:s|d|ped)? (?:[\w'\u2019-]+,? ){0,14}?for (?:\w+ ){0,3}"
         + _LAND
-        + r")",
+        + r"|"
+        # "the two sides could swap territory": the verb with land as its object
+        r"(?:swap|swaps|swapped|swapping|exchange|exchanges|exchanged|exchanging|trade|trades|"
+        r"traded|trading)(?= (?:some )?(?:territor\w*|land)\b(?! for)))",
     ),
     _cue(
         "freeze at the line",
@@ -112,11 +113,19 @@ CUES: tuple[Cue, ...] = (
         "cede",
         r"\b(?:cede[sd]?|ceding|concede[sd]?|conceding|surrender\w*|relinquish\w*|abandon\w*|"
         r"vacat(?:e|es|ed|ing)|give[sn]? up|giving up|gave up|give away|hand(?:s|ed|ing)? over|"
-        r"(?:give[sn]?|giving|gave) (?:it|them) up|return(?:s|ed|ing)?(?! to\b)|"
         r"give[sn]? back|giving back|gave back|hand(?:s|ed|ing)? back|"
         r"let go of|withdr[ae]w\w*(?: \w+){0,3} from|pull\w*(?: \w+){0,2} out of|"
         r"leave|leaves|leaving|left|quit|transfer\w*|gift|lose|losing|"
-        r"give (?:\w+ ){0,2}control (?:over|of)|accept\w* (?:the )?loss of|"
+        r"give (?:\w+ ){0,2}control (?:over|of))\b",
+        needs_object=True,
+    ),
+    # Rarer ways of giving up land, a cue of their own so that their common words ("give",
+    # "return") do not send every sentence through the long pattern above.
+    _cue(
+        "give up territory",
+        "cede",
+        r"\b(?:(?:give[sn]?|giving|gave) (?:it|them) up|return(?:s|ed|ing)?(?! to\b)|"
+        r"accept\w* (?:the )?loss of|"
         # "hand Luhansk to Moscow", "give Donbas to Russia": handing a place to a side, without
         # "over" (not "on the other hand")
         r"(?<!other )(?:hand|give)(?:s|n|ed|ing)?"
@@ -166,12 +175,16 @@ CUES: tuple[Cue, ...] = (
         r"(?:stay|remain)\w* (?:\w+ ){0,2}(?:with|part of|under) (?:Russia|Russian|Moscow)\w*|"
         r"part of Russia|belong\w* to (?:Russia|Moscow)|"
         r"(?:designat|declar|proclaim)\w* (?:\w+ ){0,6}(?:as|to be) (?:Russia|Russian)\b|annex\w*|"
-        r"(?:full|complete|total) control (?:of|over) |"
-        # "would take the Donbas by force": a threat to take it claims it
-        r"(?:take|taking|took|seize|seizing|capture|capturing|conquer\w*)"
-        r"(?= (?:[\w'\u2019-]+ ){1,5}by (?:military )?(?:force|military means))|"
         r"(?:at|along|to|up to|within) (?:their |its |the )?administrative "
         r"(?:lines|borders|boundar\w+))",
+    ),
+    _cue(
+        "claim to territory",
+        "claim",
+        r"\b(?:(?:full|complete|total) control (?:of|over) |"
+        # "would take the Donbas by force": a threat to take it claims it
+        r"(?:take|taking|took|seize|seizing|capture|capturing|conquer\w*)"
+        r"(?= (?:[\w'\u2019-]+ ){1,5}by (?:military )?(?:force|military means)))",
     ),
     _cue(
         "claims a region",
