@@ -219,7 +219,15 @@ def test_candidates_carry_their_span_and_rules(fields, paths) -> None:
 
 def test_accept_correct_reject_and_add(reviewed) -> None:
     counts = reviewed.counts()
-    assert counts == {"accepted": 1, "edited": 1, "added": 1, "rejected": 1, "pending": 5}
+    assert counts == {
+        "accepted": 1,
+        "edited": 1,
+        "added": 1,
+        "rejected": 1,
+        "pending": 5,
+        "kept": 0,
+        "removed": 0,
+    }
     corrected = next(i for i in reviewed.items if i.decision == "edited").entry
     assert isinstance(corrected, Claim)
     assert corrected.regions == {"donetsk": "to_ukraine"} and corrected.status == "reviewed"
