@@ -247,3 +247,121 @@ def test_an_editor_extracts_and_saves_through_the_page(app_data, paths, users_fi
     assert entry.actor == "alice" and entry.action == "review"
     claims = {c.id: c for c in load_claims(paths.geodata / "claims.yaml").claims}
     assert claims[first].status == "reviewed"
+
+
+# -- reopening an article of seeds/ and editing its control facts --------------------------------
+
+SEED = "002_c345c335f8d1f17f"
+KURSK = "ctl-2024-08-kursk-ukraine"
+
+
+def _reopen_body(deps) -> dict[str, Any]:
+    values = {"review-reopen.n_clicks": 1, "review-reopen-article.value": SEED}
+    return _body(deps, "review-reopen.n_clicks", values)
+
+
+def _apply_body(deps, draft: Any, editing: Any, **fields: Any) -> dict[str, Any]:
+    values = {
+        "review-apply.n_clicks": 1,
+        "review-draft.data": draft,
+        "review-editing.data": editing,
+        **{f"review-edit-{k}.value": v for k, v in fields.items()},
+    }
+    return _body(deps, "review-apply.n_clicks", values)
+
+
+def _reopened(client, deps) -> Any:
+    response = client.post(CALLBACK, json=_reopen_body(deps))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["response"]["review-draft"]["data"]
+
+
+def _kursk_edit(deps, draft: Any) -> dict[str, Any]:
+    return _apply_body(
+        deps,
+        draft,
+        {"item": KURSK},
+        **{
+            "control-region": "kursk",
+            "holder": "ukraine",
+            "area": "1,268",
+            "share": "",
+            "bound": "exact",
+            "date": "2024-08",
+            "precision": "month",
+            "summary": "Ukraine captures 1,268 km2 of the Kursk region.",
+        },
+    )
+
+
+def test_viewers_cannot_reopen_or_edit(app_data, paths, users_file, deps) -> None:
+    app = _app(app_data, paths, decide_policy(host="0.0.0.0", production=True))
+    editor = app.server.test_client()
+    editor.get("/login", headers=basic("alice", "alice-password"))
+    draft = _reopened(editor, deps)
+    before = folder_digest(paths.geodata), folder_digest(paths.seeds)
+    bodies = (_reopen_body(deps), _kursk_edit(deps, draft))
+    anonymous, viewer = app.server.test_client(), app.server.test_client()
+    viewer.get("/login", headers=basic("bob", "bob-password"))
+    for client, status, error in [
+        (anonymous, 401, "not logged in: only editors"),
+        (viewer, 403, "user 'bob' is a viewer: only editors"),
+    ]:
+        for body in bodies:
+            response = client.post(CALLBACK, json=body)
+            assert response.status_code == status
+            assert response.get_json()["error"].startswith(error)
+    # Without the page's request check, each callback still refuses the viewer itself.
+    guards = app.server.before_request_funcs[None]
+    app.server.before_request_funcs[None] = [
+        f for f in guards if f.__qualname__ != "_guard.<locals>.check"
+    ]
+    for body in bodies:
+        response = viewer.post(CALLBACK, json=body)
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        assert "user 'bob' is a viewer: only editors may change the layers" in text
+        assert '"review-draft"' not in text and "Ukraine captures" not in text
+    assert (folder_digest(paths.geodata), folder_digest(paths.seeds)) == before
+
+
+def test_an_editor_reopens_a_seed_article_and_corrects_a_control_fact(
+    app_data, paths, users_file, deps
+) -> None:
+    client = _app(
+        app_data, paths, decide_policy(host="0.0.0.0", production=True)
+    ).server.test_client()
+    client.get("/login", headers=basic("alice", "alice-password"))
+    # The page lists the manifest's articles, newest first.
+    chooser = _component(client.get("/review/_dash-layout").get_json(), "review-reopen-article")
+    assert chooser is not None
+    assert [o["value"] for o in chooser["options"]][-1] == "004_697425ad9d472758"
+    assert len(chooser["options"]) == 5
+    draft = _reopened(client, deps)
+    assert draft["reopened"] is True and draft["article"]["id"] == SEED
+    saved = [i for i in draft["items"] if i["origin"] == "saved"]
+    assert len(saved) == 19 and {i["decision"] for i in saved} == {"accepted"}
+    # An area larger than the region is refused, naming the field; nothing changes.
+    too_large = _kursk_edit(deps, draft)
+    for state in too_large["state"]:
+        if state["id"] == "review-edit-area":
+            state["value"] = "300,000"
+    response = client.post(CALLBACK, json=too_large)
+    text = response.get_data(as_text=True)
+    assert "area_km2: 300,000 km2 is more than the whole of Kursk" in text
+    assert '"review-draft"' not in text
+    response = client.post(CALLBACK, json=_kursk_edit(deps, draft))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    draft = response.get_json()["response"]["review-draft"]["data"]
+    (kursk,) = [i for i in draft["items"] if i.get("control", {}).get("id") == KURSK]
+    assert kursk["decision"] == "edited" and kursk["control"]["area_km2"] == 1268.0
+    response = client.post(CALLBACK, json=_save_body(deps, draft))
+    result = response.get_json()["response"]["review-result"]["children"]
+    assert result["props"]["children"][0]["props"]["children"] == (
+        f"Saved: the claims of {SEED} (Trump and Putin are Scheduled To Meet Next Week in "
+        "Alaska); the article in seeds/ is unchanged; the map shows them within seconds."
+    )
+    facts = {f.id: f for f in load_claims(paths.geodata / "claims.yaml").control}
+    assert (facts[KURSK].area_km2, facts[KURSK].bound) == (1268.0, "exact")
+    (entry,) = read_audit(paths.geodata)
+    assert entry.actor == "alice" and entry.detail and entry.detail.endswith(f"corrected {KURSK}")
