@@ -389,8 +389,8 @@ def review_layout(access: Access, paths: Paths) -> html.Div:
                         [
                             html.H1("Review a new article"),
                             html.P(
-                                "Add an article, check the claims found in it, and save them "
-                                "to the map.",
+                                "Add an article, or reopen one already saved; check the "
+                                "claims found in it, and save them to the map.",
                                 className="subtitle",
                             ),
                         ]
@@ -734,7 +734,12 @@ def editor_values(paths: Paths, draft: Any, editing: Any) -> dict[str, Any]:
         review = rv.review_from_data(draft)
         if "item" in editing:
             item = review.item(str(editing["item"]))
-            title = f"Edit candidate {review.items.index(item) + 1}"
+            number = review.items.index(item) + 1
+            title = (
+                f"Edit saved entry {number}"
+                if item.origin == "saved"
+                else f"Edit candidate {number}"
+            )
             evidence = next(
                 (e for e in item.entry.evidence if e.article == review.article.id),
                 item.entry.evidence[0],
