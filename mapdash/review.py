@@ -1232,7 +1232,8 @@ def reopened_claims(existing: ClaimSet, review: Review) -> tuple[ClaimSet, tuple
     """Return the claims file with a reopened article's decisions, and what changed.
 
     Saved entries stay where they are in the file: unchanged, replaced by their correction, or
-    removed when rejected. New entries decided accepted, corrected or added are appended;
+    removed when rejected (an entry that also quotes other articles loses only this article's
+    quotes). New entries decided accepted, corrected or added are appended;
     undecided candidates are not saved (the article was reviewed before). Entries of other
     articles are untouched.
 
@@ -1258,7 +1259,13 @@ def reopened_claims(existing: ClaimSet, review: Review) -> tuple[ClaimSet, tuple
             if item is None:
                 kept.append(entry)
             elif item.decision == "rejected":
-                changes.append(f"removed {entry.id}")
+                others = tuple(e for e in entry.evidence if e.article != review.article.id)
+                if others:
+                    # The entry stands on other articles' quotes too: only this one's go.
+                    kept.append(dataclasses.replace(entry, evidence=others))
+                    changes.append(f"removed the quotes of {review.article.id} from {entry.id}")
+                else:
+                    changes.append(f"removed {entry.id}")
             else:
                 new = _with_status(item.entry, item.decision)
                 if new != entry:

@@ -697,3 +697,17 @@ def test_a_saved_entry_rejected_is_removed_and_stale_or_empty_saves_are_refused(
     assert saved.entry.detail and saved.entry.detail.endswith(f"reopened: removed {KURSK}")
     with pytest.raises(ReviewError, match="no article '999_x' in the seeds folder"):
         rv.reopen_review("999_x", paths=paths)
+
+
+def test_removing_an_entry_that_quotes_two_articles_drops_only_this_ones_quotes(paths) -> None:
+    shared = "us-2025-08-17-trump-donbas"
+    before = {c.id: c for c in load_claims(paths.geodata / "claims.yaml").claims}[shared]
+    assert {e.article for e in before.evidence} == {"000_0585ae3e958fa332", "001_b05852728fcba114"}
+    review = rv.decide(rv.reopen_review("001_b05852728fcba114", paths=paths), shared, "rejected")
+    saved = rv.save_review(review, editor="alice", paths=paths)
+    after = {c.id: c for c in load_claims(saved.claims_file).claims}[shared]
+    assert after.evidence == tuple(e for e in before.evidence if e.article.startswith("000_"))
+    assert dataclasses.replace(after, evidence=before.evidence) == before
+    assert saved.entry.detail and saved.entry.detail.endswith(
+        f"reopened: removed the quotes of 001_b05852728fcba114 from {shared}"
+    )

@@ -546,8 +546,11 @@ def _buttons(item: rv.Item) -> list[html.Button]:
     return shown
 
 
-def item_card(number: int, item: rv.Item) -> html.Article:
-    """One candidate: what it says, its quote and span, the rules that fired, the buttons."""
+def item_card(number: int, item: rv.Item, *, article_id: str | None = None) -> html.Article:
+    """One candidate: what it says, its quote and span, the rules that fired, the buttons.
+
+    A saved entry that also quotes articles other than ``article_id`` names them.
+    """
     entry = item.entry
     if isinstance(entry, Claim):
         who = actor_name(entry.actor) + (f" ({entry.speaker})" if entry.speaker else "")
@@ -570,6 +573,14 @@ def item_card(number: int, item: rv.Item) -> html.Article:
         )
         for e in entry.evidence
     ]
+    others = sorted({e.article for e in entry.evidence} - {article_id})
+    if others and item.origin == "saved":
+        body.append(
+            html.P(
+                f"Also quotes {', '.join(others)}: removing it drops only this article's quotes.",
+                className="hint",
+            )
+        )
     rules = (
         html.Div(
             [html.Strong("Rules that fired"), html.Ul([html.Li(r) for r in entry.rules])],
@@ -599,7 +610,10 @@ def item_card(number: int, item: rv.Item) -> html.Article:
 
 def item_cards(review: rv.Review) -> list[Any]:
     """Every candidate's card, numbered as the marks in the article are."""
-    return [item_card(n, item) for n, item in enumerate(review.items, start=1)]
+    return [
+        item_card(n, item, article_id=review.article.id)
+        for n, item in enumerate(review.items, start=1)
+    ]
 
 
 def counts_line(review: rv.Review) -> str:
