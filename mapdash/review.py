@@ -481,12 +481,13 @@ def _refuse_duplicates(article: Article, corpus: Mapping[str, Article]) -> None:
         if other.id == article.id or text_digest(other.text) == digest:
             raise ReviewError(
                 f"this article is already in the seeds folder as {other.id} ({other.title!r}): "
-                "the same text; nothing to add"
+                "the same text; nothing to add (reopen it to review its claims again)"
             )
         if _same_url(other.url, article.url):
             raise ReviewError(
                 f"this article is already in the seeds folder as {other.id} ({other.title!r}): "
-                f"the same URL {article.url}; nothing to add"
+                f"the same URL {article.url}; nothing to add (reopen it to review its claims "
+                "again)"
             )
 
 

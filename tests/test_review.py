@@ -163,7 +163,8 @@ def test_the_same_text_or_url_is_refused(fields, paths) -> None:
     with pytest.raises(
         ReviewError,
         match=r"already in the seeds folder as 002_c345c335f8d1f17f \('Trump and Putin are "
-        r"Scheduled To Meet Next Week in Alaska'\): the same text; nothing to add",
+        r"Scheduled To Meet Next Week in Alaska'\): the same text; nothing to add \(reopen it "
+        r"to review its claims again\)",
     ):
         rv.new_article(
             retyped, title="x", outlet="y", published="2025-08-09", seeds_dir=paths.seeds
@@ -711,3 +712,24 @@ def test_removing_an_entry_that_quotes_two_articles_drops_only_this_ones_quotes(
     assert saved.entry.detail and saved.entry.detail.endswith(
         f"reopened: removed the quotes of 001_b05852728fcba114 from {shared}"
     )
+
+
+def test_a_missed_claim_is_added_to_a_reopened_article(paths) -> None:
+    review = rv.reopen_review(SEED, paths=paths)
+    start = review.article.text.index("Zelensky seemed to oppose such notions")
+    end = review.article.text.index("occupier.\u201d", start) + len("occupier.\u201d")
+    suggested = rv.suggest_claim(review, start, end)
+    added = rv.add_claim(
+        review,
+        dataclasses.replace(
+            suggested,
+            actor="ukraine",
+            regions={"*": "to_ukraine"},
+            summary="Zelensky: Ukrainians will not gift their land to the occupier",
+        ),
+    )
+    saved = rv.save_review(added, editor="alice", paths=paths)
+    claims = load_claims(saved.claims_file).claims
+    assert claims[-1].id == added.items[-1].id and claims[-1].status == "reviewed"
+    assert claims[-1].evidence[0].quote == review.article.text[start:end]
+    assert saved.entry.detail and saved.entry.detail.endswith(f"reopened: added {claims[-1].id}")
