@@ -17,6 +17,8 @@ from mapdash.users import add_user
 from mapdash.web import create_app
 from mapdash.web.auth import AccessPolicy, decide_policy
 from mapdash.web.data import AppData
+from mapdash.web.holder import LiveData
+from mapdash.web.live import LiveGeodata
 
 ARTICLE = Path(__file__).parent / "data" / "articles" / "white_house_talks.txt"
 CALLBACK = "/review/_dash-update-component"
@@ -337,6 +339,8 @@ def test_an_editor_reopens_a_seed_article_and_corrects_a_control_fact(
     assert chooser is not None
     assert [o["value"] for o in chooser["options"]][-1] == "004_697425ad9d472758"
     assert len(chooser["options"]) == 5
+    held = LiveData(paths, LiveGeodata(paths.geodata), min_interval=0)
+    version = held.version
     draft = _reopened(client, deps)
     assert draft["reopened"] is True and draft["article"]["id"] == SEED
     saved = [i for i in draft["items"] if i["origin"] == "saved"]
@@ -365,3 +369,6 @@ def test_an_editor_reopens_a_seed_article_and_corrects_a_control_fact(
     assert (facts[KURSK].area_km2, facts[KURSK].bound) == (1268.0, "exact")
     (entry,) = read_audit(paths.geodata)
     assert entry.actor == "alice" and entry.detail and entry.detail.endswith(f"corrected {KURSK}")
+    # Live at once: the data every callback reads has the corrected figure, with no restart.
+    live = {f.id: f for f in held.timeline.control}
+    assert held.version != version and live[KURSK].area_km2 == 1268.0
