@@ -7,10 +7,14 @@ for the role again. The work is :mod:`mapdash.review`'s; the callbacks here are 
 keep the review in the page (a ``dcc.Store``, checked again on every step) and draw it:
 
 - the article, every candidate's evidence highlighted at its span, with the rules that fired;
-- per candidate: accept, edit (actor, regions and dispositions, kind, date and precision,
-  proposal, summary, the quote chosen by selecting text) or reject;
-- "Add a claim from the selection": a claim the extractor missed, quoting the selected text
-  (``assets/review/review.js`` turns the browser's selection into offsets);
+- per candidate: accept, edit (a claim's actor, regions and dispositions, kind, proposal; a
+  control fact's region, holder, area or share and bound; date and precision, summary, the
+  quote chosen by selecting text) or reject;
+- "Add a claim from the selection" and "Add a control fact from the selection": what the
+  extractor missed, quoting the selected text (``assets/review/review.js`` turns the
+  browser's selection into offsets);
+- "Or reopen an article already saved": an article of seeds/ with its entries of the claims
+  file (editable, removable) and the candidates they do not cover;
 - Save: checked as ``mapdash claims --check`` checks, written atomically, logged as the editor.
 
 All article text is rendered as text (React escapes it): the article is hostile input.
