@@ -245,6 +245,13 @@ def test_an_editor_extracts_and_saves_through_the_page(app_data, paths, users_fi
     response = client.post(CALLBACK, json=_save_body(deps, draft))
     assert response.status_code == 200
     assert "Saved: 005_" in response.get_data(as_text=True)
+    # The page offers the article saved to reopen at once, in date order (published 19 Aug).
+    options = response.get_json()["response"]["review-reopen-article"]["options"]
+    assert [o["label"][:10] for o in options] == sorted(
+        (o["label"][:10] for o in options), reverse=True
+    )
+    (mine,) = [o for o in options if o["value"].startswith("005_")]
+    assert mine["label"].startswith("2025-08-19 Zelenskyy and European leaders meet Trump")
     (entry,) = read_audit(paths.geodata)
     assert entry.actor == "alice" and entry.action == "review"
     claims = {c.id: c for c in load_claims(paths.geodata / "claims.yaml").claims}

@@ -350,13 +350,20 @@ def _work() -> html.Section:
     )
 
 
-def _reopen_form(paths: Paths) -> html.Section:
-    """Build the list of the articles of seeds/ (the manifest), to open one again."""
+def _reopen_options(paths: Paths) -> tuple[list[dict[str, str]], html.Div | None]:
+    """Return the articles of seeds/ as choices, newest first, and a refusal if unreadable."""
     try:
         articles = rv.seed_articles(paths)
-        note = None
     except ReviewError as err:
-        articles, note = (), problem_message(err)
+        return [], problem_message(err)
+    return [
+        _option(a.id, f"{a.published.isoformat()} {a.title} ({a.outlet})") for a in articles
+    ], None
+
+
+def _reopen_form(paths: Paths) -> html.Section:
+    """Build the list of the articles of seeds/ (the manifest), to open one again."""
+    options, note = _reopen_options(paths)
     return html.Section(
         [
             html.H2("Or reopen an article already saved"),
@@ -364,15 +371,12 @@ def _reopen_form(paths: Paths) -> html.Section:
                 "Article in seeds/",
                 dcc.Dropdown(
                     id=ids.REVIEW_REOPEN_ARTICLE,
-                    options=[
-                        _option(a.id, f"{a.published.isoformat()} {a.title} ({a.outlet})")
-                        for a in articles
-                    ],
+                    options=options,
                     placeholder="choose an article",
                     clearable=False,
                 ),
-                f"{len(articles)} article(s); its claims and control facts in {CLAIMS_FILE} "
-                "are shown, editable, beside the candidates they do not cover",
+                f"its claims and control facts in {CLAIMS_FILE} are shown, editable, beside "
+                "the candidates they do not cover",
             ),
             html.Button("Open the article", id=ids.REVIEW_REOPEN, n_clicks=0),
             html.Div(note, id=ids.REVIEW_REOPEN_MESSAGE, className="review-message"),
@@ -1242,7 +1246,7 @@ def _register_callbacks(page: dash.Dash, paths: Paths, access: Access) -> None:
     @page.callback(
         Output(ids.REVIEW_DRAFT, "data", allow_duplicate=True),
         Output(ids.REVIEW_EDITING, "data", allow_duplicate=True),
-        Output(ids.REVIEW_REOPEN_MESSAGE, "children"),
+        Output(ids.REVIEW_REOPEN_MESSAGE, "children", allow_duplicate=True),
         Output(ids.REVIEW_RESULT, "children", allow_duplicate=True),
         Input(ids.REVIEW_REOPEN, "n_clicks"),
         State(ids.REVIEW_REOPEN_ARTICLE, "value"),
@@ -1290,6 +1294,9 @@ def _register_callbacks(page: dash.Dash, paths: Paths, access: Access) -> None:
         Output(ids.REVIEW_OUTLET, "value", allow_duplicate=True),
         Output(ids.REVIEW_PUBLISHED, "value", allow_duplicate=True),
         Output(ids.REVIEW_URL, "value", allow_duplicate=True),
+        # The article just saved can be reopened at once.
+        Output(ids.REVIEW_REOPEN_ARTICLE, "options"),
+        Output(ids.REVIEW_REOPEN_MESSAGE, "children", allow_duplicate=True),
         Input(ids.REVIEW_SAVE, "n_clicks"),
         State(ids.REVIEW_DRAFT, "data"),
         prevent_initial_call=True,
@@ -1298,11 +1305,11 @@ def _register_callbacks(page: dash.Dash, paths: Paths, access: Access) -> None:
         try:
             editor = access.require_editor()
         except AccessDenied as err:
-            return (problem_message(err),) + (no_update,) * 7
+            return (problem_message(err),) + (no_update,) * 9
         message, kept = save(paths, draft, editor=editor.name)
         if kept is not None:
-            return (message, kept) + (no_update,) * 6
-        return (message, None, None) + ("",) * 5
+            return (message, kept) + (no_update,) * 8
+        return (message, None, None) + ("",) * 5 + (_reopen_options(paths)[0], None)
 
 
 __all__ = [
