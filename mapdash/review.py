@@ -72,6 +72,7 @@ from .corpus import (
 from .errors import ClaimsError, CorpusError, ReviewError
 from .geodata.audit import AuditEntry, append_audit, next_seq, now
 from .geodata.install import NEW_FILE_MODE, locked, switch, write_new
+from .geodata.review_versions import FileChange, discard, store
 from .legend import PRECISION_SHAPES
 from .regions import REGION_IDS, REGIONS
 from .text import normalize_quote, split_sentences
@@ -1201,6 +1202,16 @@ def _save_locked(review: Review, *, editor: str, paths: Paths) -> Saved:
         except OSError as err:
             raise ReviewError(f"nothing saved: cannot write ({err.strerror or err})") from None
         checked = _check_staged(article, corpus, staged_article, staged_manifest, staged_claims)
+        article_path = paths.seeds / f"{article.id}{ARTICLE_SUFFIX}"
+        stored = _store_before(
+            paths,
+            [
+                FileChange("geodata", CLAIMS_FILE, old_claims, claims_bytes),
+                FileChange("seeds", article_path.name, None, article_bytes),
+                FileChange("seeds", MANIFEST_NAME, old_manifest, manifest_bytes.encode()),
+            ],
+            editor=editor,
+        )
         entry = AuditEntry(
             seq=next_seq(paths.geodata),
             at=now(),
@@ -1213,8 +1224,8 @@ def _save_locked(review: Review, *, editor: str, paths: Paths) -> Saved:
             source_file=f"{article.id}{ARTICLE_SUFFIX}",
             sha256=hashlib.sha256(article_bytes).hexdigest(),
             detail=review.describe(),
+            stored=stored,
         )
-        article_path = paths.seeds / f"{article.id}{ARTICLE_SUFFIX}"
         _switch_all(
             [
                 (staged_article, article_path, None),
@@ -1222,6 +1233,8 @@ def _save_locked(review: Review, *, editor: str, paths: Paths) -> Saved:
                 (staged_claims, claims_path, old_claims),
             ],
             log=lambda: append_audit(paths.geodata, entry),
+            stored=stored,
+            geodata=paths.geodata,
         )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -1323,6 +1336,9 @@ def _save_reopened_locked(review: Review, *, editor: str, paths: Paths) -> Saved
         except OSError as err:
             raise ReviewError(f"nothing saved: cannot write ({err.strerror or err})") from None
         checked = _check_claims_file(staged, corpus)
+        stored = _store_before(
+            paths, [FileChange("geodata", CLAIMS_FILE, old_claims, claims_bytes)], editor=editor
+        )
         entry = AuditEntry(
             seq=next_seq(paths.geodata),
             at=now(),
@@ -1335,9 +1351,13 @@ def _save_reopened_locked(review: Review, *, editor: str, paths: Paths) -> Saved
             source_file=f"{article.id}{ARTICLE_SUFFIX}",
             sha256=hashlib.sha256(article.text.encode()).hexdigest(),
             detail=f"article {article.id} ({article.title}) reopened: {'; '.join(changes)}",
+            stored=stored,
         )
         _switch_all(
-            [(staged, claims_path, old_claims)], log=lambda: append_audit(paths.geodata, entry)
+            [(staged, claims_path, old_claims)],
+            log=lambda: append_audit(paths.geodata, entry),
+            stored=stored,
+            geodata=paths.geodata,
         )
     finally:
         staged.unlink(missing_ok=True)
@@ -1394,10 +1414,27 @@ def _check_claims_file(staged_claims: Path, full: Mapping[str, Article]) -> str:
     return check_passed(claim_set, articles=len(full))
 
 
+def _store_before(paths: Paths, changes: Sequence[FileChange], *, editor: str) -> str:
+    """Keep what a save replaces as a stored version (it undoes the save); return its id."""
+    try:
+        return store(paths.geodata, paths.seeds, changes, actor=editor)
+    except OSError as err:
+        raise ReviewError(
+            f"nothing saved: the previous files could not be kept for undo ({err.strerror or err})"
+        ) from None
+
+
 def _switch_all(
-    moves: Sequence[tuple[Path, Path, bytes | None]], *, log: Callable[[], None]
+    moves: Sequence[tuple[Path, Path, bytes | None]],
+    *,
+    log: Callable[[], None],
+    stored: str,
+    geodata: Path,
 ) -> None:
-    """Switch each staged file in, then log; on a failure put back what was switched."""
+    """Switch each staged file in, then log; on a failure put back what was switched.
+
+    ``stored`` is the version keeping the replaced files: it goes with a save that failed.
+    """
     done: list[tuple[Path, bytes | None]] = []
     step = "the audit log"
     try:
@@ -1411,6 +1448,7 @@ def _switch_all(
         for target, before in reversed(done):
             with contextlib.suppress(OSError):
                 _put_back(target, before)
+        discard(geodata, stored)
         raise ReviewError(
             f"nothing saved: writing {step} failed ({err.strerror or err}); the files are as "
             "they were"

@@ -17,8 +17,8 @@ from mapdash.claims import dump_claims, load_claims
 from mapdash.cli import main
 from mapdash.config import PROJECT_ROOT, Paths
 from mapdash.corpus import load_corpus, read_manifest
-from mapdash.errors import GeodataError, ReviewError
-from mapdash.geodata import read_audit, rollback
+from mapdash.errors import ReviewError
+from mapdash.geodata import read_audit
 from mapdash.geodata.validate import reference_areas
 from mapdash.text import normalize_quote
 from mapdash.types import Claim, ControlFact
@@ -402,9 +402,7 @@ def test_the_audit_log_names_the_editor(reviewed, paths, runner, monkeypatch) ->
         f"alice      claims: reviewed {saved.article.id}.txt, version {entry.version}"
         in result.output
     )
-    # Undoing the last change is for the layers: a review is not rolled back as one.
-    with pytest.raises(GeodataError, match="the audit log holds only claim reviews"):
-        rollback(None, geodata_dir=paths.geodata, actor="alice")
+    assert f"[undo: mapdash rollback {entry.stored}]" in result.output
 
 
 def test_an_article_saved_meanwhile_takes_the_number(fields, paths) -> None:
