@@ -379,3 +379,99 @@ def test_an_editor_reopens_a_seed_article_and_corrects_a_control_fact(
     # Live at once: the data every callback reads has the corrected figure, with no restart.
     live = {f.id: f for f in held.timeline.control}
     assert held.version != version and live[KURSK].area_km2 == 1268.0
+
+
+# -- undoing a save from the page ----------------------------------------------------------------
+
+
+def _undo_body(deps, version: str) -> dict[str, Any]:
+    """The request "Undo this save" sends (a pattern-matching input naming the version)."""
+    body = _body(deps, '{"type":"review-undo","version":["ALL"]}.n_clicks', {})
+    button = {"type": "review-undo", "version": version}
+    body["inputs"] = [[{"id": button, "property": "n_clicks", "value": 1}]]
+    body["changedPropIds"] = ['{"type":"review-undo","version":"' + version + '"}.n_clicks']
+    return body
+
+
+def _buttons(tree: Any) -> list[dict[str, Any]]:
+    """The props of every button in a layout as Dash sends it."""
+    if isinstance(tree, list):
+        return [b for t in tree for b in _buttons(t)]
+    if not isinstance(tree, dict):
+        return []
+    props = tree.get("props", {})
+    mine = [props] if tree.get("type") == "Button" else []
+    return mine + _buttons(props.get("children"))
+
+
+def _saved_with_undo(client, deps) -> tuple[str, dict[str, Any]]:
+    """Save the fixture article through the page; return its undo version and the response."""
+    draft = _draft(client, deps)
+    response = client.post(CALLBACK, json=_save_body(deps, draft))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    answer = response.get_json()["response"]
+    (undo,) = [
+        b
+        for b in _buttons(answer["review-result"]["children"])
+        if b["children"] == "Undo this save"
+    ]
+    return undo["id"]["version"], answer
+
+
+def test_an_editor_undoes_a_save_from_the_page(app_data, paths, users_file, deps) -> None:
+    before = (paths.geodata / "claims.yaml").read_bytes(), folder_digest(paths.seeds)
+    client = _app(
+        app_data, paths, decide_policy(host="0.0.0.0", production=True)
+    ).server.test_client()
+    client.get("/login", headers=basic("alice", "alice-password"))
+    version, _ = _saved_with_undo(client, deps)
+    (saved,) = read_audit(paths.geodata)
+    assert saved.stored == version
+    response = client.post(CALLBACK, json=_undo_body(deps, version))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    answer = response.get_json()["response"]
+    text = str(answer["review-result"]["children"])
+    assert "Undone: the map shows the files as they were within seconds." in text
+    assert f"undid entry 1 (review by alice, version {version}): restored claims.yaml" in text
+    assert f"removed {saved.source_file}" in text
+    assert not [
+        o for o in answer["review-reopen-article"]["options"] if o["value"].startswith("005_")
+    ]
+    assert ((paths.geodata / "claims.yaml").read_bytes(), folder_digest(paths.seeds)) == before
+    assert [(e.actor, e.action) for e in read_audit(paths.geodata)] == [
+        ("alice", "review"),
+        ("alice", "rollback"),
+    ]
+    # Pressed again: nothing left to undo, and nothing changes.
+    response = client.post(CALLBACK, json=_undo_body(deps, version))
+    assert "Nothing changed: nothing to undo: entry 1 is already undone" in response.get_data(
+        as_text=True
+    )
+    assert len(read_audit(paths.geodata)) == 2
+    response = client.post(CALLBACK, json=_undo_body(deps, "../../etc"))
+    refusal = response.get_json()["response"]["review-result"]["children"]
+    assert "no saved review '../../etc' to undo" in str(refusal)
+
+
+def test_a_viewer_cannot_press_undo(app_data, paths, users_file, deps) -> None:
+    app = _app(app_data, paths, decide_policy(host="0.0.0.0", production=True))
+    editor = app.server.test_client()
+    editor.get("/login", headers=basic("alice", "alice-password"))
+    version, _ = _saved_with_undo(editor, deps)
+    after_save = folder_digest(paths.geodata), folder_digest(paths.seeds)
+    viewer = app.server.test_client()
+    viewer.get("/login", headers=basic("bob", "bob-password"))
+    response = viewer.post(CALLBACK, json=_undo_body(deps, version))
+    assert response.status_code == 403
+    assert response.get_json()["error"].startswith("user 'bob' is a viewer: only editors")
+    # Without the page's request check the callback refuses the viewer itself.
+    guards = app.server.before_request_funcs[None]
+    app.server.before_request_funcs[None] = [
+        f for f in guards if f.__qualname__ != "_guard.<locals>.check"
+    ]
+    response = viewer.post(CALLBACK, json=_undo_body(deps, version))
+    assert "user 'bob' is a viewer: only editors may change the layers" in response.get_data(
+        as_text=True
+    )
+    assert (folder_digest(paths.geodata), folder_digest(paths.seeds)) == after_save
+    assert [e.action for e in read_audit(paths.geodata)] == ["review"]

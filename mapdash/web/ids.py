@@ -146,4 +146,6 @@ REVIEW_CANCEL = "review-cancel"
 REVIEW_EDIT_MESSAGE = "review-edit-message"
 REVIEW_COUNTS = "review-counts"
 REVIEW_SAVE = "review-save"
+#: "Undo this save" after a save (pattern-matching: ``version`` is the stored version).
+REVIEW_UNDO = "review-undo"
 REVIEW_RESULT = "review-result"

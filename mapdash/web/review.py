@@ -15,7 +15,9 @@ keep the review in the page (a ``dcc.Store``, checked again on every step) and d
   browser's selection into offsets);
 - "Or reopen an article already saved": an article of seeds/ with its entries of the claims
   file (editable, removable) and the candidates they do not cover;
-- Save: checked as ``mapdash claims --check`` checks, written atomically, logged as the editor.
+- Save: checked as ``mapdash claims --check`` checks, written atomically, logged as the editor;
+  then "Undo this save" (``mapdash rollback VERSION`` for the version the save stored) puts the
+  files back as they were, unless a later change came since.
 
 All article text is rendered as text (React escapes it): the article is hostile input.
 """
@@ -36,7 +38,9 @@ from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html, 
 from .. import review as rv
 from ..claims import CLAIMS_FILE, WHOLE_UKRAINE, known_actors, load_claims
 from ..config import PROJECT_ROOT, Paths
-from ..errors import AccessDenied, ClaimsError, ReviewError
+from ..errors import AccessDenied, ClaimsError, GeodataError, ReviewError
+from ..geodata import rollback
+from ..geodata.review_versions import stored_versions
 from ..geodata.validate import reference_areas
 from ..legend import BOUND_WORDS, KIND_LABELS, PRECISION_LABELS, actor_name, legend_entry
 from ..regions import REGIONS
@@ -642,7 +646,9 @@ def counts_line(review: rv.Review) -> str:
 # -- the callbacks' bodies, tested without a browser ---------------------------------------------
 
 
-def problem_message(err: ReviewError | ClaimsError | AccessDenied, *, lead: str = "") -> html.Div:
+def problem_message(
+    err: ReviewError | ClaimsError | GeodataError | AccessDenied, *, lead: str = ""
+) -> html.Div:
     """Build a refusal with its problems, for the page."""
     problems = getattr(err, "problems", [])
     return html.Div(
@@ -938,10 +944,39 @@ def save(paths: Paths, draft: Any, *, editor: str) -> tuple[html.Div, Any]:
                 saved.entry.detail or "",
                 saved.check,
                 f"Logged in the audit log as change {saved.entry.seq} by {saved.entry.actor}.",
+                html.Button(
+                    "Undo this save",
+                    id={"type": ids.REVIEW_UNDO, "version": saved.entry.stored or ""},
+                    n_clicks=0,
+                ),
                 html.A("Back to the map", href="/"),
             ],
         ),
         None,
+    )
+
+
+def undo_save(paths: Paths, version: Any, *, editor: str) -> html.Div:
+    """Undo a save of this page as ``editor`` (``mapdash rollback VERSION``); say what it did.
+
+    Only a version a save stored is taken (the page's button names it); a refusal (the claims
+    file changed since, already undone) changes nothing and says why.
+    """
+    if not isinstance(version, str) or version not in stored_versions(paths.geodata):
+        return problem_message(
+            ReviewError(f"no saved review {version!r} to undo; mapdash history lists the saves")
+        )
+    try:
+        entry = rollback(version, geodata_dir=paths.geodata, actor=editor)
+    except GeodataError as err:
+        return problem_message(err, lead="Nothing changed: ")
+    return ok_message(
+        "Undone: the map shows the files as they were within seconds.",
+        [
+            entry.detail or "",
+            f"Logged in the audit log as change {entry.seq} by {entry.actor}; "
+            "'mapdash rollback claims' redoes the save.",
+        ],
     )
 
 
@@ -1311,6 +1346,23 @@ def _register_callbacks(page: dash.Dash, paths: Paths, access: Access) -> None:
             return (message, kept) + (no_update,) * 8
         return (message, None, None) + ("",) * 5 + (_reopen_options(paths)[0], None)
 
+    @page.callback(
+        Output(ids.REVIEW_RESULT, "children", allow_duplicate=True),
+        Output(ids.REVIEW_REOPEN_ARTICLE, "options", allow_duplicate=True),
+        Input({"type": ids.REVIEW_UNDO, "version": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def undo_clicked(_clicks: list[int | None]) -> tuple[Any, ...]:
+        pressed = ctx.triggered_id
+        if not isinstance(pressed, dict) or not ctx.triggered or not ctx.triggered[0]["value"]:
+            return no_update, no_update
+        try:
+            editor = access.require_editor()
+        except AccessDenied as err:
+            return problem_message(err), no_update
+        message = undo_save(paths, pressed.get("version"), editor=editor.name)
+        return message, _reopen_options(paths)[0]
+
 
 __all__ = [
     "PREFIX",
@@ -1327,4 +1379,5 @@ __all__ = [
     "review_layout",
     "review_link",
     "save",
+    "undo_save",
 ]
