@@ -30,7 +30,7 @@ from typing import Any, Literal
 from ..claims import CLAIMS_FILE
 from ..errors import GeodataError
 from .audit import AuditEntry, append_audit, next_seq, now, read_audit
-from .install import CLAIMS, new_version_id, write_new
+from .install import CLAIMS, _replace_file, new_version_id, write_new
 from .versions import META_FILE, VERSIONS_DIR, fsync_dir, layer_dir, sha256_hex
 
 #: Which data folder a stored file belongs to.
@@ -325,14 +325,5 @@ def _put(target: Path, content: bytes | None) -> None:
     if content is None:
         target.unlink(missing_ok=True)
         fsync_dir(target.parent)
-        return
-    tmp = target.with_name(f"{_TMP_PREFIX}{target.name}.undo.{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    try:
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-        write_new(tmp, content, mode=mode)
-        os.replace(tmp, target)
-        fsync_dir(target.parent)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    else:
+        _replace_file(target, content)
