@@ -328,6 +328,7 @@ def test_an_editor_reopens_a_seed_article_and_corrects_a_control_fact(
     users_server, browser, screenshot_dir
 ) -> None:
     seeds = {p.name: p.read_bytes() for p in users_server.seeds.iterdir()}
+    claims_before = (users_server.geodata / "claims.yaml").read_bytes()
     context, page, record = _page(browser, "alice", "alice-password")
     page.goto(users_server.url + "/login")
     page.wait_for_url(users_server.url + "/")
@@ -392,7 +393,6 @@ def test_an_editor_reopens_a_seed_article_and_corrects_a_control_fact(
     result.wait_for()
     assert result.inner_text().startswith(f"Saved: the claims of {SEED}")
     page.screenshot(path=str(screenshot_dir / "review-reopened-saved.png"), full_page=True)
-    _close(context, page, record)
 
     facts = {f.id: f for f in load_claims(users_server.geodata / "claims.yaml").control}
     assert (facts[KURSK].area_km2, facts[KURSK].bound, facts[KURSK].status) == (
@@ -407,3 +407,14 @@ def test_an_editor_reopens_a_seed_article_and_corrects_a_control_fact(
         f"article {SEED} (Trump and Putin are Scheduled To Meet Next Week in Alaska) "
         f"reopened: corrected {KURSK}",
     )
+
+    # "Undo this save" puts the claims file back byte for byte and says what it restored.
+    result.get_by_role("button", name="Undo this save").click()
+    undone = page.locator("#review-result .review-ok", has_text="Undone:")
+    undone.wait_for()
+    assert f"undid entry 1 (review by alice, version {entry.stored}): restored claims.yaml" in (
+        undone.inner_text()
+    )
+    assert (users_server.geodata / "claims.yaml").read_bytes() == claims_before
+    assert [e.action for e in read_audit(users_server.geodata)] == ["review", "rollback"]
+    _close(context, page, record)

@@ -16,6 +16,7 @@ from mapdash.config import Paths
 from mapdash.corpus import load_corpus, read_manifest
 from mapdash.errors import GeodataError, ReviewError
 from mapdash.geodata import read_audit, rollback
+from mapdash.geodata.audit import AuditEntry, append_audit, now
 from mapdash.geodata.review_versions import claims_versions_dir, read_stored
 from mapdash.types import ControlFact
 from mapdash.web.holder import LiveData
@@ -230,3 +231,28 @@ def test_an_undone_review_goes_live_at_once(reviewed, paths) -> None:
     rollback(None, geodata_dir=paths.geodata, actor="bob")
     assert saved.article.id not in held.articles
     assert len(held.timeline.claims) == claims and held.problem is None
+
+
+def test_a_review_logged_before_saves_were_kept_is_refused(paths) -> None:
+    old = AuditEntry(
+        seq=1,
+        at=now(),
+        actor="alice",
+        action="review",
+        kind="claims",
+        layer="claims",
+        version="0123456789abcdef",
+        replaced=None,
+        source_file="005_d1e16582df3f600b.txt",
+    )
+    append_audit(paths.geodata, old)
+    before = _files(paths)
+    with pytest.raises(
+        GeodataError,
+        match=(
+            r"^nothing to roll back: entry 1 \(review of 005_d1e16582df3f600b.txt by alice\) was "
+            r"logged before reviews kept what they replaced; change the claims file by hand$"
+        ),
+    ):
+        rollback(None, geodata_dir=paths.geodata, actor="bob")
+    assert _files(paths) == before and read_audit(paths.geodata) == [old]
