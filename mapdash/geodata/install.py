@@ -16,7 +16,9 @@ Every file that comes in (dropped into ``geodata/``, uploaded in the page, ``map
 
 A failure at any stage, a full disk included, leaves the live version whole and raises
 GeodataError saying so. Nothing that was live is ever deleted: every version stays in its
-folder, and :func:`rollback` puts any of them back (itself logged, and undoable).
+folder, and :func:`rollback` puts any of them back (itself logged, and undoable). A review
+save keeps what it replaced the same way (:mod:`.review_versions`), so :func:`rollback`
+undoes reviews too.
 """
 
 from __future__ import annotations
