@@ -508,7 +508,7 @@ def _actor() -> str:
     help="Output as text or as JSON.",
 )
 def history(fmt: str) -> None:
-    """List every install, removal and rollback of the live geodata, oldest first."""
+    """List every install, removal, review and rollback, oldest first, and what is live."""
     from .config import Paths
     from .geodata import list_installed, read_audit
 
@@ -536,7 +536,11 @@ def history(fmt: str) -> None:
 @main.command()
 @click.argument("version", required=False)
 def rollback(version: str | None) -> None:
-    """Undo the last change, or restore VERSION (a version id, a layer id, or 'shipped')."""
+    """Undo the last change, or restore VERSION (a version id, a layer id, 'claims' or 'shipped').
+
+    'claims' undoes the last review of an article; a review's version id (after 'undo:' in
+    mapdash history) undoes that review.
+    """
     from .config import Paths
     from .geodata import rollback as restore
 

@@ -9,13 +9,20 @@ The data maintainer's job as a library, used by the editor's review page
    first 16 hex digits of the SHA-256 of the text (quotes and whitespace normalised).
 2. :func:`start_review` runs the extractor: every candidate claim and control fact becomes an
    :class:`Item`, with its evidence span and the rules that fired, ``pending`` until decided.
-3. :func:`decide`, :func:`edit_claim` and :func:`add_claim` return a new :class:`Review` with one
-   item accepted, rejected, corrected or added; a quote is always a span of the article text.
+3. :func:`decide`, :func:`edit_claim`, :func:`edit_control`, :func:`add_claim` and
+   :func:`add_control` return a new :class:`Review` with one item accepted, rejected, corrected
+   or added; a quote is always a span of the article text.
 4. :func:`save_review` stages the article file, its ``[[article]]`` entry and the claims file,
    checks the staged files exactly as ``mapdash claims --check`` does, and only when they pass
    switches each in with one atomic rename, under the geodata lock, and logs the change in the
    audit log under the editor's name. Accepted and corrected entries are saved ``reviewed``,
    undecided ones ``extracted`` (shown as unreviewed), rejected ones not at all.
+
+An article already in seeds/ is reopened with :func:`reopen_review`: its entries in the claims
+file come back as ``saved`` items (editable, and rejected = removed from the file) beside the
+extractor's candidates they do not cover. Saving it rewrites only the claims file: the entries
+decided are replaced in place, rejected ones removed, new ones appended; the article file and
+the manifest are left as they are.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -39,6 +47,7 @@ from urllib.parse import urlsplit
 from .claims import (
     CLAIMS_FILE,
     SCHEMA,
+    WHOLE_UKRAINE,
     ClaimSet,
     check_claims,
     check_passed,
@@ -63,29 +72,40 @@ from .corpus import (
 from .errors import ClaimsError, CorpusError, ReviewError
 from .geodata.audit import AuditEntry, append_audit, next_seq, now
 from .geodata.install import NEW_FILE_MODE, locked, switch, write_new
+from .geodata.review_versions import FileChange, discard, store
 from .legend import PRECISION_SHAPES
-from .regions import REGION_IDS
+from .regions import REGION_IDS, REGIONS
 from .text import normalize_quote, split_sentences
 from .types import (
     ALL_OCCUPIED,
+    BOUNDS,
     CLAIM_KINDS,
     DISPOSITIONS,
+    HOLDERS,
     Article,
+    Bound,
     Claim,
     ClaimStatus,
     ControlFact,
     DatePrecision,
     Disposition,
     Evidence,
+    Holder,
 )
 
 Decision = Literal["pending", "accepted", "edited", "rejected"]
 DECISIONS: tuple[Decision, ...] = ("pending", "accepted", "edited", "rejected")
-#: Where an item comes from: the extractor, or the editor's selection of a sentence it missed.
-Origin = Literal["extracted", "added"]
-ORIGINS: tuple[Origin, ...] = ("extracted", "added")
+#: Where an item comes from: the extractor, the editor's selection of a sentence it missed, or
+#: the claims file (an article reopened).
+Origin = Literal["extracted", "added", "saved"]
+ORIGINS: tuple[Origin, ...] = ("extracted", "added", "saved")
 #: The keys a claim's regions may have: the six regions and all occupied territory.
 REGION_KEYS: tuple[str, ...] = (*REGION_IDS, ALL_OCCUPIED)
+#: The regions a control fact may measure: the six, and Ukraine as a whole.
+CONTROL_REGIONS: tuple[str, ...] = (*REGION_IDS, WHOLE_UKRAINE)
+#: Ukraine's area within its 1991 borders, Crimea included (km2): the bound of a figure about
+#: Ukraine as a whole, which the regions' boundaries do not cover.
+UKRAINE_AREA_KM2 = 603_550.0
 
 #: Longest article text taken (a long news report is a few tens of thousands of characters).
 MAX_TEXT_CHARS = 200_000
@@ -144,10 +164,15 @@ class Item:
 
 @dataclass(frozen=True)
 class Review:
-    """A new article and its items, as far as the editor has got."""
+    """An article and its items, as far as the editor has got.
+
+    ``reopened`` for an article already in seeds/ (:func:`reopen_review`): its entries of the
+    claims file are the ``saved`` items, and a save rewrites only the claims file.
+    """
 
     article: Article
     items: tuple[Item, ...]
+    reopened: bool = False
 
     def item(self, item_id: str) -> Item:
         """Return the item of ``item_id``.
@@ -163,11 +188,15 @@ class Review:
         raise ReviewError(f"no candidate {item_id!r} in the review of {self.article.id}")
 
     def counts(self) -> dict[str, int]:
-        """How many items were accepted, corrected, added, rejected and are still pending."""
-        counts = dict.fromkeys(("accepted", "edited", "added", "rejected", "pending"), 0)
+        """How many items were accepted, corrected, added, rejected and are still pending.
+
+        Of the saved entries of a reopened article, those accepted are ``kept`` and those
+        rejected ``removed``.
+        """
+        keys = ("accepted", "edited", "added", "rejected", "pending", "kept", "removed")
+        counts = dict.fromkeys(keys, 0)
         for item in self.items:
-            key = "added" if item.origin == "added" and item.decision != "rejected" else None
-            counts[key or item.decision] += 1
+            counts[_count_key(item)] += 1
         return counts
 
     def describe(self) -> str:
@@ -178,6 +207,14 @@ class Review:
             f"{c['edited']} corrected, {c['added']} added, {c['rejected']} rejected, "
             f"{c['pending']} left unreviewed"
         )
+
+
+def _count_key(item: Item) -> str:
+    if item.origin == "saved" and item.decision in ("accepted", "rejected"):
+        return "kept" if item.decision == "accepted" else "removed"
+    if item.origin == "added" and item.decision != "rejected":
+        return "added"
+    return item.decision
 
 
 @dataclass(frozen=True)
@@ -202,6 +239,26 @@ class ClaimEdit:
 
 
 @dataclass(frozen=True)
+class ControlEdit:
+    """The fields of a control fact as the editor set them (strings as typed; checked on apply).
+
+    ``region`` is a region id or ``ukraine`` (Ukraine as a whole); ``holder`` ``russia`` or
+    ``ukraine``. One of ``area_km2`` (``1,295``) and ``share`` (``0.2`` or ``20%``) is given,
+    the other left empty. ``date`` and ``quote`` are as in :class:`ClaimEdit`.
+    """
+
+    region: str
+    holder: str
+    date: str
+    date_precision: str = "day"
+    area_km2: str = ""
+    share: str = ""
+    bound: str = "exact"
+    summary: str = ""
+    quote: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
 class Saved:
     """What :func:`save_review` wrote."""
 
@@ -211,6 +268,8 @@ class Saved:
     entry: AuditEntry
     #: The ``mapdash claims --check`` line for the saved file.
     check: str
+    #: Whether the article was reopened from seeds/ (only the claims file was written).
+    reopened: bool = False
 
 
 # -- adding an article ----------------------------------------------------------------------------
@@ -423,12 +482,13 @@ def _refuse_duplicates(article: Article, corpus: Mapping[str, Article]) -> None:
         if other.id == article.id or text_digest(other.text) == digest:
             raise ReviewError(
                 f"this article is already in the seeds folder as {other.id} ({other.title!r}): "
-                "the same text; nothing to add"
+                "the same text; nothing to add (reopen it to review its claims again)"
             )
         if _same_url(other.url, article.url):
             raise ReviewError(
                 f"this article is already in the seeds folder as {other.id} ({other.title!r}): "
-                f"the same URL {article.url}; nothing to add"
+                f"the same URL {article.url}; nothing to add (reopen it to review its claims "
+                "again)"
             )
 
 
@@ -442,6 +502,116 @@ def start_review(article: Article) -> Review:
     extraction = extract_article(article)
     items = [Item(c.claim) for c in extraction.claims] + [Item(f.fact) for f in extraction.control]
     return Review(article, tuple(items[:MAX_ITEMS]))
+
+
+def _quotes_of(entry: Claim | ControlFact, article_id: str) -> set[str]:
+    return {normalize_quote(e.quote) for e in entry.evidence if e.article == article_id}
+
+
+def _covers(saved: Claim | ControlFact, candidate: Claim | ControlFact, article_id: str) -> bool:
+    """Whether a saved entry already says what a candidate says: same id, quote or content.
+
+    Same content is the same actor, regions and kind for a claim, the same region, holder and
+    date for a control fact.
+    """
+    if type(saved) is not type(candidate):
+        return False
+    if saved.id == candidate.id or _quotes_of(saved, article_id) & _quotes_of(
+        candidate, article_id
+    ):
+        return True
+    if isinstance(saved, Claim) and isinstance(candidate, Claim):
+        return (saved.actor, dict(saved.regions), saved.kind) == (
+            candidate.actor,
+            dict(candidate.regions),
+            candidate.kind,
+        )
+    assert isinstance(saved, ControlFact) and isinstance(candidate, ControlFact)
+    return (saved.region, saved.holder, saved.date) == (
+        candidate.region,
+        candidate.holder,
+        candidate.date,
+    )
+
+
+def _claims_of(paths: Paths) -> ClaimSet:
+    path = paths.geodata / CLAIMS_FILE
+    if not path.exists():
+        return ClaimSet()
+    try:
+        return load_claims(path)
+    except ClaimsError as err:
+        raise ReviewError(f"the claims file cannot be read: {err}", err.problems) from None
+
+
+def reopen_review(article_id: str, *, paths: Paths | None = None) -> Review:
+    """Open an article of the seeds folder again, with its entries of the claims file.
+
+    Its claims and control facts (those quoting it) are ``saved`` items, accepted when the file
+    has them reviewed, pending when it has them extracted; after them come the extractor's
+    candidates that no saved entry covers (the same id, quote, or actor, regions and kind; for
+    a control fact region, holder and date).
+
+    Parameters
+    ----------
+    article_id
+        The article's id in the manifest (``002_c345c335f8d1f17f``).
+    paths
+        The geodata and seeds folders; default ``Paths.default()``.
+
+    Returns
+    -------
+    Review
+        With ``reopened`` set.
+
+    Raises
+    ------
+    ReviewError
+        When the article is not in the seeds folder, or the folder or claims file cannot be
+        read.
+    """
+    paths = paths or Paths.default()
+    try:
+        corpus = load_corpus(paths.seeds)
+    except CorpusError as err:
+        raise ReviewError(f"the seeds folder cannot be read: {err}") from None
+    article = corpus.get(article_id)
+    if article is None:
+        raise ReviewError(
+            f"no article {article_id!r} in the seeds folder; expected one of "
+            f"{', '.join(corpus) or '(none)'}"
+        )
+    existing = _claims_of(paths)
+    entries: tuple[Claim | ControlFact, ...] = (*existing.claims, *existing.control)
+    saved = [
+        Item(
+            entry, decision="accepted" if entry.status == "reviewed" else "pending", origin="saved"
+        )
+        for entry in entries
+        if any(e.article == article.id for e in entry.evidence)
+    ]
+    fresh = [
+        item
+        for item in start_review(article).items
+        if not any(_covers(s.entry, item.entry, article.id) for s in saved)
+    ]
+    return Review(article, tuple([*saved, *fresh][:MAX_ITEMS]), reopened=True)
+
+
+def seed_articles(paths: Paths | None = None) -> tuple[Article, ...]:
+    """Return the articles of the seeds folder a review can reopen, newest first.
+
+    Raises
+    ------
+    ReviewError
+        When the seeds folder cannot be read.
+    """
+    folder = (paths or Paths.default()).seeds
+    try:
+        corpus = load_corpus(folder)
+    except CorpusError as err:
+        raise ReviewError(f"the seeds folder cannot be read: {err}") from None
+    return tuple(sorted(corpus.values(), key=lambda a: (a.published, a.id), reverse=True))
 
 
 def _with_status(entry: Claim | ControlFact, decision: Decision) -> Claim | ControlFact:
@@ -618,10 +788,12 @@ def edit_claim(review: Review, item_id: str, edit: ClaimEdit) -> Review:
     """
     item = review.item(item_id)
     if not isinstance(item.entry, Claim):
-        raise ReviewError(f"{item_id} is a control fact; only claims are edited here")
+        raise ReviewError(f"{item_id} is a control fact; edit it with the control fact's fields")
     fields, problems = _claim_fields(review.article, edit)
     if problems:
         raise ReviewError(f"claim {item_id} not changed", problems)
+    if "evidence" in fields:
+        fields["evidence"] = _requoted(item.entry.evidence, fields["evidence"][0])
     claim = dataclasses.replace(item.entry, **fields, status="reviewed")
     decision: Decision = "accepted" if item.origin == "added" else "edited"
     return _replaced(review, item_id, dataclasses.replace(item, entry=claim, decision=decision))
@@ -671,13 +843,220 @@ def add_claim(review: Review, edit: ClaimEdit) -> Review:
     from .extract.claims import slug
 
     base = f"r-{slug(review.article.id)}-{edit.quote[0]}-{slug(fields['actor'])}"
-    taken = {item.id for item in review.items}
-    claim_id = base
-    number = 2
-    while claim_id in taken:
-        claim_id, number = f"{base}-{number}", number + 1
-    claim = Claim(id=claim_id, status="reviewed", **fields)
+    claim = Claim(id=_new_id(review, base), status="reviewed", **fields)
     item = Item(claim, decision="accepted", origin="added")
+    return dataclasses.replace(review, items=(*review.items, item))
+
+
+def _new_id(review: Review, base: str) -> str:
+    taken = {item.id for item in review.items}
+    ident, number = base, 2
+    while ident in taken:
+        ident, number = f"{base}-{number}", number + 1
+    return ident
+
+
+def _requoted(evidence: Sequence[Evidence], quote: Evidence) -> tuple[Evidence, ...]:
+    """Put a new quote in place of the entry's first quote of the article; keep the others."""
+    at = next((n for n, e in enumerate(evidence) if e.article == quote.article), None)
+    if at is None:
+        return (quote, *evidence)
+    return (*evidence[:at], quote, *evidence[at + 1 :])
+
+
+# -- control facts --------------------------------------------------------------------------------
+
+
+def _figure(field: str, text: str, problems: list[str]) -> float | None:
+    """Read a figure as typed: ``1,295``, ``1 295``, ``0.2``; a share also as ``20%``."""
+    value = text.strip().replace(",", "").replace(" ", "").replace("\u00a0", "")
+    percent = field == "share" and value.endswith("%")
+    try:
+        number = float(value.removesuffix("%")) if percent else float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        shape = "a number of km2, e.g. 1,295" if field == "area_km2" else "0.2 or 20%"
+        problems.append(f"{field}: {text.strip()!r} is not a number; write it as {shape}")
+        return None
+    return number / 100 if percent else number
+
+
+def _control_fields(
+    article: Article, edit: ControlEdit, areas: Mapping[str, float]
+) -> tuple[dict[str, Any], list[str]]:
+    """Check a control edit's fields; return them as ControlFact keyword arguments, problems."""
+    problems: list[str] = []
+    region = edit.region.strip()
+    if region not in CONTROL_REGIONS:
+        problems.append(
+            f"region: {edit.region!r} is not known; expected one of {', '.join(REGION_IDS)} or "
+            f"'{WHOLE_UKRAINE}' for Ukraine as a whole"
+        )
+    if edit.holder not in HOLDERS:
+        problems.append(f"holder: {edit.holder!r}; expected one of {', '.join(HOLDERS)}")
+    if edit.bound not in BOUNDS:
+        problems.append(f"bound: {edit.bound!r}; expected one of {', '.join(BOUNDS)}")
+    area_text, share_text = edit.area_km2.strip(), edit.share.strip()
+    area = share = None
+    if area_text and share_text:
+        problems.append(
+            "area_km2, share: both given; give the area in km2 or the share of the region, not both"
+        )
+    elif area_text:
+        area = _figure("area_km2", area_text, problems)
+        whole = UKRAINE_AREA_KM2 if region == WHOLE_UKRAINE else areas.get(region)
+        if area is not None and area <= 0:
+            problems.append(f"area_km2: {area_text!r}; expected an area of more than 0 km2")
+            area = None
+        elif area is not None and whole is not None and area > whole:
+            name = "Ukraine" if region == WHOLE_UKRAINE else REGIONS[region].name
+            problems.append(
+                f"area_km2: {area:,.0f} km2 is more than the whole of {name} "
+                f"({whole:,.0f} km2); check the figure and its unit (1 square mile = 2.59 km2)"
+            )
+    elif share_text:
+        share = _figure("share", share_text, problems)
+        if share is not None and not 0 <= share <= 1:
+            problems.append(
+                f"share: {share_text!r} is not a share of the region; expected 0 to 1 (0.2) "
+                "or 0% to 100% (20%)"
+            )
+            share = None
+    else:
+        problems.append(
+            "area_km2, share: none given; give the area in km2 or the share of the region "
+            "the article reports"
+        )
+    date = _parse_date(edit.date, edit.date_precision, problems)
+    if date is not None and date > article.published:
+        problems.append(
+            f"date: {date.isoformat()} is after the article was published "
+            f"({article.published.isoformat()}); a control fact cannot postdate its source"
+        )
+    summary = _one_line(edit.summary)
+    if not summary:
+        problems.append("summary: missing; say in a line who holds how much of the region")
+    elif len(summary) > MAX_SUMMARY_CHARS:
+        problems.append(f"summary: more than {MAX_SUMMARY_CHARS:,} characters; shorten it")
+    fields: dict[str, Any] = {
+        "region": region,
+        "holder": cast(Holder, edit.holder),
+        "date": date,
+        "date_precision": edit.date_precision,
+        "area_km2": None if area is None else round(area, 1),
+        "share": None if share is None else round(share, 4),
+        "bound": cast(Bound, edit.bound),
+        "summary": summary,
+    }
+    if edit.quote is not None:
+        try:
+            fields["evidence"] = (quote_span(article, *edit.quote),)
+        except ReviewError as err:
+            problems.append(str(err))
+    return fields, problems
+
+
+def _figure_text(value: float | None) -> str:
+    return "" if value is None else f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def control_edit_of(fact: ControlFact) -> ControlEdit:
+    """Return a control fact's fields as an edit that changes nothing (the form's start)."""
+    return ControlEdit(
+        region=fact.region,
+        holder=fact.holder,
+        date=fact.date.isoformat(),
+        date_precision=fact.date_precision,
+        area_km2=_figure_text(fact.area_km2),
+        share=_figure_text(fact.share),
+        bound=fact.bound,
+        summary=fact.summary,
+    )
+
+
+def edit_control(
+    review: Review, item_id: str, edit: ControlEdit, *, areas: Mapping[str, float]
+) -> Review:
+    """Correct a control fact; it becomes ``edited`` (saved as reviewed, rules kept).
+
+    Parameters
+    ----------
+    review
+        The review holding the fact.
+    item_id
+        The fact's id.
+    edit
+        The fields as the editor set them.
+    areas
+        Region areas in km2: an area may not be more than its region's.
+
+    Raises
+    ------
+    ReviewError
+        Listing every field of the edit that is wrong (the review is unchanged), or for an
+        unknown item or one that is a claim.
+    """
+    item = review.item(item_id)
+    fact = item.entry
+    if not isinstance(fact, ControlFact):
+        raise ReviewError(f"{item_id} is a claim; edit it with the claim's fields")
+    fields, problems = _control_fields(review.article, edit, areas)
+    if problems:
+        raise ReviewError(f"control fact {item_id} not changed", problems)
+    if "evidence" in fields:
+        fields["evidence"] = _requoted(fact.evidence, fields["evidence"][0])
+    figure = (fields["area_km2"], fields["share"], fields["bound"])
+    requoted = fields.get("evidence", fact.evidence) != fact.evidence
+    if requoted or figure != (fact.area_km2, fact.share, fact.bound):
+        # The article's own words for the figure ("about 500 square miles") no longer fit.
+        fields["extra"] = {k: v for k, v in fact.extra.items() if k != "stated"}
+    new = dataclasses.replace(fact, **fields, status="reviewed")
+    decision: Decision = "accepted" if item.origin == "added" else "edited"
+    return _replaced(review, item_id, dataclasses.replace(item, entry=new, decision=decision))
+
+
+def suggest_control(review: Review, start: int, end: int) -> ControlEdit:
+    """Prefill a control fact for a selected span: the region it names, held by Russia.
+
+    Raises
+    ------
+    ReviewError
+        When the span is not a quote of the article (see :func:`quote_span`).
+    """
+    from .extract import find_regions
+
+    evidence = quote_span(review.article, start, end)
+    named = [r for m in find_regions(evidence.quote) for r in m.regions if r != ALL_OCCUPIED]
+    return ControlEdit(
+        region=named[0] if len(set(named)) == 1 else "",
+        holder="russia",
+        date=review.article.published.isoformat(),
+        bound="exact",
+        quote=(cast(int, evidence.start), cast(int, evidence.end)),
+    )
+
+
+def add_control(review: Review, edit: ControlEdit, *, areas: Mapping[str, float]) -> Review:
+    """Add a control fact the extractor missed, quoting the span ``edit.quote`` (reviewed).
+
+    Raises
+    ------
+    ReviewError
+        Listing every field that is wrong, or when the edit has no quote span.
+    """
+    if edit.quote is None:
+        raise ReviewError("quote: none selected; select the sentence of the fact in the article")
+    if len(review.items) >= MAX_ITEMS:
+        raise ReviewError(f"the review already holds {MAX_ITEMS} items; save it first")
+    fields, problems = _control_fields(review.article, edit, areas)
+    if problems:
+        raise ReviewError("control fact not added", problems)
+    from .extract.claims import slug
+
+    base = f"rc-{slug(review.article.id)}-{edit.quote[0]}-{slug(fields['region'])}"
+    fact = ControlFact(id=_new_id(review, base), status="reviewed", **fields)
+    item = Item(fact, decision="accepted", origin="added")
     return dataclasses.replace(review, items=(*review.items, item))
 
 
@@ -776,6 +1155,8 @@ def save_review(review: Review, *, editor: str, paths: Paths | None = None) -> S
     if not editor.strip():
         raise ReviewError("no editor named: the audit log records who saved each review")
     with locked(paths.geodata):
+        if review.reopened:
+            return _save_reopened_locked(review, editor=editor.strip(), paths=paths)
         return _save_locked(review, editor=editor.strip(), paths=paths)
 
 
@@ -821,6 +1202,16 @@ def _save_locked(review: Review, *, editor: str, paths: Paths) -> Saved:
         except OSError as err:
             raise ReviewError(f"nothing saved: cannot write ({err.strerror or err})") from None
         checked = _check_staged(article, corpus, staged_article, staged_manifest, staged_claims)
+        article_path = paths.seeds / f"{article.id}{ARTICLE_SUFFIX}"
+        stored = _store_before(
+            paths,
+            [
+                FileChange("geodata", CLAIMS_FILE, old_claims, claims_bytes),
+                FileChange("seeds", article_path.name, None, article_bytes),
+                FileChange("seeds", MANIFEST_NAME, old_manifest, manifest_bytes.encode()),
+            ],
+            editor=editor,
+        )
         entry = AuditEntry(
             seq=next_seq(paths.geodata),
             at=now(),
@@ -833,8 +1224,8 @@ def _save_locked(review: Review, *, editor: str, paths: Paths) -> Saved:
             source_file=f"{article.id}{ARTICLE_SUFFIX}",
             sha256=hashlib.sha256(article_bytes).hexdigest(),
             detail=review.describe(),
+            stored=stored,
         )
-        article_path = paths.seeds / f"{article.id}{ARTICLE_SUFFIX}"
         _switch_all(
             [
                 (staged_article, article_path, None),
@@ -842,11 +1233,136 @@ def _save_locked(review: Review, *, editor: str, paths: Paths) -> Saved:
                 (staged_claims, claims_path, old_claims),
             ],
             log=lambda: append_audit(paths.geodata, entry),
+            stored=stored,
+            geodata=paths.geodata,
         )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         staged_claims.unlink(missing_ok=True)
     return Saved(article, claims_path, article_path, entry, checked)
+
+
+def reopened_claims(existing: ClaimSet, review: Review) -> tuple[ClaimSet, tuple[str, ...]]:
+    """Return the claims file with a reopened article's decisions, and what changed.
+
+    Saved entries stay where they are in the file: unchanged, replaced by their correction, or
+    removed when rejected (an entry that also quotes other articles loses only this article's
+    quotes). New entries decided accepted, corrected or added are appended;
+    undecided candidates are not saved (the article was reviewed before). Entries of other
+    articles are untouched.
+
+    Raises
+    ------
+    ReviewError
+        When a saved entry is no longer in the file (it changed since the article was opened).
+    """
+    saved = {item.id: item for item in review.items if item.origin == "saved"}
+    in_file = {c.id for c in existing.claims} | {f.id for f in existing.control}
+    gone = [ident for ident in saved if ident not in in_file]
+    if gone:
+        raise ReviewError(
+            f"nothing saved: the claims file changed since {review.article.id} was opened: "
+            f"{', '.join(gone)} no longer in it; open the article again",
+        )
+    changes: list[str] = []
+
+    def decided(entries: Sequence[Claim | ControlFact]) -> list[Any]:
+        kept: list[Any] = []
+        for entry in entries:
+            item = saved.get(entry.id)
+            if item is None:
+                kept.append(entry)
+            elif item.decision == "rejected":
+                others = tuple(e for e in entry.evidence if e.article != review.article.id)
+                if others:
+                    # The entry stands on other articles' quotes too: only this one's go.
+                    kept.append(dataclasses.replace(entry, evidence=others))
+                    changes.append(f"removed the quotes of {review.article.id} from {entry.id}")
+                else:
+                    changes.append(f"removed {entry.id}")
+            else:
+                new = _with_status(item.entry, item.decision)
+                if new != entry:
+                    changes.append(
+                        f"corrected {entry.id}"
+                        if item.decision == "edited"
+                        else (f"accepted {entry.id}")
+                    )
+                kept.append(new)
+        return kept
+
+    claims = decided(existing.claims)
+    control = decided(existing.control)
+    for item in review.items:
+        if item.origin == "saved" or item.decision in ("rejected", "pending"):
+            continue
+        entry = _with_status(item.entry, item.decision)
+        (claims if isinstance(entry, Claim) else control).append(entry)
+        changes.append(f"added {entry.id}")
+    merged = dataclasses.replace(existing, claims=tuple(claims), control=tuple(control))
+    return merged, tuple(changes)
+
+
+def _save_reopened_locked(review: Review, *, editor: str, paths: Paths) -> Saved:
+    claims_path = paths.geodata / CLAIMS_FILE
+    article = review.article
+    try:
+        corpus = load_corpus(paths.seeds)
+    except CorpusError as err:
+        raise ReviewError(f"nothing saved: the seeds folder cannot be read: {err}") from None
+    on_disk = corpus.get(article.id)
+    if on_disk is None or on_disk.text != article.text:
+        raise ReviewError(
+            f"nothing saved: {article.id} is no longer in the seeds folder as it was opened; "
+            "open it again"
+        )
+    old_claims = _read(claims_path)
+    try:
+        existing = load_claims(claims_path) if old_claims is not None else ClaimSet()
+    except ClaimsError as err:
+        raise ReviewError(f"nothing saved: {err}", err.problems) from None
+    merged, changes = reopened_claims(existing, review)
+    if not changes:
+        raise ReviewError(
+            f"nothing saved: no change to the claims of {article.id}; accept, correct, reject "
+            "or add an entry first"
+        )
+    claims_bytes = dump_claims(merged).encode()
+    staged = paths.geodata / f"{_TMP_PREFIX}{CLAIMS_FILE}.{os.getpid()}"
+    try:
+        staged.unlink(missing_ok=True)
+        try:
+            write_new(staged, claims_bytes, mode=_mode(claims_path))
+        except OSError as err:
+            raise ReviewError(f"nothing saved: cannot write ({err.strerror or err})") from None
+        checked = _check_claims_file(staged, corpus)
+        stored = _store_before(
+            paths, [FileChange("geodata", CLAIMS_FILE, old_claims, claims_bytes)], editor=editor
+        )
+        entry = AuditEntry(
+            seq=next_seq(paths.geodata),
+            at=now(),
+            actor=editor,
+            action="review",
+            kind="claims",
+            layer="claims",
+            version=hashlib.sha256(claims_bytes).hexdigest()[:16],
+            replaced=hashlib.sha256(old_claims).hexdigest()[:16] if old_claims else None,
+            source_file=f"{article.id}{ARTICLE_SUFFIX}",
+            sha256=hashlib.sha256(article.text.encode()).hexdigest(),
+            detail=f"article {article.id} ({article.title}) reopened: {'; '.join(changes)}",
+            stored=stored,
+        )
+        _switch_all(
+            [(staged, claims_path, old_claims)],
+            log=lambda: append_audit(paths.geodata, entry),
+            stored=stored,
+            geodata=paths.geodata,
+        )
+    finally:
+        staged.unlink(missing_ok=True)
+    article_path = paths.seeds / f"{article.id}{ARTICLE_SUFFIX}"
+    return Saved(article, claims_path, article_path, entry, checked, reopened=True)
 
 
 def _mode(path: Path) -> int:
@@ -875,7 +1391,11 @@ def _check_staged(
             "nothing saved: the article would not read back as given",
             [f"{MANIFEST_NAME}: the entry of {article.id} or its text differs from the review"],
         )
-    full = {**corpus, article.id: read_back}
+    return _check_claims_file(staged_claims, {**corpus, article.id: read_back})
+
+
+def _check_claims_file(staged_claims: Path, full: Mapping[str, Article]) -> str:
+    """Check a staged claims file against the corpus as ``mapdash claims --check`` does."""
     try:
         claim_set = load_claims(staged_claims)
     except ClaimsError as err:
@@ -894,10 +1414,27 @@ def _check_staged(
     return check_passed(claim_set, articles=len(full))
 
 
+def _store_before(paths: Paths, changes: Sequence[FileChange], *, editor: str) -> str:
+    """Keep what a save replaces as a stored version (it undoes the save); return its id."""
+    try:
+        return store(paths.geodata, paths.seeds, changes, actor=editor)
+    except OSError as err:
+        raise ReviewError(
+            f"nothing saved: the previous files could not be kept for undo ({err.strerror or err})"
+        ) from None
+
+
 def _switch_all(
-    moves: Sequence[tuple[Path, Path, bytes | None]], *, log: Callable[[], None]
+    moves: Sequence[tuple[Path, Path, bytes | None]],
+    *,
+    log: Callable[[], None],
+    stored: str,
+    geodata: Path,
 ) -> None:
-    """Switch each staged file in, then log; on a failure put back what was switched."""
+    """Switch each staged file in, then log; on a failure put back what was switched.
+
+    ``stored`` is the version keeping the replaced files: it goes with a save that failed.
+    """
     done: list[tuple[Path, bytes | None]] = []
     step = "the audit log"
     try:
@@ -911,6 +1448,7 @@ def _switch_all(
         for target, before in reversed(done):
             with contextlib.suppress(OSError):
                 _put_back(target, before)
+        discard(geodata, stored)
         raise ReviewError(
             f"nothing saved: writing {step} failed ({err.strerror or err}); the files are as "
             "they were"
@@ -935,6 +1473,7 @@ def review_to_data(review: Review) -> dict[str, Any]:
     article = review.article
     return {
         "version": DATA_VERSION,
+        "reopened": review.reopened,
         "article": {
             "id": article.id,
             "title": article.title,
@@ -981,6 +1520,9 @@ def review_from_data(data: object) -> Review:
         problems.append("article.url: expected a string or null")
     if len(items) > MAX_ITEMS:
         problems.append(f"items: {len(items)}, more than {MAX_ITEMS}")
+    reopened = data.get("reopened", False)
+    if not isinstance(reopened, bool):
+        problems.append("reopened: expected true or false")
     if problems:
         raise ReviewError(damaged, problems)
     fields, field_problems = _fields(
@@ -994,7 +1536,10 @@ def review_from_data(data: object) -> Review:
     if field_problems or published is None or not _NUMBERED_ID.match(article["id"]):
         raise ReviewError(damaged, field_problems or ["article: no id or publication date"])
     restored = _article_of(article["id"], fields, published)
-    return Review(restored, tuple(_item_from_data(n, item) for n, item in enumerate(items)))
+    found = tuple(_item_from_data(n, item) for n, item in enumerate(items))
+    if not reopened and any(item.origin == "saved" for item in found):
+        raise ReviewError(damaged, ["items: entries of the claims file in a new article's review"])
+    return Review(restored, found, reopened=reopened)
 
 
 def _item_from_data(number: int, data: object) -> Item:
@@ -1026,15 +1571,20 @@ __all__ = [
     "MAX_UPLOAD_BYTES",
     "REGION_KEYS",
     "ArticleFields",
+    "CONTROL_REGIONS",
     "ClaimEdit",
+    "ControlEdit",
     "Decision",
     "Item",
     "Review",
     "Saved",
     "add_claim",
+    "add_control",
     "article_id",
+    "control_edit_of",
     "decide",
     "edit_claim",
+    "edit_control",
     "edit_of",
     "manifest_entry",
     "merged_claims",
@@ -1042,10 +1592,14 @@ __all__ = [
     "quote_span",
     "read_upload",
     "renamed",
+    "reopen_review",
+    "reopened_claims",
     "review_from_data",
     "review_to_data",
     "save_review",
+    "seed_articles",
     "start_review",
     "suggest_claim",
+    "suggest_control",
     "text_digest",
 ]

@@ -17,9 +17,11 @@ from mapdash.claims import dump_claims, load_claims
 from mapdash.cli import main
 from mapdash.config import PROJECT_ROOT, Paths
 from mapdash.corpus import load_corpus, read_manifest
-from mapdash.errors import GeodataError, ReviewError
-from mapdash.geodata import read_audit, rollback
-from mapdash.types import Claim
+from mapdash.errors import ReviewError
+from mapdash.geodata import read_audit
+from mapdash.geodata.validate import reference_areas
+from mapdash.text import normalize_quote
+from mapdash.types import Claim, ControlFact
 
 ARTICLE = "white_house_talks.txt"
 TODAY = dt.date(2026, 1, 1)
@@ -161,7 +163,8 @@ def test_the_same_text_or_url_is_refused(fields, paths) -> None:
     with pytest.raises(
         ReviewError,
         match=r"already in the seeds folder as 002_c345c335f8d1f17f \('Trump and Putin are "
-        r"Scheduled To Meet Next Week in Alaska'\): the same text; nothing to add",
+        r"Scheduled To Meet Next Week in Alaska'\): the same text; nothing to add \(reopen it "
+        r"to review its claims again\)",
     ):
         rv.new_article(
             retyped, title="x", outlet="y", published="2025-08-09", seeds_dir=paths.seeds
@@ -219,7 +222,15 @@ def test_candidates_carry_their_span_and_rules(fields, paths) -> None:
 
 def test_accept_correct_reject_and_add(reviewed) -> None:
     counts = reviewed.counts()
-    assert counts == {"accepted": 1, "edited": 1, "added": 1, "rejected": 1, "pending": 5}
+    assert counts == {
+        "accepted": 1,
+        "edited": 1,
+        "added": 1,
+        "rejected": 1,
+        "pending": 5,
+        "kept": 0,
+        "removed": 0,
+    }
     corrected = next(i for i in reviewed.items if i.decision == "edited").entry
     assert isinstance(corrected, Claim)
     assert corrected.regions == {"donetsk": "to_ukraine"} and corrected.status == "reviewed"
@@ -391,9 +402,7 @@ def test_the_audit_log_names_the_editor(reviewed, paths, runner, monkeypatch) ->
         f"alice      claims: reviewed {saved.article.id}.txt, version {entry.version}"
         in result.output
     )
-    # Undoing the last change is for the layers: a review is not rolled back as one.
-    with pytest.raises(GeodataError, match="the audit log holds only claim reviews"):
-        rollback(None, geodata_dir=paths.geodata, actor="alice")
+    assert f"[undo: mapdash rollback {entry.stored}]" in result.output
 
 
 def test_an_article_saved_meanwhile_takes_the_number(fields, paths) -> None:
@@ -428,3 +437,297 @@ def test_a_failed_write_puts_every_file_back(reviewed, paths, monkeypatch) -> No
     ):
         rv.save_review(reviewed, editor="alice", paths=paths)
     assert folder_digest(paths.geodata) == geodata and folder_digest(paths.seeds) == seeds
+
+
+# -- control facts --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def areas() -> dict[str, float]:
+    return reference_areas()
+
+
+def _fact_item(review: rv.Review) -> rv.Item:
+    (item,) = [i for i in review.items if isinstance(i.entry, ControlFact)]
+    return item
+
+
+def test_a_control_fact_is_corrected_region_and_figure(reviewed, areas) -> None:
+    item = _fact_item(reviewed)
+    fact = item.entry
+    assert isinstance(fact, ControlFact)
+    assert (fact.region, fact.share, fact.bound) == ("donetsk", 0.7, "about")
+    edit = dataclasses.replace(
+        rv.control_edit_of(fact), region="luhansk", share="", area_km2="6,329", bound="at_least"
+    )
+    review = rv.edit_control(reviewed, item.id, edit, areas=areas)
+    new = review.item(item.id)
+    assert new.decision == "edited" and new.entry.status == "reviewed"
+    corrected = new.entry
+    assert isinstance(corrected, ControlFact)
+    assert (corrected.region, corrected.area_km2, corrected.share, corrected.bound) == (
+        "luhansk",
+        6329.0,
+        None,
+        "at_least",
+    )
+    # The rules and the quote stay; the article's words for the old figure ("about 70%") go.
+    assert corrected.rules == fact.rules and corrected.evidence == fact.evidence
+    assert "stated" not in corrected.extra
+    # A share is typed as 0.25 or 25%; a month is its first day.
+    by_percent = (
+        rv.edit_control(
+            reviewed,
+            item.id,
+            dataclasses.replace(
+                rv.control_edit_of(fact), share="25%", date="2025-07", date_precision="month"
+            ),
+            areas=areas,
+        )
+        .item(item.id)
+        .entry
+    )
+    assert isinstance(by_percent, ControlFact)
+    assert (by_percent.share, by_percent.date) == (0.25, dt.date(2025, 7, 1))
+
+
+def test_a_bad_figure_is_refused_naming_the_field(reviewed, areas) -> None:
+    item = _fact_item(reviewed)
+    assert isinstance(item.entry, ControlFact)
+    start = rv.control_edit_of(item.entry)
+    with pytest.raises(ReviewError, match=f"control fact {item.id} not changed") as caught:
+        rv.edit_control(reviewed, item.id, dataclasses.replace(start, share="1.5"), areas=areas)
+    assert caught.value.problems == [
+        "share: '1.5' is not a share of the region; expected 0 to 1 (0.2) or 0% to 100% (20%)"
+    ]
+    too_large = dataclasses.replace(start, share="", area_km2="50,000")
+    with pytest.raises(ReviewError) as caught:
+        rv.edit_control(reviewed, item.id, too_large, areas=areas)
+    assert caught.value.problems == [
+        f"area_km2: 50,000 km2 is more than the whole of Donetsk ({areas['donetsk']:,.0f} km2); "
+        "check the figure and its unit (1 square mile = 2.59 km2)"
+    ]
+    wrong = dataclasses.replace(
+        start,
+        region="donbas",
+        holder="belarus",
+        area_km2="-3",
+        bound="roughly",
+        date="2025-13-01",
+        summary="",
+    )
+    with pytest.raises(ReviewError) as caught:
+        rv.edit_control(reviewed, item.id, wrong, areas=areas)
+    assert caught.value.problems == [
+        "region: 'donbas' is not known; expected one of crimea, donetsk, luhansk, kherson, "
+        "zaporizhzhia, kursk or 'ukraine' for Ukraine as a whole",
+        "holder: 'belarus'; expected one of russia, ukraine",
+        "bound: 'roughly'; expected one of exact, at_least, about, at_most",
+        "area_km2, share: both given; give the area in km2 or the share of the region, not both",
+        "date: '2025-13-01' is not a calendar date",
+        "summary: missing; say in a line who holds how much of the region",
+    ]
+    for area, problem in [
+        ("0", "area_km2: '0'; expected an area of more than 0 km2"),
+        ("lots", "area_km2: 'lots' is not a number; write it as a number of km2, e.g. 1,295"),
+    ]:
+        with pytest.raises(ReviewError) as caught:
+            rv.edit_control(
+                reviewed, item.id, dataclasses.replace(start, share="", area_km2=area), areas=areas
+            )
+        assert caught.value.problems == [problem]
+    with pytest.raises(ReviewError) as caught:
+        rv.edit_control(reviewed, item.id, dataclasses.replace(start, share=""), areas=areas)
+    assert caught.value.problems == [
+        "area_km2, share: none given; give the area in km2 or the share of the region the "
+        "article reports"
+    ]
+    assert reviewed.item(item.id) == item
+
+
+def test_a_missed_control_fact_is_added_from_a_selection(reviewed, areas, paths) -> None:
+    text = reviewed.article.text
+    # The extractor reads the share of Donetsk from this sentence and misses its second figure,
+    # the advance near Pokrovsk: the editor selects the sentence and adds it in km2.
+    start = text.index("Russian forces now hold about 70%")
+    end = text.index(".", start) + 1
+    suggested = rv.suggest_control(reviewed, start, end)
+    assert (suggested.region, suggested.holder) == ("donetsk", "russia")
+    added = rv.add_control(
+        reviewed,
+        dataclasses.replace(
+            suggested, area_km2="10", bound="about", summary="Russia advanced about 10 km2"
+        ),
+        areas=areas,
+    )
+    item = added.items[-1]
+    assert item.origin == "added" and item.decision == "accepted"
+    assert isinstance(item.entry, ControlFact)
+    assert item.id == f"rc-005-{rv.text_digest(text)[:16]}-{start}-donetsk"
+    assert item.entry.evidence[0].quote == text[start:end]
+    saved = rv.save_review(added, editor="alice", paths=paths)
+    facts = {f.id: f for f in load_claims(saved.claims_file).control}
+    assert facts[item.id].area_km2 == 10.0 and facts[item.id].status == "reviewed"
+
+
+# -- reopening an article of seeds/ -------------------------------------------------------------
+
+SEED = "002_c345c335f8d1f17f"
+KURSK = "ctl-2024-08-kursk-ukraine"
+
+
+def _lines_changed(before: str, after: str) -> list[tuple[str, list[str], list[str]]]:
+    old, new = before.splitlines(), after.splitlines()
+    return [
+        (op, old[i1:i2], new[j1:j2])
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(
+            a=old, b=new, autojunk=False
+        ).get_opcodes()
+        if op != "equal"
+    ]
+
+
+def test_a_reopened_article_shows_its_saved_entries_and_only_new_candidates(paths) -> None:
+    review = rv.reopen_review(SEED, paths=paths)
+    assert review.reopened and review.article == load_corpus(paths.seeds)[SEED]
+    in_file = load_claims(paths.geodata / "claims.yaml")
+    mine = [
+        e.id
+        for e in (*in_file.claims, *in_file.control)
+        if any(ev.article == SEED for ev in e.evidence)
+    ]
+    saved = [i for i in review.items if i.origin == "saved"]
+    assert [i.id for i in saved] == mine and len(mine) == 19
+    assert {i.decision for i in saved} == {"accepted"}  # all reviewed in the file
+    fresh = [i for i in review.items if i.origin != "saved"]
+    # Of the extractor's candidates only one is covered by nothing saved: Trump's "exchanges of
+    # territories", which the file gives as Witkoff's proposal in other words.
+    assert [i.entry.evidence[0].quote for i in fresh] == [
+        "\u201cThere\u2019ll be some exchanges of territories to the advantage of both.\u201d"
+    ]
+    everything = rv.start_review(review.article).items
+    assert len(everything) > len(fresh)
+    quotes = {
+        normalize_quote(e.quote) for i in saved for e in i.entry.evidence if e.article == SEED
+    }
+    assert not any(normalize_quote(i.entry.evidence[0].quote) in quotes for i in fresh)
+    # The review goes through the page and back as it is (the manifest's notes on defects
+    # stay in the manifest).
+    back = rv.review_from_data(rv.review_to_data(review))
+    assert back.items == review.items and back.reopened
+    assert dataclasses.replace(back.article, defects=review.article.defects) == review.article
+
+
+def test_a_reopened_article_is_corrected_and_saved_in_place(
+    paths, areas, runner, monkeypatch
+) -> None:
+    claims_file = paths.geodata / "claims.yaml"
+    before = claims_file.read_text(encoding="utf-8")
+    seeds = folder_digest(paths.seeds)
+    review = rv.reopen_review(SEED, paths=paths)
+    fact = review.item(KURSK).entry
+    assert isinstance(fact, ControlFact) and fact.area_km2 == 1295.0
+    edit = dataclasses.replace(rv.control_edit_of(fact), area_km2="1,268", bound="exact")
+    review = rv.edit_control(review, KURSK, edit, areas=areas)
+    (fresh,) = [i for i in review.items if i.origin != "saved"]
+    review = rv.decide(review, fresh.id, "accepted")
+    assert rv.review_from_data(rv.review_to_data(review)).counts() == {
+        "accepted": 1,
+        "edited": 1,
+        "added": 0,
+        "rejected": 0,
+        "pending": 0,
+        "kept": 18,
+        "removed": 0,
+    }
+    saved = rv.save_review(review, editor="alice", paths=paths)
+    assert saved.reopened and saved.check.startswith(
+        "claims file OK: 26 claims, 4 proposals, 10 control facts"
+    )
+    # The article is not written again, nor added to the manifest a second time.
+    assert folder_digest(paths.seeds) == seeds
+    monkeypatch.setenv("MAPDASH_GEODATA", str(paths.geodata))
+    monkeypatch.setenv("MAPDASH_SEEDS", str(paths.seeds))
+    result = runner.invoke(main, ["claims", "--check"])
+    assert result.exit_code == 0, result.output
+    after = claims_file.read_text(encoding="utf-8")
+    changes = _lines_changed(before, after)
+    # The Kursk figure changed in place (its old wording 'stated' dropped); the accepted
+    # candidate was appended after the last claim; nothing else changed.
+    assert changes[0] == ("insert", [], changes[0][2])
+    appended = yaml.safe_load("\n".join(changes[0][2]))
+    assert [c["id"] for c in appended] == [fresh.id]
+    assert appended[0]["evidence"][0]["quote"] == fresh.entry.evidence[0].quote
+    assert changes[1:] == [
+        ("replace", ["  area_km2: 1295.0"], ["  area_km2: 1268.0"]),
+        ("replace", ["  bound: about"], ["  bound: exact"]),
+        ("delete", ["  stated: about 500 square miles"], []),
+    ]
+    (entry,) = read_audit(paths.geodata)
+    assert (entry.actor, entry.action, entry.source_file) == ("alice", "review", f"{SEED}.txt")
+    assert entry.detail == (
+        f"article {SEED} (Trump and Putin are Scheduled To Meet Next Week in Alaska) "
+        f"reopened: corrected {KURSK}; added {fresh.id}"
+    )
+    result = runner.invoke(main, ["history"])
+    assert result.exit_code == 0, result.output
+    assert f"alice      claims: reviewed {SEED}.txt, version {entry.version}" in result.output
+
+
+def test_a_saved_entry_rejected_is_removed_and_stale_or_empty_saves_are_refused(paths) -> None:
+    review = rv.reopen_review(SEED, paths=paths)
+    with pytest.raises(ReviewError, match=f"nothing saved: no change to the claims of {SEED}"):
+        rv.save_review(review, editor="alice", paths=paths)
+    removed = rv.decide(review, KURSK, "rejected")
+    assert removed.counts()["removed"] == 1
+    # Meanwhile the Kursk fact is removed from the file by hand: the save is refused.
+    claims_file = paths.geodata / "claims.yaml"
+    kept = load_claims(claims_file)
+    edited = dataclasses.replace(kept, control=tuple(f for f in kept.control if f.id != KURSK))
+    claims_file.write_text(dump_claims(edited), encoding="utf-8")
+    with pytest.raises(
+        ReviewError,
+        match=f"the claims file changed since {SEED} was opened: {KURSK} no longer in it",
+    ):
+        rv.save_review(removed, editor="alice", paths=paths)
+    claims_file.write_text(dump_claims(kept), encoding="utf-8")
+    saved = rv.save_review(removed, editor="bob", paths=paths)
+    assert KURSK not in {f.id for f in load_claims(saved.claims_file).control}
+    assert saved.entry.detail and saved.entry.detail.endswith(f"reopened: removed {KURSK}")
+    with pytest.raises(ReviewError, match="no article '999_x' in the seeds folder"):
+        rv.reopen_review("999_x", paths=paths)
+
+
+def test_removing_an_entry_that_quotes_two_articles_drops_only_this_ones_quotes(paths) -> None:
+    shared = "us-2025-08-17-trump-donbas"
+    before = {c.id: c for c in load_claims(paths.geodata / "claims.yaml").claims}[shared]
+    assert {e.article for e in before.evidence} == {"000_0585ae3e958fa332", "001_b05852728fcba114"}
+    review = rv.decide(rv.reopen_review("001_b05852728fcba114", paths=paths), shared, "rejected")
+    saved = rv.save_review(review, editor="alice", paths=paths)
+    after = {c.id: c for c in load_claims(saved.claims_file).claims}[shared]
+    assert after.evidence == tuple(e for e in before.evidence if e.article.startswith("000_"))
+    assert dataclasses.replace(after, evidence=before.evidence) == before
+    assert saved.entry.detail and saved.entry.detail.endswith(
+        f"reopened: removed the quotes of 001_b05852728fcba114 from {shared}"
+    )
+
+
+def test_a_missed_claim_is_added_to_a_reopened_article(paths) -> None:
+    review = rv.reopen_review(SEED, paths=paths)
+    start = review.article.text.index("Zelensky seemed to oppose such notions")
+    end = review.article.text.index("occupier.\u201d", start) + len("occupier.\u201d")
+    suggested = rv.suggest_claim(review, start, end)
+    added = rv.add_claim(
+        review,
+        dataclasses.replace(
+            suggested,
+            actor="ukraine",
+            regions={"*": "to_ukraine"},
+            summary="Zelensky: Ukrainians will not gift their land to the occupier",
+        ),
+    )
+    saved = rv.save_review(added, editor="alice", paths=paths)
+    claims = load_claims(saved.claims_file).claims
+    assert claims[-1].id == added.items[-1].id and claims[-1].status == "reviewed"
+    assert claims[-1].evidence[0].quote == review.article.text[start:end]
+    assert saved.entry.detail and saved.entry.detail.endswith(f"reopened: added {claims[-1].id}")

@@ -318,3 +318,103 @@ def test_article_markup_is_shown_as_text_and_never_runs(users_server, browser) -
     assert dialogs == []
     assert [url for url in record.requests if url.rstrip("/").endswith("/x")] == []
     _close(context, page, record)
+
+
+SEED = "002_c345c335f8d1f17f"
+KURSK = "ctl-2024-08-kursk-ukraine"
+
+
+def test_an_editor_reopens_a_seed_article_and_corrects_a_control_fact(
+    users_server, browser, screenshot_dir
+) -> None:
+    seeds = {p.name: p.read_bytes() for p in users_server.seeds.iterdir()}
+    claims_before = (users_server.geodata / "claims.yaml").read_bytes()
+    context, page, record = _page(browser, "alice", "alice-password")
+    page.goto(users_server.url + "/login")
+    page.wait_for_url(users_server.url + "/")
+    page.goto(users_server.url + "/review/")
+    page.locator("#review-reopen-article").click()
+    page.get_by_role("dialog").get_by_role(
+        "option", name=re.compile(r"^2025-08-09 Trump and Putin are Scheduled")
+    ).click()
+    page.get_by_role("button", name="Open the article").click()
+    card = page.locator(f'.review-item[data-item="{KURSK}"]')
+    card.wait_for()
+    assert (
+        page.locator("#review-reopen-message")
+        .inner_text()
+        .startswith(f"{SEED}: 19 entries of claims.yaml and 1 new candidate(s)")
+    )
+    assert card.locator(".review-decision").inner_text() == "saved"
+    assert card.locator("strong").first.inner_text() == (
+        "Control: Ukraine holds about 1,295 km2 of Kursk, Aug 2024"
+    )
+    # The saved entries' quotes are marked in the article, though the file gives no offsets.
+    number = card.get_attribute("data-number")
+    assert page.locator(f'#review-article mark[data-items~="{number}"]').count() >= 1
+
+    card.get_by_role("button", name="Edit").click()
+    editor = page.locator("#review-editor")
+    page.locator("#review-editor-title", has_text=f"Edit saved entry {number}").wait_for()
+    # The control fact's fields, each with its accessible name; the claim's are hidden.
+    assert editor.get_by_role("button", name=re.compile(r"^Actor\b")).count() == 0
+    for field, value in [
+        ("Region", "Kursk"),
+        ("Held by", "Ukraine"),
+        ("Figure is", "about (approximate)"),
+        ("Date precision", "Month"),
+    ]:
+        assert editor.get_by_role("button", name=f"{field} {value}", exact=True).count() == 1, field
+    area = editor.get_by_role("textbox", name="Area (km2)", exact=True)
+    assert area.input_value() == "1,295"
+    assert editor.get_by_role("textbox", name="Share of the region", exact=True).count() == 1
+    # A figure larger than the region is refused, naming the field.
+    area.fill("300,000")
+    page.get_by_role("button", name="Apply").click()
+    page.locator("#review-edit-message .review-error").wait_for()
+    assert "area_km2: 300,000 km2 is more than the whole of Kursk" in page.inner_text(
+        "#review-edit-message"
+    )
+    area.fill("1,268")
+    page.screenshot(path=str(screenshot_dir / "review-control-editor.png"))
+    page.locator("#review-edit-bound").click()
+    page.get_by_role("dialog").get_by_role("option", name="exact").click()
+    page.get_by_role("button", name="Apply").click()
+    card.locator(".review-decision", has_text="saved, corrected").wait_for()
+    assert card.locator("strong").first.inner_text() == (
+        "Control: Ukraine holds 1,268 km2 of Kursk, Aug 2024"
+    )
+    assert page.locator("#review-counts").inner_text() == (
+        "18 kept, 1 corrected, 0 removed, 0 accepted, 0 added, 0 rejected, 1 not decided "
+        "(left as they are)."
+    )
+    page.get_by_role("button", name="Save the reviewed claims").click()
+    result = page.locator("#review-result .review-ok")
+    result.wait_for()
+    assert result.inner_text().startswith(f"Saved: the claims of {SEED}")
+    page.screenshot(path=str(screenshot_dir / "review-reopened-saved.png"), full_page=True)
+
+    facts = {f.id: f for f in load_claims(users_server.geodata / "claims.yaml").control}
+    assert (facts[KURSK].area_km2, facts[KURSK].bound, facts[KURSK].status) == (
+        1268.0,
+        "exact",
+        "reviewed",
+    )
+    assert {p.name: p.read_bytes() for p in users_server.seeds.iterdir()} == seeds
+    (entry,) = read_audit(users_server.geodata)
+    assert (entry.actor, entry.detail) == (
+        "alice",
+        f"article {SEED} (Trump and Putin are Scheduled To Meet Next Week in Alaska) "
+        f"reopened: corrected {KURSK}",
+    )
+
+    # "Undo this save" puts the claims file back byte for byte and says what it restored.
+    result.get_by_role("button", name="Undo this save").click()
+    undone = page.locator("#review-result .review-ok", has_text="Undone:")
+    undone.wait_for()
+    assert f"undid entry 1 (review by alice, version {entry.stored}): restored claims.yaml" in (
+        undone.inner_text()
+    )
+    assert (users_server.geodata / "claims.yaml").read_bytes() == claims_before
+    assert [e.action for e in read_audit(users_server.geodata)] == ["review", "rollback"]
+    _close(context, page, record)

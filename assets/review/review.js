@@ -4,7 +4,7 @@
    the text before a point of the selection is the article up to that point; offsets are
    counted in code points, as the server counts them. The selection is remembered as it
    changes (a click on a button may clear it) and handed to the server by a clientside
-   callback when the editor asks to add a claim or to quote the selection. */
+   callback when the editor asks to add a claim or a control fact, or to quote the selection. */
 (function () {
   "use strict";
 
@@ -42,14 +42,19 @@
     }
   });
 
-  function selection(addClicks, quoteClicks) {
+  function selection(addClicks, quoteClicks, controlClicks) {
     var dc = window.dash_clientside;
-    if (!addClicks && !quoteClicks) {
+    if (!addClicks && !quoteClicks && !controlClicks) {
       return dc.no_update;
     }
     var triggered = dc.callback_context.triggered;
     var prop = triggered && triggered.length ? triggered[0].prop_id : "";
-    var purpose = prop.indexOf("review-use-selection") === 0 ? "quote" : "add";
+    var purpose = "add";
+    if (prop.indexOf("review-use-selection.") === 0) {
+      purpose = "quote";
+    } else if (prop.indexOf("review-add-control.") === 0) {
+      purpose = "add-control";
+    }
     var found = selected() || last;
     last = null;
     if (!found) {

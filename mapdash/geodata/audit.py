@@ -4,8 +4,10 @@
 which version went live and which it replaced, and whether an editor overrode the
 plausibility checks (with the reasons overridden). Installs, removals and rollbacks change a
 geodata layer; a ``review`` changes the claims file (``kind`` ``claims``: an editor reviewed an
-article's candidate claims, ``detail`` says what was decided). Entries are appended with the
-install lock held, in one ``write`` each, and flushed to disk before the change is reported.
+article's candidate claims, ``detail`` says what was decided, ``stored`` names the version that
+keeps what the save replaced); a rollback of kind ``claims`` undid one of those. Entries are
+appended with the install lock held, in one ``write`` each, and flushed to disk before the
+change is reported.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ class AuditEntry:
     overridden: tuple[str, ...] = field(default=())
     #: What a review decided, in words (None for layer changes).
     detail: str | None = None
+    #: The stored version holding what a change of the claims side replaced (``mapdash
+    #: rollback <it>`` undoes the change); None for layer changes, whose versions are above.
+    stored: str | None = None
 
     def describe(self) -> str:
         """Return the entry as one line of ``mapdash history``."""
@@ -57,11 +62,15 @@ class AuditEntry:
             "rollback": f"rolled back to {self.version or 'nothing (removed)'}",
             "review": f"reviewed {self.source_file or 'an article'}, version {self.version}",
         }[self.action]
+        if self.kind == "claims" and self.action == "rollback":
+            what = f"rolled back to version {self.version or 'none (no claims file)'}"
         parts = [
             f"{self.seq:>4}  {self.at.strftime('%Y-%m-%d %H:%M:%S')}Z  {self.actor:<10} "
             f"{self.layer}: {what}",
             f"(replaced {self.replaced or 'nothing'})",
         ]
+        if self.stored:
+            parts.append(f"[undo: mapdash rollback {self.stored}]")
         if self.detail:
             parts.append(f"- {self.detail}")
         elif self.source_file:
@@ -87,6 +96,7 @@ class AuditEntry:
             "overridden": list(self.overridden),
             # Only reviews carry a detail; layer entries keep the lines they always had.
             **({"detail": self.detail} if self.detail is not None else {}),
+            **({"stored": self.stored} if self.stored is not None else {}),
         }
 
     @classmethod
@@ -112,6 +122,7 @@ class AuditEntry:
             override=bool(data.get("override")),
             overridden=tuple(data.get("overridden") or ()),
             detail=data.get("detail"),
+            stored=data.get("stored"),
         )
 
 

@@ -16,7 +16,9 @@ Every file that comes in (dropped into ``geodata/``, uploaded in the page, ``map
 
 A failure at any stage, a full disk included, leaves the live version whole and raises
 GeodataError saying so. Nothing that was live is ever deleted: every version stays in its
-folder, and :func:`rollback` puts any of them back (itself logged, and undoable).
+folder, and :func:`rollback` puts any of them back (itself logged, and undoable). A review
+save keeps what it replaced the same way (:mod:`.review_versions`), so :func:`rollback`
+undoes reviews too.
 """
 
 from __future__ import annotations
@@ -88,6 +90,9 @@ from .versions import (
 from .write import dumps_geojson
 
 LOCK_FILE = ".lock"
+#: Layer id of the claims side in the audit log and in the versions folder (its stored
+#: versions are :mod:`.review_versions`'s, not a map layer's).
+CLAIMS = "claims"
 #: Same grid and tolerances as scripts/build_geodata.py, so swapped regions look alike.
 FULL_DECIMALS = 6
 WEB_DECIMALS = 3
@@ -149,7 +154,8 @@ def _replace_file(target: Path, content: bytes) -> None:
 
 def _remove_stale_temporaries(geodata_dir: Path) -> None:
     """Leftovers of a killed install; only ever removed with the lock held."""
-    for folder in (geodata_dir, geodata_dir / CONTROL_DIR, *_layer_folders(geodata_dir)):
+    claims = layer_dir(geodata_dir, CLAIMS)
+    for folder in (geodata_dir, geodata_dir / CONTROL_DIR, claims, *_layer_folders(geodata_dir)):
         if folder.is_dir():
             for stale in folder.glob(f"{_TMP_PREFIX}*"):
                 if stale.is_dir():
@@ -227,9 +233,14 @@ def _recovered_removal(seq: int, layer_id: str, replaced: str | None) -> AuditEn
     )
 
 
-def _layer_folders(geodata_dir: Path) -> list[Path]:
+def _version_folders(geodata_dir: Path) -> list[Path]:
+    """Every folder of versions: the map layers' and the claims side's."""
     root = geodata_dir / VERSIONS_DIR
     return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+
+def _layer_folders(geodata_dir: Path) -> list[Path]:
+    return [p for p in _version_folders(geodata_dir) if p.name != CLAIMS]
 
 
 # -- what an install reports ------------------------------------------------------------------
@@ -731,7 +742,7 @@ def new_version_id(geodata_dir: Path, sha256: str) -> str:
     """
     stamp = dt.datetime.now(dt.UTC)
     base = f"{stamp.strftime('%Y%m%dT%H%M%S')}{stamp.microsecond // 1000:03d}Z-{sha256[:8]}"
-    taken = {child.name for folder in _layer_folders(geodata_dir) for child in folder.iterdir()}
+    taken = {child.name for folder in _version_folders(geodata_dir) for child in folder.iterdir()}
     version, n = base, 1
     while version in taken:
         n += 1
@@ -1088,15 +1099,17 @@ def remove_layer(layer_id: str, *, geodata_dir: Path | None = None, actor: str) 
 def rollback(
     target: str | None = None, *, geodata_dir: Path | None = None, actor: str
 ) -> AuditEntry:
-    """Restore an earlier version of the boundaries or of one control layer.
+    """Restore an earlier version of the boundaries, of one control layer or of the claims.
 
     Parameters
     ----------
     target
-        None: undo the last change in the audit log (an install, a removal or a rollback,
-        so rolling back twice restores what the first rollback replaced). A layer id
-        ("boundaries", "control_2025-08-15"): the version that layer's last change replaced.
-        A version id (or a unique beginning of one), or "shipped": that version.
+        None: undo the last change in the audit log (an install, a removal, a review or a
+        rollback, so rolling back twice restores what the first rollback replaced). A layer id
+        ("boundaries", "control_2025-08-15"): the version that layer's last change replaced;
+        "claims": undo the last review (or redo it, when its undoing was the last). A version
+        id (or a unique beginning of one), or "shipped": that version; a review's version
+        undoes that review (see :mod:`.review_versions`).
     geodata_dir
         The geodata folder; default the configured one.
     actor
@@ -1110,12 +1123,17 @@ def rollback(
     Raises
     ------
     GeodataError
-        When there is nothing to roll back, the target is unknown or already live.
+        When there is nothing to roll back, the target is unknown or already live, or (for a
+        review) the claims file has changed since.
     """
     folder = default_dir(geodata_dir)
     with locked(folder):
         _recover(folder)
         layer_id, version = _resolve_target(folder, target)
+        if layer_id == CLAIMS and version is not None:
+            from . import review_versions  # which imports this module
+
+            return review_versions.undo(version, geodata_dir=folder, actor=actor)
         if layer_id == BOUNDARIES:
             replaced: str | None = current_boundaries(folder)
             if replaced == version:
@@ -1181,17 +1199,17 @@ def _resolve_target(folder: Path, target: str | None) -> tuple[str, str | None]:
             raise GeodataError(
                 "nothing to roll back: the audit log is empty (no install, removal or rollback yet)"
             )
-        # Claim reviews are in the log too, but undoing is for the geodata layers.
-        entries = [e for e in logged if e.kind != "claims"]
-        if not entries:
-            raise GeodataError(
-                "nothing to roll back: the audit log holds only claim reviews, no change of a "
-                "layer; a review is undone by editing the claims file"
-            )
-        last = entries[-1]
+        last = logged[-1]
+        if last.kind == CLAIMS:
+            return CLAIMS, _stored_of(last)
         return last.layer, _restorable(last.layer, last.replaced)
     if target == SHIPPED:
         return BOUNDARIES, SHIPPED
+    if target == CLAIMS:
+        reviews = [e for e in read_audit(folder) if e.kind == CLAIMS]
+        if not reviews:
+            raise GeodataError("nothing to roll back for claims: no review is logged")
+        return CLAIMS, _stored_of(reviews[-1])
     layer_ids = {p.name for p in _layer_folders(folder)}
     if target in layer_ids:
         mine = [e for e in read_audit(folder) if e.layer == target]
@@ -1200,7 +1218,7 @@ def _resolve_target(folder: Path, target: str | None) -> tuple[str, str | None]:
         return target, _restorable(target, mine[-1].replaced)
     matches = [
         (layer.name, child.name)
-        for layer in _layer_folders(folder)
+        for layer in _version_folders(folder)
         for child in sorted(layer.iterdir())
         if child.is_dir() and child.name.startswith(target) and not child.name.startswith(".")
     ]
@@ -1213,6 +1231,17 @@ def _resolve_target(folder: Path, target: str | None) -> tuple[str, str | None]:
         f"no version or layer named {target!r}; mapdash history lists the versions "
         f"(and {SHIPPED!r} names the shipped boundaries)"
     )
+
+
+def _stored_of(entry: AuditEntry) -> str:
+    """Return the stored version that undoes a change of the claims side."""
+    if entry.stored is None:
+        raise GeodataError(
+            f"nothing to roll back: entry {entry.seq} ({entry.action} of "
+            f"{entry.source_file or 'the claims'} by {entry.actor}) was logged before reviews "
+            "kept what they replaced; change the claims file by hand"
+        )
+    return entry.stored
 
 
 def _restorable(layer_id: str, version: str | None) -> str | None:

@@ -7,11 +7,17 @@ for the role again. The work is :mod:`mapdash.review`'s; the callbacks here are 
 keep the review in the page (a ``dcc.Store``, checked again on every step) and draw it:
 
 - the article, every candidate's evidence highlighted at its span, with the rules that fired;
-- per candidate: accept, edit (actor, regions and dispositions, kind, date and precision,
-  proposal, summary, the quote chosen by selecting text) or reject;
-- "Add a claim from the selection": a claim the extractor missed, quoting the selected text
-  (``assets/review/review.js`` turns the browser's selection into offsets);
-- Save: checked as ``mapdash claims --check`` checks, written atomically, logged as the editor.
+- per candidate: accept, edit (a claim's actor, regions and dispositions, kind, proposal; a
+  control fact's region, holder, area or share and bound; date and precision, summary, the
+  quote chosen by selecting text) or reject;
+- "Add a claim from the selection" and "Add a control fact from the selection": what the
+  extractor missed, quoting the selected text (``assets/review/review.js`` turns the
+  browser's selection into offsets);
+- "Or reopen an article already saved": an article of seeds/ with its entries of the claims
+  file (editable, removable) and the candidates they do not cover;
+- Save: checked as ``mapdash claims --check`` checks, written atomically, logged as the editor;
+  then "Undo this save" (``mapdash rollback VERSION`` for the version the save stored) puts the
+  files back as they were, unless a later change came since.
 
 All article text is rendered as text (React escapes it): the article is hostile input.
 """
@@ -20,7 +26,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import dash
@@ -28,19 +36,26 @@ import flask
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 
 from .. import review as rv
-from ..claims import CLAIMS_FILE, known_actors, load_claims
+from ..claims import CLAIMS_FILE, WHOLE_UKRAINE, known_actors, load_claims
 from ..config import PROJECT_ROOT, Paths
-from ..errors import AccessDenied, ClaimsError, ReviewError
+from ..errors import AccessDenied, ClaimsError, GeodataError, ReviewError
+from ..geodata import rollback
+from ..geodata.review_versions import stored_versions
+from ..geodata.validate import reference_areas
 from ..legend import BOUND_WORDS, KIND_LABELS, PRECISION_LABELS, actor_name, legend_entry
 from ..regions import REGIONS
 from ..timeline import format_date
 from ..types import (
     ALL_OCCUPIED,
+    BOUNDS,
     CLAIM_KINDS,
     DATE_PRECISIONS,
     DISPOSITIONS,
+    HOLDERS,
+    Bound,
     Claim,
     ControlFact,
+    Evidence,
 )
 from . import ids
 from .account import account_bar
@@ -52,6 +67,13 @@ PREFIX = "/review/"
 TITLE = "Review a new article - mapdash"
 _TEXT_ROWS = 14
 _NO_PROPOSAL = ""
+#: How the editor's bound choice reads.
+BOUND_LABELS: dict[Bound, str] = {
+    "exact": "exact",
+    "about": "about (approximate)",
+    "at_least": "at least (a lower bound)",
+    "at_most": "at most (an upper bound)",
+}
 
 
 def review_link() -> html.Section:
@@ -139,43 +161,66 @@ def _region_name(region: str) -> str:
     return "All occupied territory (*)" if region == ALL_OCCUPIED else REGIONS[region].name
 
 
+def _where(region: str) -> str:
+    """Name a control fact's region (``ukraine`` is Ukraine as a whole)."""
+    return "Ukraine as a whole" if region == WHOLE_UKRAINE else _region_name(region)
+
+
+def _choice(ident: str, options: list[dict[str, str]] | None = None) -> dcc.Dropdown:
+    return dcc.Dropdown(id=ident, options=options or [], clearable=False, searchable=False)
+
+
+def _control_fields() -> html.Div:
+    """Build the editor's fields of a control fact: where, who, how much, how sure."""
+    return html.Div(
+        [
+            _field(
+                "Region",
+                _choice(
+                    ids.REVIEW_EDIT_CONTROL_REGION,
+                    [_option(r, _where(r)) for r in rv.CONTROL_REGIONS],
+                ),
+            ),
+            _field(
+                "Held by",
+                _choice(ids.REVIEW_EDIT_HOLDER, [_option(h, actor_name(h)) for h in HOLDERS]),
+            ),
+            _field(
+                "Area (km2)",
+                dcc.Input(id=ids.REVIEW_EDIT_AREA, type="text", placeholder="e.g. 1,295"),
+                "or the share, not both",
+            ),
+            _field(
+                "Share of the region",
+                dcc.Input(id=ids.REVIEW_EDIT_SHARE, type="text", placeholder="0.2 or 20%"),
+            ),
+            _field(
+                "Figure is",
+                _choice(ids.REVIEW_EDIT_BOUND, [_option(b, BOUND_LABELS[b]) for b in BOUNDS]),
+            ),
+        ],
+        id=ids.REVIEW_CONTROL_FIELDS,
+        hidden=True,
+        className="review-edit-fields",
+    )
+
+
 def _editor() -> html.Section:
     dispositions = [_option(d, legend_entry(d).label) for d in DISPOSITIONS]
-    return html.Section(
+    claim_fields = html.Div(
         [
-            html.H3(id=ids.REVIEW_EDITOR_TITLE),
             html.Div(
                 [
-                    _field(
-                        "Actor",
-                        dcc.Dropdown(id=ids.REVIEW_EDIT_ACTOR, clearable=False, searchable=False),
-                    ),
+                    _field("Actor", _choice(ids.REVIEW_EDIT_ACTOR)),
                     _field("Speaker", dcc.Input(id=ids.REVIEW_EDIT_SPEAKER, type="text")),
                     _field(
                         "Kind",
-                        dcc.Dropdown(
-                            id=ids.REVIEW_EDIT_KIND,
-                            options=[_option(k, KIND_LABELS[k]) for k in CLAIM_KINDS],
-                            clearable=False,
-                            searchable=False,
+                        _choice(
+                            ids.REVIEW_EDIT_KIND,
+                            [_option(k, KIND_LABELS[k]) for k in CLAIM_KINDS],
                         ),
                     ),
-                    _field("Date", dcc.Input(id=ids.REVIEW_EDIT_DATE, type="text")),
-                    _field(
-                        "Date precision",
-                        dcc.Dropdown(
-                            id=ids.REVIEW_EDIT_PRECISION,
-                            options=[_option(p, PRECISION_LABELS[p]) for p in DATE_PRECISIONS],
-                            clearable=False,
-                            searchable=False,
-                        ),
-                    ),
-                    _field(
-                        "Proposal",
-                        dcc.Dropdown(
-                            id=ids.REVIEW_EDIT_PROPOSAL, clearable=False, searchable=False
-                        ),
-                    ),
+                    _field("Proposal", _choice(ids.REVIEW_EDIT_PROPOSAL)),
                 ],
                 className="review-edit-fields",
             ),
@@ -201,10 +246,31 @@ def _editor() -> html.Section:
                 ],
                 className="review-regions",
             ),
+        ],
+        id=ids.REVIEW_CLAIM_FIELDS,
+    )
+    return html.Section(
+        [
+            html.H3(id=ids.REVIEW_EDITOR_TITLE),
+            claim_fields,
+            _control_fields(),
+            html.Div(
+                [
+                    _field("Date", dcc.Input(id=ids.REVIEW_EDIT_DATE, type="text")),
+                    _field(
+                        "Date precision",
+                        _choice(
+                            ids.REVIEW_EDIT_PRECISION,
+                            [_option(p, PRECISION_LABELS[p]) for p in DATE_PRECISIONS],
+                        ),
+                    ),
+                ],
+                className="review-edit-fields",
+            ),
             _field(
                 "Summary",
                 dcc.Textarea(id=ids.REVIEW_EDIT_SUMMARY, rows=2),
-                "one line: what the claim means for the territory",
+                "one line: what the claim means for the territory, or who holds how much",
             ),
             html.Div(
                 [
@@ -232,7 +298,7 @@ def _editor() -> html.Section:
         id=ids.REVIEW_EDITOR,
         hidden=True,
         className="review-editor",
-        **attrs({"aria-label": "Edit the claim"}),
+        **attrs({"aria-label": "Edit the candidate"}),
     )
 
 
@@ -246,6 +312,12 @@ def _work() -> html.Section:
                     "or reject it; to add a claim the extractor missed, select its sentence in "
                     "the article and press ",
                     html.Button("Add a claim from the selection", id=ids.REVIEW_ADD, n_clicks=0),
+                    " or ",
+                    html.Button(
+                        "Add a control fact from the selection",
+                        id=ids.REVIEW_ADD_CONTROL,
+                        n_clicks=0,
+                    ),
                 ],
                 className="hint",
             ),
@@ -270,7 +342,9 @@ def _work() -> html.Section:
                 "Saving checks every quote, region, actor, proposal and date as "
                 "'mapdash claims --check' does; nothing is written unless all pass. Candidates "
                 "left undecided are saved as unreviewed (status: extracted), rejected ones are "
-                "left out.",
+                "left out. For an article reopened from seeds/ only the claims file changes: "
+                "its entries kept, corrected or removed in place, the new ones added; "
+                "undecided candidates are not saved.",
                 className="hint",
             ),
         ],
@@ -280,7 +354,43 @@ def _work() -> html.Section:
     )
 
 
-def review_layout(access: Access) -> html.Div:
+def _reopen_options(paths: Paths) -> tuple[list[dict[str, str]], html.Div | None]:
+    """Return the articles of seeds/ as choices, newest first, and a refusal if unreadable."""
+    try:
+        articles = rv.seed_articles(paths)
+    except ReviewError as err:
+        return [], problem_message(err)
+    return [
+        _option(a.id, f"{a.published.isoformat()} {a.title} ({a.outlet})") for a in articles
+    ], None
+
+
+def _reopen_form(paths: Paths) -> html.Section:
+    """Build the list of the articles of seeds/ (the manifest), to open one again."""
+    options, note = _reopen_options(paths)
+    return html.Section(
+        [
+            html.H2("Or reopen an article already saved"),
+            _field(
+                "Article in seeds/",
+                dcc.Dropdown(
+                    id=ids.REVIEW_REOPEN_ARTICLE,
+                    options=options,
+                    placeholder="choose an article",
+                    clearable=False,
+                ),
+                f"its claims and control facts in {CLAIMS_FILE} are shown, editable, beside "
+                "the candidates they do not cover",
+            ),
+            html.Button("Open the article", id=ids.REVIEW_REOPEN, n_clicks=0),
+            html.Div(note, id=ids.REVIEW_REOPEN_MESSAGE, className="review-message"),
+        ],
+        className="review-form",
+        **attrs({"aria-label": "Reopen an article already saved"}),
+    )
+
+
+def review_layout(access: Access, paths: Paths) -> html.Div:
     """Build the page, per request (the account line names who is logged in)."""
     return html.Div(
         [
@@ -291,8 +401,8 @@ def review_layout(access: Access) -> html.Div:
                         [
                             html.H1("Review a new article"),
                             html.P(
-                                "Add an article, check the claims found in it, and save them "
-                                "to the map.",
+                                "Add an article, or reopen one already saved; check the "
+                                "claims found in it, and save them to the map.",
                                 className="subtitle",
                             ),
                         ]
@@ -304,6 +414,7 @@ def review_layout(access: Access) -> html.Div:
             html.Main(
                 [
                     _article_form(),
+                    _reopen_form(paths),
                     _work(),
                     html.Div(
                         id=ids.REVIEW_RESULT,
@@ -328,6 +439,13 @@ def review_layout(access: Access) -> html.Div:
 def _decision_label(item: rv.Item) -> str:
     if item.origin == "added":
         return "added by you"
+    if item.origin == "saved":
+        return {
+            "pending": "saved, unreviewed",
+            "accepted": "saved",
+            "edited": "saved, corrected",
+            "rejected": "to be removed",
+        }[item.decision]
     return {
         "pending": "not decided",
         "accepted": "accepted",
@@ -350,8 +468,9 @@ def article_view(review: rv.Review) -> list[Any]:
     spans: list[tuple[int, int, int]] = []
     for number, item in enumerate(review.items, start=1):
         for evidence in item.entry.evidence:
-            if evidence.start is not None and evidence.end is not None:
-                spans.append((evidence.start, evidence.end, number))
+            span = _span(text, evidence) if evidence.article == review.article.id else None
+            if span is not None:
+                spans.append((*span, number))
     cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     children: list[Any] = []
     for start, end in zip(cuts, cuts[1:], strict=False):
@@ -374,6 +493,14 @@ def article_view(review: rv.Review) -> list[Any]:
             )
         )
     return children
+
+
+def _span(text: str, evidence: Evidence) -> tuple[int, int] | None:
+    """Where a quote is in the text: its offsets, or (a hand-written entry has none) its place."""
+    if evidence.start is not None and evidence.end is not None:
+        return evidence.start, evidence.end
+    at = text.find(evidence.quote)
+    return (at, at + len(evidence.quote)) if at >= 0 else None
 
 
 def _regions_list(claim: Claim) -> html.Ul:
@@ -400,7 +527,7 @@ def _fact_line(fact: ControlFact) -> str:
         amount = f"{fact.share:.0%}"
     else:
         amount = "an unstated part"
-    where = "Ukraine as a whole" if fact.region == "ukraine" else _region_name(fact.region)
+    where = _where(fact.region)
     return (
         f"Control: {actor_name(fact.holder)} holds {BOUND_WORDS[fact.bound]}{amount} of {where}, "
         f"{format_date(fact.date, fact.date_precision)}"
@@ -416,20 +543,26 @@ def _buttons(item: rv.Item) -> list[html.Button]:
             className=f"review-{action}",
         )
 
+    if item.origin == "saved":
+        # An entry of the claims file: kept as it is, corrected, or removed from the file.
+        if item.decision == "rejected":
+            return [button("Keep", "accepted")]
+        accept = [button("Accept", "accepted")] if item.decision == "pending" else []
+        return [*accept, button("Edit", "edit"), button("Remove", "rejected")]
     if item.decision != "pending" and item.origin != "added":
-        return [button("Reconsider", "pending")] + (
-            [button("Edit", "edit")] if item.is_claim else []
-        )
+        return [button("Reconsider", "pending"), button("Edit", "edit")]
     shown = [] if item.origin == "added" else [button("Accept", "accepted")]
-    if item.is_claim:
-        shown.append(button("Edit", "edit"))
+    shown.append(button("Edit", "edit"))
     if item.decision != "rejected":
         shown.append(button("Reject", "rejected"))
     return shown
 
 
-def item_card(number: int, item: rv.Item) -> html.Article:
-    """One candidate: what it says, its quote and span, the rules that fired, the buttons."""
+def item_card(number: int, item: rv.Item, *, article_id: str | None = None) -> html.Article:
+    """One candidate: what it says, its quote and span, the rules that fired, the buttons.
+
+    A saved entry that also quotes articles other than ``article_id`` names them.
+    """
     entry = item.entry
     if isinstance(entry, Claim):
         who = actor_name(entry.actor) + (f" ({entry.speaker})" if entry.speaker else "")
@@ -452,6 +585,14 @@ def item_card(number: int, item: rv.Item) -> html.Article:
         )
         for e in entry.evidence
     ]
+    others = sorted({e.article for e in entry.evidence} - {article_id})
+    if others and item.origin == "saved":
+        body.append(
+            html.P(
+                f"Also quotes {', '.join(others)}: removing it drops only this article's quotes.",
+                className="hint",
+            )
+        )
     rules = (
         html.Div(
             [html.Strong("Rules that fired"), html.Ul([html.Li(r) for r in entry.rules])],
@@ -481,12 +622,21 @@ def item_card(number: int, item: rv.Item) -> html.Article:
 
 def item_cards(review: rv.Review) -> list[Any]:
     """Every candidate's card, numbered as the marks in the article are."""
-    return [item_card(n, item) for n, item in enumerate(review.items, start=1)]
+    return [
+        item_card(n, item, article_id=review.article.id)
+        for n, item in enumerate(review.items, start=1)
+    ]
 
 
 def counts_line(review: rv.Review) -> str:
     """Say what a save would write."""
     c = review.counts()
+    if review.reopened:
+        return (
+            f"{c['kept']} kept, {c['edited']} corrected, {c['removed']} removed, "
+            f"{c['accepted']} accepted, {c['added']} added, {c['rejected']} rejected, "
+            f"{c['pending']} not decided (left as they are)."
+        )
     return (
         f"{c['accepted']} accepted, {c['edited']} corrected, {c['added']} added, "
         f"{c['rejected']} rejected, {c['pending']} not decided (saved as unreviewed)."
@@ -496,7 +646,9 @@ def counts_line(review: rv.Review) -> str:
 # -- the callbacks' bodies, tested without a browser ---------------------------------------------
 
 
-def problem_message(err: ReviewError | ClaimsError | AccessDenied, *, lead: str = "") -> html.Div:
+def problem_message(
+    err: ReviewError | ClaimsError | GeodataError | AccessDenied, *, lead: str = ""
+) -> html.Div:
     """Build a refusal with its problems, for the page."""
     problems = getattr(err, "problems", [])
     return html.Div(
@@ -593,10 +745,15 @@ def _proposal_options(paths: Paths) -> list[dict[str, str]]:
     ]
 
 
-def editor_values(paths: Paths, draft: Any, editing: Any) -> dict[str, Any]:
-    """Return the editor form's values for a candidate, or for a new claim's span.
+#: The control fact fields' values when a claim is edited (the group is hidden).
+_NO_CONTROL = {"region": None, "holder": None, "area": "", "share": "", "bound": None}
 
-    The keys are the form's fields; ``hidden`` is whether the form is closed.
+
+def editor_values(paths: Paths, draft: Any, editing: Any) -> dict[str, Any]:
+    """Return the editor form's values for a candidate, or for a new claim's or fact's span.
+
+    The keys are the form's fields; ``hidden`` is whether the form is closed, ``control``
+    whether it edits a control fact (its fields shown, the claim's hidden).
     """
     closed: dict[str, Any] = {"hidden": True}
     if not isinstance(editing, dict) or draft is None:
@@ -605,39 +762,83 @@ def editor_values(paths: Paths, draft: Any, editing: Any) -> dict[str, Any]:
         review = rv.review_from_data(draft)
         if "item" in editing:
             item = review.item(str(editing["item"]))
-            if not isinstance(item.entry, Claim):
-                return closed
-            claim = item.entry
-            title = f"Edit candidate {review.items.index(item) + 1}"
-            edit = rv.edit_of(claim)
-            evidence = claim.evidence[0]
+            number = review.items.index(item) + 1
+            title = (
+                f"Edit saved entry {number}"
+                if item.origin == "saved"
+                else f"Edit candidate {number}"
+            )
+            evidence = next(
+                (e for e in item.entry.evidence if e.article == review.article.id),
+                item.entry.evidence[0],
+            )
             span = [evidence.start, evidence.end] if evidence.start is not None else None
             quote = evidence.quote
+            entry = item.entry
+            edit: rv.ClaimEdit | rv.ControlEdit = (
+                rv.edit_of(entry) if isinstance(entry, Claim) else rv.control_edit_of(entry)
+            )
         else:
-            edit = rv.suggest_claim(review, int(editing["start"]), int(editing["end"]))
+            start, end = int(editing["start"]), int(editing["end"])
+            if editing.get("control"):
+                edit = rv.suggest_control(review, start, end)
+                title = "Add a control fact the extractor missed"
+            else:
+                edit = rv.suggest_claim(review, start, end)
+                title = "Add a claim the extractor missed"
             assert edit.quote is not None
-            title = "Add a claim the extractor missed"
             span = list(edit.quote)
             quote = review.article.text[edit.quote[0] : edit.quote[1]]
     except (ReviewError, KeyError, TypeError, ValueError):
         return closed
-    actors = known_actors()
-    return {
+    shared = {
         "hidden": False,
         "title": title,
-        "actor": edit.actor or None,
-        "actors": [_option(a, f"{actor_name(a)} ({a})") for a in actors],
-        "speaker": edit.speaker or "",
-        "kind": edit.kind,
         "date": edit.date,
         "precision": edit.date_precision,
-        "proposal": edit.proposal or _NO_PROPOSAL,
-        "proposals": _proposal_options(paths),
         "summary": edit.summary,
-        "regions": [edit.regions.get(region) for region in rv.REGION_KEYS],
         "span": span,
         "quote": quote,
+        "proposals": _proposal_options(paths),
+        "actors": [_option(a, f"{actor_name(a)} ({a})") for a in known_actors()],
     }
+    if isinstance(edit, rv.ControlEdit):
+        return {
+            **shared,
+            "control": True,
+            "actor": None,
+            "speaker": "",
+            "kind": None,
+            "proposal": _NO_PROPOSAL,
+            "regions": [None] * len(rv.REGION_KEYS),
+            "region": edit.region or None,
+            "holder": edit.holder,
+            "area": edit.area_km2,
+            "share": edit.share,
+            "bound": edit.bound,
+        }
+    return {
+        **shared,
+        **_NO_CONTROL,
+        "control": False,
+        "actor": edit.actor or None,
+        "speaker": edit.speaker or "",
+        "kind": edit.kind,
+        "proposal": edit.proposal or _NO_PROPOSAL,
+        "regions": [edit.regions.get(region) for region in rv.REGION_KEYS],
+    }
+
+
+@functools.lru_cache(maxsize=4)
+def _areas(geodata: Path) -> dict[str, float]:
+    """Region areas (km2) of the reference boundaries: the bound of a control fact's area."""
+    return reference_areas(geodata_dir=geodata)
+
+
+def _is_control(review: rv.Review, editing: dict[str, Any]) -> bool:
+    if "item" in editing:
+        return not review.item(str(editing["item"])).is_claim
+    return bool(editing.get("control"))
 
 
 def apply_edit(
@@ -645,21 +846,46 @@ def apply_edit(
     editing: Any,
     span: Any,
     *,
-    actor: str | None,
-    speaker: str | None,
-    kind: str | None,
-    date: str | None,
-    precision: str | None,
-    proposal: str | None,
-    summary: str | None,
-    regions: Sequence[str | None],
+    actor: str | None = None,
+    speaker: str | None = None,
+    kind: str | None = None,
+    date: str | None = None,
+    precision: str | None = None,
+    proposal: str | None = None,
+    summary: str | None = None,
+    regions: Sequence[str | None] = (),
+    control: Mapping[str, str | None] | None = None,
+    areas: Mapping[str, float] | None = None,
 ) -> tuple[Any, Any, html.Div | None]:
-    """Apply the editor form to the candidate (or add the new claim)."""
+    """Apply the editor form to the candidate (or add the new claim or control fact).
+
+    ``control`` holds the control fact's fields (region, holder, area, share, bound) and
+    ``areas`` the region areas an area is checked against.
+    """
     try:
         review = rv.review_from_data(draft)
         if not isinstance(editing, dict):
             raise ReviewError("nothing is being edited; press Edit on a candidate first")
         quote = (int(span[0]), int(span[1])) if isinstance(span, list) and len(span) == 2 else None
+        if _is_control(review, editing):
+            given = control or {}
+            fact = rv.ControlEdit(
+                region=given.get("region") or "",
+                holder=given.get("holder") or "",
+                date=date or "",
+                date_precision=precision or "day",
+                area_km2=given.get("area") or "",
+                share=given.get("share") or "",
+                bound=given.get("bound") or "exact",
+                summary=summary or "",
+                quote=quote,
+            )
+            known = areas if areas is not None else {}
+            if "item" in editing:
+                review = rv.edit_control(review, str(editing["item"]), fact, areas=known)
+            else:
+                review = rv.add_control(review, fact, areas=known)
+            return rv.review_to_data(review), None, None
         edit = rv.ClaimEdit(
             actor=actor or "",
             kind=kind or "",
@@ -682,6 +908,23 @@ def apply_edit(
     return rv.review_to_data(review), None, None
 
 
+def reopen(paths: Paths, article_id: Any) -> tuple[dict[str, Any] | None, html.Div]:
+    """Open an article of seeds/ again; return the review to keep, and a message."""
+    if not isinstance(article_id, str) or not article_id:
+        return None, problem_message(ReviewError("no article chosen; choose one in the list"))
+    try:
+        review = rv.reopen_review(article_id, paths=paths)
+    except ReviewError as err:
+        return None, problem_message(err)
+    saved = sum(item.origin == "saved" for item in review.items)
+    fresh = len(review.items) - saved
+    return rv.review_to_data(review), ok_message(
+        f"{article_id}: {saved} entr{'y' if saved == 1 else 'ies'} of {CLAIMS_FILE} and {fresh} "
+        "new candidate(s) the file does not cover. Correct or remove what is saved, decide the "
+        "new ones, then save."
+    )
+
+
 def save(paths: Paths, draft: Any, *, editor: str) -> tuple[html.Div, Any]:
     """Save the review as ``editor``; return the message and the review to keep (None: done)."""
     try:
@@ -689,18 +932,51 @@ def save(paths: Paths, draft: Any, *, editor: str) -> tuple[html.Div, Any]:
     except ReviewError as err:
         return problem_message(err), no_update
     article = saved.article
+    what = (
+        f"the claims of {article.id} ({article.title}); the article in seeds/ is unchanged"
+        if saved.reopened
+        else f"{article.id} ({article.title}) and its claims"
+    )
     return (
         ok_message(
-            f"Saved: {article.id} ({article.title}) and its claims; the map shows them within "
-            "seconds.",
+            f"Saved: {what}; the map shows them within seconds.",
             [
                 saved.entry.detail or "",
                 saved.check,
                 f"Logged in the audit log as change {saved.entry.seq} by {saved.entry.actor}.",
+                html.Button(
+                    "Undo this save",
+                    id={"type": ids.REVIEW_UNDO, "version": saved.entry.stored or ""},
+                    n_clicks=0,
+                ),
                 html.A("Back to the map", href="/"),
             ],
         ),
         None,
+    )
+
+
+def undo_save(paths: Paths, version: Any, *, editor: str) -> html.Div:
+    """Undo a save of this page as ``editor`` (``mapdash rollback VERSION``); say what it did.
+
+    Only a version a save stored is taken (the page's button names it); a refusal (the claims
+    file changed since, already undone) changes nothing and says why.
+    """
+    if not isinstance(version, str) or version not in stored_versions(paths.geodata):
+        return problem_message(
+            ReviewError(f"no saved review {version!r} to undo; mapdash history lists the saves")
+        )
+    try:
+        entry = rollback(version, geodata_dir=paths.geodata, actor=editor)
+    except GeodataError as err:
+        return problem_message(err, lead="Nothing changed: ")
+    return ok_message(
+        "Undone: the map shows the files as they were within seconds.",
+        [
+            entry.detail or "",
+            f"Logged in the audit log as change {entry.seq} by {entry.actor}; "
+            "'mapdash rollback claims' redoes the save.",
+        ],
     )
 
 
@@ -760,7 +1036,7 @@ def register_review(app: dash.Dash, paths: Paths, access: Access) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     page.index_string = page.index_string.replace("<html>", '<html lang="en">', 1)
-    page.layout = lambda: review_layout(access)
+    page.layout = lambda: review_layout(access, paths)
     app.server.before_request_funcs.setdefault(None, []).append(_guard(access))
     _register_callbacks(page, paths, access)
     return page
@@ -854,6 +1130,7 @@ def _register_callbacks(page: dash.Dash, paths: Paths, access: Access) -> None:
         Output(ids.REVIEW_SELECTION, "data"),
         Input(ids.REVIEW_ADD, "n_clicks"),
         Input(ids.REVIEW_USE_SELECTION, "n_clicks"),
+        Input(ids.REVIEW_ADD_CONTROL, "n_clicks"),
         prevent_initial_call=True,
     )
 
@@ -888,23 +1165,45 @@ def _register_callbacks(page: dash.Dash, paths: Paths, access: Access) -> None:
             return no_update, no_update, no_update, problem_message(err)
         if selection.get("purpose") == "quote":
             return no_update, [evidence.start, evidence.end], evidence.quote, None
-        return {"start": evidence.start, "end": evidence.end}, no_update, no_update, None
+        editing = {"start": evidence.start, "end": evidence.end}
+        if selection.get("purpose") == "add-control":
+            editing["control"] = True
+        return editing, no_update, no_update, None
+
+    # The editor form's outputs and the editor_values key of each; the quote's span and text
+    # are also set from a selection.
+    shared = ((ids.REVIEW_EDIT_SPAN, "data"), (ids.REVIEW_EDIT_QUOTE, "children"))
+    form: list[tuple[str, str, str]] = [
+        (ids.REVIEW_EDITOR_TITLE, "children", "title"),
+        (ids.REVIEW_EDIT_ACTOR, "options", "actors"),
+        (ids.REVIEW_EDIT_ACTOR, "value", "actor"),
+        (ids.REVIEW_EDIT_SPEAKER, "value", "speaker"),
+        (ids.REVIEW_EDIT_KIND, "value", "kind"),
+        (ids.REVIEW_EDIT_DATE, "value", "date"),
+        (ids.REVIEW_EDIT_PRECISION, "value", "precision"),
+        (ids.REVIEW_EDIT_PROPOSAL, "options", "proposals"),
+        (ids.REVIEW_EDIT_PROPOSAL, "value", "proposal"),
+        (ids.REVIEW_EDIT_SUMMARY, "value", "summary"),
+        (ids.REVIEW_EDIT_SPAN, "data", "span"),
+        (ids.REVIEW_EDIT_QUOTE, "children", "quote"),
+        (ids.REVIEW_EDIT_CONTROL_REGION, "value", "region"),
+        (ids.REVIEW_EDIT_HOLDER, "value", "holder"),
+        (ids.REVIEW_EDIT_AREA, "value", "area"),
+        (ids.REVIEW_EDIT_SHARE, "value", "share"),
+        (ids.REVIEW_EDIT_BOUND, "value", "bound"),
+    ]
 
     @page.callback(
         Output(ids.REVIEW_EDITOR, "hidden"),
-        Output(ids.REVIEW_EDITOR_TITLE, "children"),
-        Output(ids.REVIEW_EDIT_ACTOR, "options"),
-        Output(ids.REVIEW_EDIT_ACTOR, "value"),
-        Output(ids.REVIEW_EDIT_SPEAKER, "value"),
-        Output(ids.REVIEW_EDIT_KIND, "value"),
-        Output(ids.REVIEW_EDIT_DATE, "value"),
-        Output(ids.REVIEW_EDIT_PRECISION, "value"),
-        Output(ids.REVIEW_EDIT_PROPOSAL, "options"),
-        Output(ids.REVIEW_EDIT_PROPOSAL, "value"),
-        Output(ids.REVIEW_EDIT_SUMMARY, "value"),
-        Output(ids.REVIEW_EDIT_SPAN, "data", allow_duplicate=True),
-        Output(ids.REVIEW_EDIT_QUOTE, "children", allow_duplicate=True),
+        Output(ids.REVIEW_CLAIM_FIELDS, "hidden"),
+        Output(ids.REVIEW_CONTROL_FIELDS, "hidden"),
         Output(ids.REVIEW_EDIT_MESSAGE, "children", allow_duplicate=True),
+        *[
+            Output(ident, prop, allow_duplicate=True)
+            if (ident, prop) in shared
+            else Output(ident, prop)
+            for ident, prop, _ in form
+        ],
         *region_outputs,
         Input(ids.REVIEW_EDITING, "data"),
         State(ids.REVIEW_DRAFT, "data"),
@@ -916,16 +1215,14 @@ def _register_callbacks(page: dash.Dash, paths: Paths, access: Access) -> None:
         else:
             values = editor_values(paths, draft, editing)
         if values["hidden"]:
-            return (True,) + (no_update,) * (13 + len(rv.REGION_KEYS))
-        keys = ("title", "actors", "actor", "speaker", "kind", "date", "precision", "proposals")
+            return (True,) + (no_update,) * (3 + len(form) + len(rv.REGION_KEYS))
+        control = bool(values["control"])
         return (
             False,
-            *(values[k] for k in keys),
-            values["proposal"],
-            values["summary"],
-            values["span"],
-            values["quote"],
+            control,
+            not control,
             None,
+            *(values[key] for _, _, key in form),
             *values["regions"],
         )
 
@@ -944,6 +1241,11 @@ def _register_callbacks(page: dash.Dash, paths: Paths, access: Access) -> None:
         State(ids.REVIEW_EDIT_PRECISION, "value"),
         State(ids.REVIEW_EDIT_PROPOSAL, "value"),
         State(ids.REVIEW_EDIT_SUMMARY, "value"),
+        State(ids.REVIEW_EDIT_CONTROL_REGION, "value"),
+        State(ids.REVIEW_EDIT_HOLDER, "value"),
+        State(ids.REVIEW_EDIT_AREA, "value"),
+        State(ids.REVIEW_EDIT_SHARE, "value"),
+        State(ids.REVIEW_EDIT_BOUND, "value"),
         *region_inputs,
         prevent_initial_call=True,
     )
@@ -952,7 +1254,8 @@ def _register_callbacks(page: dash.Dash, paths: Paths, access: Access) -> None:
     ) -> tuple[Any, ...]:
         if (refused := _denied(access)) is not None:
             return no_update, no_update, refused
-        actor, speaker, kind, date, precision, proposal, summary, *regions = values
+        actor, speaker, kind, date, precision, proposal, summary, *rest = values
+        region, holder, area, share, bound, *regions = rest
         return apply_edit(
             draft,
             editing,
@@ -965,7 +1268,32 @@ def _register_callbacks(page: dash.Dash, paths: Paths, access: Access) -> None:
             proposal=proposal,
             summary=summary,
             regions=regions,
+            control={
+                "region": region,
+                "holder": holder,
+                "area": area,
+                "share": share,
+                "bound": bound,
+            },
+            areas=_areas(paths.geodata),
         )
+
+    @page.callback(
+        Output(ids.REVIEW_DRAFT, "data", allow_duplicate=True),
+        Output(ids.REVIEW_EDITING, "data", allow_duplicate=True),
+        Output(ids.REVIEW_REOPEN_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.REVIEW_RESULT, "children", allow_duplicate=True),
+        Input(ids.REVIEW_REOPEN, "n_clicks"),
+        State(ids.REVIEW_REOPEN_ARTICLE, "value"),
+        prevent_initial_call=True,
+    )
+    def reopened(_clicks: int, article_id: Any) -> tuple[Any, ...]:
+        if (refused := _denied(access)) is not None:
+            return no_update, no_update, refused, no_update
+        draft, message = reopen(paths, article_id)
+        if draft is None:
+            return no_update, no_update, message, no_update
+        return draft, None, message, None
 
     @page.callback(
         Output(ids.REVIEW_EDITING, "data", allow_duplicate=True),
@@ -1001,6 +1329,9 @@ def _register_callbacks(page: dash.Dash, paths: Paths, access: Access) -> None:
         Output(ids.REVIEW_OUTLET, "value", allow_duplicate=True),
         Output(ids.REVIEW_PUBLISHED, "value", allow_duplicate=True),
         Output(ids.REVIEW_URL, "value", allow_duplicate=True),
+        # The article just saved can be reopened at once.
+        Output(ids.REVIEW_REOPEN_ARTICLE, "options"),
+        Output(ids.REVIEW_REOPEN_MESSAGE, "children", allow_duplicate=True),
         Input(ids.REVIEW_SAVE, "n_clicks"),
         State(ids.REVIEW_DRAFT, "data"),
         prevent_initial_call=True,
@@ -1009,11 +1340,28 @@ def _register_callbacks(page: dash.Dash, paths: Paths, access: Access) -> None:
         try:
             editor = access.require_editor()
         except AccessDenied as err:
-            return (problem_message(err),) + (no_update,) * 7
+            return (problem_message(err),) + (no_update,) * 9
         message, kept = save(paths, draft, editor=editor.name)
         if kept is not None:
-            return (message, kept) + (no_update,) * 6
-        return (message, None, None) + ("",) * 5
+            return (message, kept) + (no_update,) * 8
+        return (message, None, None) + ("",) * 5 + (_reopen_options(paths)[0], None)
+
+    @page.callback(
+        Output(ids.REVIEW_RESULT, "children", allow_duplicate=True),
+        Output(ids.REVIEW_REOPEN_ARTICLE, "options", allow_duplicate=True),
+        Input({"type": ids.REVIEW_UNDO, "version": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def undo_clicked(_clicks: list[int | None]) -> tuple[Any, ...]:
+        pressed = ctx.triggered_id
+        if not isinstance(pressed, dict) or not ctx.triggered or not ctx.triggered[0]["value"]:
+            return no_update, no_update
+        try:
+            editor = access.require_editor()
+        except AccessDenied as err:
+            return problem_message(err), no_update
+        message = undo_save(paths, pressed.get("version"), editor=editor.name)
+        return message, _reopen_options(paths)[0]
 
 
 __all__ = [
@@ -1027,7 +1375,9 @@ __all__ = [
     "item_cards",
     "read_upload_contents",
     "register_review",
+    "reopen",
     "review_layout",
     "review_link",
     "save",
+    "undo_save",
 ]
