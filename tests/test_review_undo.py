@@ -256,3 +256,21 @@ def test_a_review_logged_before_saves_were_kept_is_refused(paths) -> None:
     ):
         rollback(None, geodata_dir=paths.geodata, actor="bob")
     assert _files(paths) == before and read_audit(paths.geodata) == [old]
+
+
+def test_a_save_is_undone_after_the_data_folders_moved_together(reviewed, paths, tmp_path) -> None:
+    """The stored record names the seeds folder relative to the geodata folder ("../seeds")."""
+    before = _files(paths)
+    saved = rv.save_review(reviewed, editor="alice", paths=paths)
+    stored = read_stored(paths.geodata, str(saved.entry.stored))
+    assert not stored.seeds.is_absolute()
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    for folder in (paths.geodata, paths.seeds):
+        folder.rename(moved / folder.name)
+    at_new_place = Paths(geodata=moved / paths.geodata.name, seeds=moved / paths.seeds.name)
+
+    rollback(None, geodata_dir=at_new_place.geodata, actor="bob")
+
+    assert _files(at_new_place) == before
+    assert not (at_new_place.seeds / f"{saved.article.id}.txt").exists()

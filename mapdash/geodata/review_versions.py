@@ -74,7 +74,8 @@ class StoredChange:
     version: str
     made_at: dt.datetime
     actor: str
-    #: The seeds folder the change wrote to (the geodata folder is the one holding the version).
+    #: The seeds folder the change wrote to, relative to the geodata folder holding the version
+    #: where it can be ("../seeds"), so that moving the two folders together keeps it right.
     seeds: Path
     files: tuple[StoredFile, ...]
 
@@ -160,7 +161,12 @@ def store(
     version = new_version_id(
         geodata_dir, sha256_hex(json.dumps([f.as_json() for f in files]).encode())
     )
-    record = StoredChange(version, now(), actor, Path(seeds_dir).resolve(), files)
+    seeds = Path(seeds_dir).resolve()
+    try:
+        seeds = Path(os.path.relpath(seeds, Path(geodata_dir).resolve()))
+    except ValueError:  # another drive (Windows): keep the absolute path
+        pass
+    record = StoredChange(version, now(), actor, seeds, files)
     parent = claims_versions_dir(geodata_dir)
     parent.mkdir(parents=True, exist_ok=True)
     staging = parent / f"{_TMP_PREFIX}{version}"
@@ -186,7 +192,9 @@ def discard(geodata_dir: Path, version: str) -> None:
 
 
 def _path(geodata_dir: Path, stored: StoredChange, file: StoredFile) -> Path:
-    return (geodata_dir if file.folder == "geodata" else stored.seeds) / file.name
+    # A relative seeds folder is relative to the geodata folder; an absolute one stays.
+    seeds = Path(geodata_dir) / stored.seeds
+    return (geodata_dir if file.folder == "geodata" else seeds) / file.name
 
 
 def _current(path: Path) -> bytes | None:
@@ -258,7 +266,7 @@ def undo(version: str, *, geodata_dir: Path, actor: str) -> AuditEntry:
                 )
         restored.append(FileChange(file.folder, file.name, current[file.name], before))
     try:
-        redo = store(geodata_dir, stored.seeds, restored, actor=actor)
+        redo = store(geodata_dir, Path(geodata_dir) / stored.seeds, restored, actor=actor)
     except OSError as err:
         raise GeodataError(
             f"cannot undo: what it replaces could not be stored ({err.strerror or err}); "
