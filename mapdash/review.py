@@ -699,6 +699,31 @@ def _parse_date(value: str, precision: str, problems: list[str]) -> dt.date | No
         return None
 
 
+def _date_and_summary(
+    date_text: str,
+    precision: str,
+    summary_text: str,
+    article: Article,
+    problems: list[str],
+    *,
+    entry: str,
+    summary_hint: str,
+) -> tuple[dt.date | None, str]:
+    """Check an entry's date (not after its article) and one-line summary, noting problems."""
+    date = _parse_date(date_text, precision, problems)
+    if date is not None and date > article.published:
+        problems.append(
+            f"date: {date.isoformat()} is after the article was published "
+            f"({article.published.isoformat()}); {entry} cannot postdate its source"
+        )
+    summary = _one_line(summary_text)
+    if not summary:
+        problems.append(f"summary: missing; say in a line {summary_hint}")
+    elif len(summary) > MAX_SUMMARY_CHARS:
+        problems.append(f"summary: more than {MAX_SUMMARY_CHARS:,} characters; shorten it")
+    return date, summary
+
+
 def _claim_fields(article: Article, edit: ClaimEdit) -> tuple[dict[str, Any], list[str]]:
     """Check an edit's fields; return them as Claim keyword arguments and the problems."""
     problems: list[str] = []
@@ -728,17 +753,15 @@ def _claim_fields(article: Article, edit: ClaimEdit) -> tuple[dict[str, Any], li
             "regions: none given; give at least one region a disposition ('*' for all occupied "
             "territory when the claim names none)"
         )
-    date = _parse_date(edit.date, edit.date_precision, problems)
-    if date is not None and date > article.published:
-        problems.append(
-            f"date: {date.isoformat()} is after the article was published "
-            f"({article.published.isoformat()}); a claim cannot postdate its source"
-        )
-    summary = _one_line(edit.summary)
-    if not summary:
-        problems.append("summary: missing; say in a line what the claim means for the territory")
-    elif len(summary) > MAX_SUMMARY_CHARS:
-        problems.append(f"summary: more than {MAX_SUMMARY_CHARS:,} characters; shorten it")
+    date, summary = _date_and_summary(
+        edit.date,
+        edit.date_precision,
+        edit.summary,
+        article,
+        problems,
+        entry="a claim",
+        summary_hint="what the claim means for the territory",
+    )
     proposal = (edit.proposal or "").strip() or None
     if proposal is not None and not _PROPOSAL_ID.fullmatch(proposal):
         problems.append(f"proposal: {proposal!r} is not a proposal id (lower-case, digits, '-')")
@@ -928,17 +951,15 @@ def _control_fields(
             "area_km2, share: none given; give the area in km2 or the share of the region "
             "the article reports"
         )
-    date = _parse_date(edit.date, edit.date_precision, problems)
-    if date is not None and date > article.published:
-        problems.append(
-            f"date: {date.isoformat()} is after the article was published "
-            f"({article.published.isoformat()}); a control fact cannot postdate its source"
-        )
-    summary = _one_line(edit.summary)
-    if not summary:
-        problems.append("summary: missing; say in a line who holds how much of the region")
-    elif len(summary) > MAX_SUMMARY_CHARS:
-        problems.append(f"summary: more than {MAX_SUMMARY_CHARS:,} characters; shorten it")
+    date, summary = _date_and_summary(
+        edit.date,
+        edit.date_precision,
+        edit.summary,
+        article,
+        problems,
+        entry="a control fact",
+        summary_hint="who holds how much of the region",
+    )
     fields: dict[str, Any] = {
         "region": region,
         "holder": cast(Holder, edit.holder),
