@@ -303,7 +303,9 @@
     /* The URL changed: pass it on unless it is the view already drawn (the URL component echoes
        every query the server writes into it). */
     navigate: function (search, shown) {
-      if (shown && shown.search === search) {
+      /* Before the page's first answer (shown is None) the address is dcc.Location's own
+         report on mounting: that first answer reads it (it follows the first poll). */
+      if (!shown || shown.search === search) {
         return window.dash_clientside.no_update;
       }
       return search;
@@ -338,4 +340,40 @@
       return window.dash_clientside.no_update;
     },
   };
+})();
+
+/* The first map drawn: tell the page (ids.FIRST_DRAWN), whose first poll waits for it and then
+   starts the other callbacks (mapdash/web/swap.py), so that they do not compete with the map's
+   first draw. The poll's timer starts them anyway if the map is never drawn. */
+(function () {
+  "use strict";
+  var FIRST_DRAWN = "first-drawn";
+  var MAP = "map-left";
+  var told = false;
+
+  function tell() {
+    if (!told && window.dash_clientside && window.dash_clientside.set_props) {
+      told = true;
+      window.dash_clientside.set_props(FIRST_DRAWN, { data: true });
+    }
+  }
+
+  var watching = null;
+  var observer = new MutationObserver(function () {
+    var gd = document.querySelector("#" + MAP + " .js-plotly-plot");
+    if (told || !gd) {
+      return;
+    }
+    if (gd.querySelector("path.choroplethlocation")) {
+      observer.disconnect();
+      tell();
+    } else if (watching !== gd && gd.on) {
+      watching = gd;
+      gd.on("plotly_afterplot", function () {
+        observer.disconnect();
+        tell();
+      });
+    }
+  });
+  observer.observe(document.documentElement, { subtree: true, childList: true });
 })();

@@ -68,3 +68,61 @@ def test_the_plotly_bundle_arrives_gzipped_as_the_same_bytes_each_time(page, ser
     with urllib.request.urlopen(server.url + src) as response:
         assert response.headers.get("Content-Encoding") is None
         assert response.read() == shipped
+
+
+# Records, from before any page script, when each callback request leaves and which props fired
+# it, and when the first map's six regions are in the page.
+FIRST_DRAW_RECORDER = r"""
+(() => {
+  const seen = {requests: [], drawnAt: null};
+  window.__first = seen;
+  const original = window.fetch;
+  window.fetch = function (input, init) {
+    const url = typeof input === 'string' ? input : input.url;
+    if (url.includes('_dash-update-component')) {
+      const body = JSON.parse(init.body);
+      seen.requests.push(
+        {at: performance.now(), changed: body.changedPropIds, output: body.output});
+    }
+    return original.apply(this, arguments);
+  };
+  new MutationObserver(() => {
+    if (seen.drawnAt === null
+        && document.querySelectorAll('#map-left path.choroplethlocation').length >= 6) {
+      seen.drawnAt = performance.now();
+    }
+  }).observe(document, {subtree: true, childList: true});
+})();
+"""
+
+
+def test_no_callback_runs_before_the_first_map_is_drawn(page, server):
+    # The page's callbacks (the geodata poll, then the credits, the chart and the first
+    # answer with the slider book) start once the map is drawn, so as not to compete with it.
+    page.context.add_init_script(FIRST_DRAW_RECORDER)
+    page.goto(server.url + "/")
+    page.wait_for_selector("#map-left .choropleth .choroplethlocation")
+    page.wait_for_function("() => window.__first.requests.length >= 2")
+    first = page.evaluate("window.__first")
+    assert first["drawnAt"] is not None
+    assert all(r["at"] >= first["drawnAt"] for r in first["requests"]), first
+    # The first poll is fired by the drawn map, not by its two-second timer.
+    assert first["requests"][0]["changed"] == ["first-drawn.data"], first
+    # Then the page fills in as before: the footer names the boundaries' source.
+    footer = page.locator("#data-credits")
+    footer.wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('#data-credits').textContent.startsWith('Boundaries:')"
+    )
+    # Without control layers there is no chart to draw, and the page holds no plot for one.
+    assert page.locator("#control-chart").count() == 0
+    assert page.locator(".js-plotly-plot").count() == 2
+
+
+def test_an_opened_link_still_shows_its_view_after_the_first_map(page, server):
+    page.goto(server.url + "/?date=2025-08-17&selection=actor:russia")
+    page.wait_for_selector("#map-left .choropleth .choroplethlocation")
+    page.wait_for_function(
+        "() => document.querySelector('#map-left-title').textContent.includes('17 Aug 2025')"
+    )
+    assert "date=2025-08-17" in page.url

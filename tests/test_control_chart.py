@@ -154,17 +154,21 @@ def test_the_apps_chart_is_drawn_once_per_data_version_with_the_views_date(geoda
     live = LiveGeodata(geodata)
     cache = ChartCache(data)
     snapshot = live.snapshot()
-    figure, note, hidden, version = chart_outputs(
+    graphs, note, hidden, version = chart_outputs(
         data, snapshot, "?date=2025-08-20&sel=actor:russia", cache
     )
     assert hidden is False and version == snapshot.version
+    [graph] = graphs
+    assert graph.id == "control-chart"
+    figure = graph.figure
     assert note.startswith("Russian-held share of each region at the 3 installed control layers")
     assert figure["layout"]["shapes"][MARKER_SHAPE]["x0"] == "2025-08-20"
     assert figure["layout"]["meta"]["eventDates"] == [
         e.date.isoformat() for e in data.timeline.events
     ]
     # Drawn once: a second view of the same data reuses the figure, marker moved.
-    again, *_ = chart_outputs(data, snapshot, "?date=2025-03-02", cache)
+    [again], *_ = chart_outputs(data, snapshot, "?date=2025-03-02", cache)
+    again = again.figure
     assert again["layout"]["shapes"][MARKER_SHAPE]["x0"] == "2025-03-02"
     assert again["data"] == figure["data"]
     assert list(cache._figures) == [snapshot.version]
@@ -174,8 +178,9 @@ def test_with_one_layer_the_app_shows_the_reason_and_no_chart(tmp_path):
     folder = geodata_with(tmp_path, SERIES[:1])
     data = AppData.load(Paths(geodata=folder, seeds=PROJECT_ROOT / "seeds"))
     snapshot = LiveGeodata(folder).snapshot()
-    figure, note, hidden, _ = chart_outputs(data, snapshot, None, ChartCache(data))
-    assert hidden is True
+    graphs, note, hidden, _ = chart_outputs(data, snapshot, None, ChartCache(data))
+    # No graph at all: an empty plot would cost the page a draw before the map's.
+    assert graphs == [] and hidden is True
     assert note.startswith("Only one control layer is installed (1 Mar 2025)")
 
 

@@ -100,7 +100,10 @@ def _poll(client, built: str, search: str) -> dict:
             {"id": ids.DATA_VERSION, "property": "data"},
             {"id": ids.GEODATA_ALERT, "property": "children"},
         ],
-        "inputs": [{"id": ids.DATA_POLL, "property": "n_intervals", "value": 3}],
+        "inputs": [
+            {"id": ids.DATA_POLL, "property": "n_intervals", "value": 3},
+            {"id": ids.FIRST_DRAWN, "property": "data", "value": True},
+        ],
         "changedPropIds": [f"{ids.DATA_POLL}.n_intervals"],
         "state": [
             {"id": ids.DATA_VERSION, "property": "data", "value": None},

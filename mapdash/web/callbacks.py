@@ -486,6 +486,8 @@ def register(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
         Output(ids.NAVIGATE, "data"),
         Input(ids.URL, "search"),
         State(ids.SHOWN, "data"),
+        # The opened address is read by ``sync``'s first answer (after the first poll).
+        prevent_initial_call=True,
     )
     # The browser holds the slider book and paints the user's slider moves from it in place,
     # as the slider's handle moves; ``sync`` then sends no map.
@@ -529,6 +531,9 @@ def register(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
             "page_regions": State(ids.PAGE_REGIONS, "data"),
             "page_data": State(ids.PAGE_DATA, "data"),
         },
+        # The page's first answer follows the first poll, which waits for the first map to be
+        # drawn (web/swap.py): the map is drawn from the layout alone.
+        prevent_initial_call=True,
     )
     def sync(
         navigated: str | None,

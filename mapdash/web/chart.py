@@ -2,10 +2,11 @@
 
 Two callbacks:
 
-- ``draw`` (server) builds the chart from the live control layers when the page opens and when
-  the geodata change (the poll's data version); the figure is cached per data version, which
-  changes with the set of installed layers and the boundaries they are measured on. With fewer
-  than two layers it shows why there is no chart instead.
+- ``draw`` (server) builds the chart from the live control layers after the page's first poll
+  (which follows the first map's drawing) and when the geodata change (the poll's data
+  version); the figure is cached per data version, which changes with the set of installed
+  layers and the boundaries they are measured on. With fewer than two layers it shows why
+  there is no chart instead, and the page has no chart graph.
 - ``moveMarker`` (browser, ``assets/chart.js``) moves the as-of marker with the slider and the
   address bar, and onto the view's date once a chart is drawn, as a Patch of two layout
   entries, without a round trip.
@@ -20,7 +21,7 @@ from collections import OrderedDict
 from typing import Any
 
 import dash
-from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from ..control_chart import (
@@ -59,24 +60,30 @@ CHART_CONFIG: dict[str, Any] = {
 
 
 def chart_section() -> html.Section:
-    """Build the side panel's section: why there is no chart, or the chart."""
+    """Build the side panel's section: why there is no chart, or the chart.
+
+    The frame starts empty: ``draw`` puts the chart's graph in it only when there is a chart
+    to show. An empty plotly graph, even hidden, costs the page a plot before the map is drawn.
+    """
     return html.Section(
         [
             html.H2("Control over time"),
             html.P(id=ids.CHART_NOTE, className="hint"),
-            html.Div(
-                dcc.Graph(
-                    id=ids.CHART,
-                    config=CHART_CONFIG,  # type: ignore[arg-type]
-                    style={"height": f"{CHART_HEIGHT}px"},
-                ),
-                id=ids.CHART_FRAME,
-                hidden=True,
-            ),
+            html.Div(id=ids.CHART_FRAME, hidden=True),
             dcc.Store(id=ids.CHART_SHOWN),
         ],
         className="control-chart",
         **attrs({"aria-label": "Control over time"}),
+    )
+
+
+def chart_graph(figure: dict[str, Any]) -> dcc.Graph:
+    """Return the chart's graph, drawing ``figure``."""
+    return dcc.Graph(
+        id=ids.CHART,
+        figure=figure,
+        config=CHART_CONFIG,  # type: ignore[arg-type]
+        style={"height": f"{CHART_HEIGHT}px"},
     )
 
 
@@ -143,13 +150,17 @@ class ChartCache:
 
 def chart_outputs(
     data: AppData, snapshot: Snapshot, search: str | None, cache: ChartCache
-) -> tuple[Any, str, bool, str]:
-    """Return what ``draw`` writes: the figure, the note, whether it is hidden, its version."""
+) -> tuple[list[dcc.Graph], str, bool, str]:
+    """Return what ``draw`` writes.
+
+    That is the frame's graph (none without a chart), the note, whether the frame is hidden,
+    and the data version shown.
+    """
     measures = snapshot_measures(snapshot)
     reason = no_chart_reason(measures)
     figure = cache.figure(snapshot)
     if reason is not None or figure is None:
-        return no_update, reason or "", True, snapshot.version
+        return [], reason or "", True, snapshot.version
     view, _ = read_query(search, data.timeline)
     first, last = measures[0].date, measures[-1].date
     note = (
@@ -157,7 +168,7 @@ def chart_outputs(
         f"{format_date(first)} to {format_date(last)}; ticks below mark the claims. Hover a "
         "point for its km2 and source; the dotted line is the map's date."
     )
-    return at_date(figure, view.date), note, False, snapshot.version
+    return [chart_graph(at_date(figure, view.date))], note, False, snapshot.version
 
 
 def register_chart(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
@@ -165,13 +176,14 @@ def register_chart(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
     cache = ChartCache(data)
 
     @app.callback(
-        Output(ids.CHART, "figure"),
+        Output(ids.CHART_FRAME, "children"),
         Output(ids.CHART_NOTE, "children"),
         Output(ids.CHART_FRAME, "hidden"),
         Output(ids.CHART_SHOWN, "data"),
         Input(ids.DATA_VERSION, "data"),
         State(ids.URL, "search"),
         State(ids.CHART_SHOWN, "data"),
+        prevent_initial_call=True,
     )
     def draw(_: Any, search: str | None, shown: str | None) -> tuple[Any, ...]:
         snapshot = live.snapshot()
@@ -196,6 +208,7 @@ __all__ = [
     "ChartCache",
     "at_date",
     "chart_figure",
+    "chart_graph",
     "chart_outputs",
     "chart_section",
     "register_chart",

@@ -216,7 +216,9 @@ def credits_text(boundaries: Attribution, layers: Sequence[ControlLayer]) -> str
 def register_download(app: dash.Dash, data: AppData, live: LiveGeodata) -> None:
     """Attach the download callback, and the footer's credits of the live data, to ``app``."""
 
-    @app.callback(Output(ids.CREDITS, "children"), Input(ids.DATA_VERSION, "data"))
+    @app.callback(
+        Output(ids.CREDITS, "children"), Input(ids.DATA_VERSION, "data"), prevent_initial_call=True
+    )
     def show_credits(_: object) -> str:
         snapshot = live.snapshot()
         return credits_text(boundaries_attribution(live.geodata_dir), snapshot.layers)

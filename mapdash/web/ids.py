@@ -50,6 +50,9 @@ HTML_SHOWN = "html-shown"
 # Geodata swapping (web/swap.py): polling, upload form, overlay numbers, alerts.
 DATA_POLL = "geodata-poll"
 DATA_VERSION = "geodata-version"
+#: Set by the browser once the first map is drawn: the page's first poll waits for it, so that
+#: nothing but the map is worked on before the map is drawn (assets/mapdash.js).
+FIRST_DRAWN = "first-drawn"
 UPLOADED = "geodata-uploaded"
 GEODATA_ALERT = "geodata-alert"
 UPLOAD = "geodata-upload"

@@ -131,6 +131,8 @@ def register_layer_panel(app: dash.Dash, live: LiveGeodata, access: Access) -> N
         Output(ids.LAYER_LIST, "children"),
         Input(ids.DATA_VERSION, "data"),
         Input(ids.UPLOADED, "data"),
+        # Filled after the first poll, which follows the first map (web/swap.py).
+        prevent_initial_call=True,
     )
     def show(_version: Any, _uploaded: Any) -> Any:
         if not access.may_edit():

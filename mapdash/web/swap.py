@@ -43,7 +43,10 @@ def poll_components(drawn: str | None = None, data_version: str | None = None) -
     """
     return [
         dcc.Interval(id=ids.DATA_POLL, interval=POLL_MS),
-        dcc.Store(id=ids.DATA_VERSION, data=None),
+        # No ``data=None``: a memory store given None sets its data on mounting, which fires
+        # the callbacks it feeds before the first map is drawn.
+        dcc.Store(id=ids.DATA_VERSION),
+        dcc.Store(id=ids.FIRST_DRAWN),
         dcc.Store(id=ids.UPLOADED, data=0),
         dcc.Store(id=ids.PAGE_REGIONS, data=drawn),
         dcc.Store(id=ids.PAGE_DATA, data=data_version),
@@ -303,12 +306,21 @@ def register_swap(
         Output(ids.DATA_VERSION, "data"),
         Output(ids.GEODATA_ALERT, "children"),
         Input(ids.DATA_POLL, "n_intervals"),
+        Input(ids.FIRST_DRAWN, "data"),
         State(ids.DATA_VERSION, "data"),
         State(ids.PAGE_DATA, "data"),
         State(ids.URL, "search"),
+        # The first poll runs once the first map is drawn (or at the first tick, whichever
+        # comes first); it starts the page's other callbacks, which then do not compete with
+        # drawing the map.
+        prevent_initial_call=True,
     )
     def poll(
-        _: int | None, seen: dict[str, Any] | None, built: str | None, search: str | None
+        _: int | None,
+        _drawn: Any,
+        seen: dict[str, Any] | None,
+        built: str | None,
+        search: str | None,
     ) -> tuple[Any, Any]:
         snapshot = live.snapshot()
         alerts = [f"{r.name}@{r.at.isoformat()}" for r in snapshot.rejections]
