@@ -1,10 +1,14 @@
 """What the dashboard's first page loads: the geo-only plotly.js, no full bundle, no topojson,
-only the dcc chunks it draws with, and one map's geometry."""
+only the dcc chunks it draws with, and one map's geometry; and the first map the index draws
+before Dash runs (web/first_page.py)."""
 
 from __future__ import annotations
 
 import plotly.offline
 import pytest
+from conftest import hover_label
+
+from mapdash.regions import REGION_IDS
 
 pytestmark = pytest.mark.browser
 
@@ -126,3 +130,108 @@ def test_an_opened_link_still_shows_its_view_after_the_first_map(page, server):
         "() => document.querySelector('#map-left-title').textContent.includes('17 Aug 2025')"
     )
     assert "date=2025-08-17" in page.url
+
+
+# Records, from before any page script, the first map the index draws before Dash: when its
+# six regions are in the page, their fills, whether Dash's page had mounted by then, and
+# whether the box was ever there.
+FIRST_MAP_RECORDER = r"""
+(() => {
+  const seen = {firstAt: null, fills: null, dashMounted: null, boxSeen: false, dashAt: null};
+  window.__firstMap = seen;
+  const regions = (root) => {
+    const traces = document.querySelectorAll(root + ' g.trace.choropleth');
+    if (traces.length < 2) return [];
+    return Array.from(traces[1].querySelectorAll('path.choroplethlocation'));
+  };
+  new MutationObserver(() => {
+    if (document.getElementById('first-map')) seen.boxSeen = true;
+    const first = regions('#first-map');
+    if (seen.firstAt === null && first.length >= 6) {
+      seen.firstAt = performance.now();
+      seen.fills = first.map(path => getComputedStyle(path).fill);
+      seen.dashMounted = document.getElementById('map-left') !== null;
+      seen.box = document.getElementById('first-map').getBoundingClientRect().toJSON();
+    }
+    if (seen.dashAt === null && regions('#map-left').length >= 6) seen.dashAt = performance.now();
+  }).observe(document, {subtree: true, childList: true, attributes: true});
+})();
+"""
+# The fills of the six regions on Dash's first map, in REGION_IDS order.
+DASH_FILLS = """() => Array.from(
+  document.querySelectorAll('#map-left g.trace.choropleth')[1]
+    .querySelectorAll('path.choroplethlocation')
+).map(path => getComputedStyle(path).fill)"""
+TO_RUSSIA = "rgb(213, 94, 0)"
+
+
+def test_the_first_map_is_drawn_before_dash_runs_and_hands_over_to_dash(page, server):
+    page.context.add_init_script(FIRST_MAP_RECORDER)
+    page.goto(server.url + "/")
+    page.wait_for_selector("#map-left .choropleth .choroplethlocation")
+    page.wait_for_function("() => !document.querySelector('#first-map')")
+    seen = page.evaluate("window.__firstMap")
+    # Drawn while Dash's page was not yet mounted, and in the colours Dash then draws.
+    assert seen["firstAt"] is not None and seen["dashMounted"] is False, seen
+    assert seen["firstAt"] < seen["dashAt"], seen
+    assert seen["fills"] == page.evaluate(DASH_FILLS)
+    assert seen["fills"][REGION_IDS.index("donetsk")] == TO_RUSSIA
+    # Where Dash's map then is: nothing moves when one takes over from the other.
+    dash_box = page.locator("#map-left").bounding_box()
+    assert dash_box is not None
+    for key in ("x", "y", "width", "height"):
+        assert abs(seen["box"][key] - dash_box[key]) < 1, (key, seen["box"], dash_box)
+    # Then it is gone with its frame, and the page holds Dash's two plots only.
+    assert page.locator("#first-page").count() == 0
+    assert page.locator(".js-plotly-plot").count() == 2
+    # Dash's layout came with the index: the page never asked the server for it.
+    assert not [url for url in page.record.requests if "_dash-layout" in url]
+    # The interactive map works as before: a hover over Donetsk names it.
+    page.wait_for_load_state("networkidle")
+    assert "Donetsk" in hover_label(page, "map-left", 37.2, 48.3)
+
+
+def test_the_first_map_stands_on_its_own_where_it_will_be_while_dash_loads(page, server):
+    # Dash's renderer never arrives: what shows is the index's frame and its first map.
+    page.route("**/dash_renderer*", lambda route: route.abort())
+    page.goto(server.url + "/")
+    page.wait_for_selector("#first-map .choropleth .choroplethlocation")
+    box = page.locator("#first-map").bounding_box()
+    assert box is not None and box["height"] == 600 and box["width"] > 700
+    fills = page.evaluate(DASH_FILLS.replace("#map-left", "#first-map"))
+    assert fills[REGION_IDS.index("donetsk")] == TO_RUSSIA
+    assert page.locator("#first-page h1").inner_text() == "Territory on the table"
+    # The frame is for sight only, and Dash's "Loading..." is not shown under it.
+    assert page.locator("#first-page").get_attribute("aria-hidden") == "true"
+    assert not page.locator("._dash-loading").is_visible()
+    # Aborting Dash's renderer is this test's doing, and so are the errors it logs.
+    page.record.console_errors.clear()
+
+
+def test_an_opened_view_gets_no_early_map_and_shows_its_own(page, server):
+    page.context.add_init_script(FIRST_MAP_RECORDER)
+    page.goto(server.url + "/?date=2022-12-01&selection=actor:russia")
+    page.wait_for_selector("#map-left .choropleth .choroplethlocation")
+    page.wait_for_function(
+        "() => document.querySelector('#map-left-title').textContent.includes('2022')"
+    )
+    assert page.evaluate("window.__firstMap.boxSeen") is False
+    assert not [url for url in page.record.requests if "_dash-layout" in url]
+
+
+def test_a_phone_gets_no_early_map(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    try:
+        phone = context.new_page()
+        errors: list[str] = []
+        phone.on("pageerror", lambda exc: errors.append(str(exc)))
+        phone.add_init_script(FIRST_MAP_RECORDER)
+        phone.goto(server.url + "/")
+        phone.wait_for_selector("#map-left .choropleth .choroplethlocation", state="attached")
+        seen = phone.evaluate("window.__firstMap")
+        # The box was in the index, but nothing was drawn in it: the phone's page is stacked
+        # in another order than the frame.
+        assert seen["firstAt"] is None and phone.locator("#first-page").count() == 0
+        assert errors == []
+    finally:
+        context.close()

@@ -16,7 +16,7 @@ from dash import dash_table, dcc, html
 from dash._utils import to_json
 
 from ..config import PROJECT_ROOT, Paths
-from . import ids
+from . import first_page, ids
 from .account import account_bar
 from .api import register_api
 from .auth import Access, AccessPolicy, decide_policy, install_auth, protect_callbacks
@@ -287,12 +287,13 @@ def _serve_pages_serialised_once(app: dash.Dash, guard: Access, pages: _Pages) -
     The pages are built once per data version (:class:`_Pages`); only the account bar above
     them depends on who asks. Serialising a page (its map figure) with plotly's JSON encoder
     took 100-300 ms of every page load; now only the account bar is serialised per request.
-    The answer is what Dash's own route gives for ``app.layout()``.
+    The answer is what Dash's own route gives for ``app.layout()``; the index carries the
+    same answer inline (see :mod:`.first_page`).
     """
     serialised: dict[bool, tuple[html.Div, str]] = {}
     root = html.Div().to_plotly_json()
 
-    def serve_layout() -> flask.Response:
+    def current() -> tuple[str, html.Div, html.Div]:
         user = guard.user()
         editor = user is not None and user.is_editor
         editor_page, viewer_page = pages.current()
@@ -300,14 +301,18 @@ def _serve_pages_serialised_once(app: dash.Dash, guard: Access, pages: _Pages) -
         cached = serialised.get(editor)
         if cached is None or cached[0] is not shown:
             cached = serialised[editor] = (shown, to_json(shown))
-        bar = to_json(account_bar(user, guard.policy))
+        bar = account_bar(user, guard.policy)
         body = (
-            f'{{"props":{{"children":[{bar},{cached[1]}]}},'
+            f'{{"props":{{"children":[{to_json(bar)},{cached[1]}]}},'
             f'"type":"{root["type"]}","namespace":"{root["namespace"]}"}}'
         )
-        return flask.Response(body, mimetype="application/json")
+        return body, bar, shown
+
+    def serve_layout() -> flask.Response:
+        return flask.Response(current()[0], mimetype="application/json")
 
     app.server.view_functions[app.config.routes_pathname_prefix + "_dash-layout"] = serve_layout
+    first_page.install(app, current)
 
 
 __all__ = ["Access", "AccessPolicy", "create_app"]
