@@ -167,6 +167,10 @@ def ratios(results: dict[str, Any]) -> dict[str, float | None]:
         out["map_drawn_ms"] = _ratio(
             first["baseline"]["map_drawn_ms_p50"], first["mapdash"]["map_drawn_ms_p50"]
         )
+        out["map_on_screen_ms"] = _ratio(
+            first["baseline"].get("map_on_screen_ms_p50"),
+            first["mapdash"].get("map_on_screen_ms_p50"),
+        )
     load = results.get("load")
     if load and "baseline" in load and "mapdash" in load:
         for key in ("request_p50_ms", "request_p95_ms"):
