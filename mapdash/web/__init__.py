@@ -215,6 +215,12 @@ def _load_only_the_chunks_used() -> None:
 
 #: Fingerprinted scripts and stylesheets: the same bytes for as long as the stamp holds.
 _COMPRESSED_ONCE = ("application/javascript", "text/javascript", "text/css")
+#: Scripts nearly all of whose functions run as the page loads: plotly.js, which the first map
+#: waits for. V8's compile hint, the file's first line, has Chromium compile such a script
+#: whole on a background thread while it arrives, instead of function by function on the main
+#: thread as they are first called (other browsers read it as a comment).
+_EAGER_SCRIPTS = frozenset({"/assets/vendor/plotly-geo.min.js"})
+COMPILE_HINT = b"//# allFunctionsCalledOnLoad\n"
 
 
 def _serve_scripts_compressed_once(server: flask.Flask) -> None:
@@ -225,7 +231,8 @@ def _serve_scripts_compressed_once(server: flask.Flask) -> None:
     page's other scripts queued behind it. A script whose address carries a stamp (Dash's
     ``?m=`` on assets, the versioned component suites) never changes under that address, so
     its gzip body is kept (at the highest level: it is made once) and sent as is; flask-compress
-    leaves a response that is already encoded alone.
+    leaves a response that is already encoded alone. The scripts of ``_EAGER_SCRIPTS`` go out
+    with :data:`COMPILE_HINT` before their text, compressed or not.
     """
     cache: dict[str, bytes] = {}
     lock = threading.Lock()
@@ -239,24 +246,32 @@ def _serve_scripts_compressed_once(server: flask.Flask) -> None:
             or not stamped
             or response.mimetype not in _COMPRESSED_ONCE
             or "Content-Encoding" in response.headers
-            or "gzip" not in request.headers.get("Accept-Encoding", "")
         ):
             return response
-        key = request.full_path
-        body = cache.get(key)
+        eager = request.path in _EAGER_SCRIPTS
+        gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+        if not gzipped and not eager:
+            return response
+        body = cache.get(request.full_path) if gzipped else None
         if body is None:
             response.direct_passthrough = False
-            body = gzip.compress(response.get_data(), compresslevel=9, mtime=0)
-            with lock:
-                cache[key] = body
+            body = response.get_data()
+            if eager:
+                body = COMPILE_HINT + body
+            if gzipped:
+                body = gzip.compress(body, compresslevel=9, mtime=0)
+                with lock:
+                    cache[request.full_path] = body
         etag, weak = response.get_etag()
         response.direct_passthrough = False
         response.set_data(body)
-        response.headers["Content-Encoding"] = "gzip"
         response.headers["Content-Length"] = str(len(body))
-        response.vary.add("Accept-Encoding")
+        if gzipped:
+            response.headers["Content-Encoding"] = "gzip"
+            response.vary.add("Accept-Encoding")
         if etag and not weak:
-            response.set_etag(f"{etag}:gzip")
+            suffix = (":hint" if eager else "") + (":gzip" if gzipped else "")
+            response.set_etag(f"{etag}{suffix}")
         return response
 
     # Registered after flask-compress's hook, so it runs before it (Flask runs them in reverse).
