@@ -76,7 +76,12 @@
     return;
   }
   var config = Object.assign({}, graph.config || {}, { staticPlot: true, responsive: false });
-  var drawn = window.Plotly.newPlot(box, graph.figure.data, graph.figure.layout || {}, config);
+  /* A static map has no use for the traces the first view hides (hatching and dotted outlines
+     at opacity 0, an absent control line): leaving them out halves plotly's draw. */
+  var shown = graph.figure.data.filter(function (trace) {
+    return trace.opacity !== 0 && trace.visible !== false;
+  });
+  var drawn = window.Plotly.newPlot(box, shown, graph.figure.layout || {}, config);
 
   function dashMapDrawn() {
     return document.querySelector("#map-left path.choroplethlocation") !== null;
