@@ -163,3 +163,36 @@ def test_a_claims_file_changed_by_hand_goes_live_in_both_workers(paths: Paths, t
         _add_claim_by_hand(paths.geodata)
         after = counts_by_worker(time.monotonic() + 15, want=claims + 1)
         assert after == dict.fromkeys(before, claims + 1)
+
+
+def test_an_answer_follows_a_claims_change_for_a_view_it_had_answered(paths: Paths) -> None:
+    # The dashboard keeps each view's maps and cards per version of the claims: an edit on
+    # disk reaches the very next answer for a view that was answered, and kept, before it.
+    from mapdash.web.callbacks import Dashboard
+
+    live = LiveGeodata(paths.geodata, min_interval=0)
+    dashboard = Dashboard(LiveData(paths, live, min_interval=0), live)
+    search = "?date=2025-12-02&sel=actor:russia"
+
+    def cards() -> str:
+        # From a page built from other claims: the answer brings the whole side panel.
+        answer = dashboard.respond(
+            None,
+            None,
+            search=search,
+            playing=False,
+            page_book=None,
+            shown=None,
+            page=(live.snapshot().regions_version, "an older version"),
+        )
+        return str(answer["cards"])
+
+    before = cards()
+    assert "Kremlin keeps" in before and "EDITED BY HAND" not in before
+    path = paths.geodata / "claims.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    claim = next(c for c in data["claims"] if c["id"] == "ru-2025-12-02-donbas-100")
+    claim["summary"] = "EDITED BY HAND: " + claim["summary"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    after = cards()
+    assert "EDITED BY HAND: After the Putin-Witkoff meeting" in after

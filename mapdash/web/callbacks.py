@@ -172,13 +172,21 @@ def _keys(data: AppData, shown: Shown) -> PanelKeys:
     return panel_keys(data, shown.view, shown.screen, layer, no_layer)
 
 
-def show_view(data: AppData, now: Shown, *, before: Shown | None = None) -> Panel:
+def show_view(
+    data: AppData,
+    now: Shown,
+    *,
+    before: Shown | None = None,
+    cards_of: Callable[[View], str] | None = None,
+) -> Panel:
     """Draw the side panel, titles and notes of a view.
 
     ``before`` is what the page shows now, if known: the legend, cards and region table are
     left alone (``no_update``) where they would come out the same. The live geodata of
     ``now`` are measured in the region table (the control layer in force at the date).
+    ``cards_of`` gives a view's cards (``on_the_table`` of ``data``, or a memo of it).
     """
+    cards_of = cards_of or functools.partial(on_the_table, data)
     view, drawn, snapshot = now.view, now.screen, now.snapshot
     right = drawn.right
     layer = layer_figures(snapshot, view.date)
@@ -191,7 +199,7 @@ def show_view(data: AppData, now: Shown, *, before: Shown | None = None) -> Pane
         maps_class="maps compare" if right else "maps single",
         differences=differences_text(drawn),
         legend=no_update if same and same.legend == keys.legend else legend(drawn, no_layer),
-        cards=no_update if same and same.cards == keys.cards else on_the_table(data, view),
+        cards=no_update if same and same.cards == keys.cards else cards_of(view),
         regions=no_update
         if same and same.regions == keys.regions
         else region_rows(data, view, drawn.left, layer, no_layer),
@@ -262,6 +270,10 @@ def _maps_of(shown: dict[str, Any] | None, page_regions: str | None) -> tuple[Ma
     return MapState.from_data(maps.get("left")), MapState.from_data(maps.get("right"))
 
 
+#: Views whose maps and cards are kept per version of the claims side.
+_VIEWS_KEPT = 256
+
+
 @dataclass(frozen=True)
 class _Derived:
     """What the dashboard works out once per version of the claims side, not per request."""
@@ -273,6 +285,10 @@ class _Derived:
     page: Shown
     marks: Marks
     book: Callable[[View], SliderBook]
+    #: A view's maps and its cards: pure functions of this version's data and the view, kept
+    #: for the views asked for most lately (the event dates of a few selections).
+    screen: Callable[[View], Screen]
+    cards: Callable[[View], str]
 
     @classmethod
     def of(cls, data: AppData) -> _Derived:
@@ -283,6 +299,8 @@ class _Derived:
             page=Shown.of(data, default_view(data.timeline)),
             marks=marks_used(data),
             book=functools.lru_cache(maxsize=64)(functools.partial(slider_book, data)),
+            screen=functools.lru_cache(maxsize=_VIEWS_KEPT)(functools.partial(screen, data)),
+            cards=functools.lru_cache(maxsize=_VIEWS_KEPT)(functools.partial(on_the_table, data)),
         )
 
 
@@ -370,12 +388,13 @@ class Dashboard:
         geodata = trigger in (ids.DATA_VERSION, ids.UPLOADED)
         c = sync_controls(data, search, None if geodata else trigger, value, playing)
         view = c.view
-        now = Shown.of(data, view, snapshot)
+        now = Shown(view, derived.screen(view), snapshot)
         # What the page showed: the layout's view on load (known only if the page was built
         # from the claims live now), else the one last drawn.
         before: Shown | None = derived.page if page_data == version else None
         if shown:
-            before = Shown.of(data, read_query(shown.get("search"), data.timeline)[0], snapshot)
+            shown_view = read_query(shown.get("search"), data.timeline)[0]
+            before = Shown(shown_view, derived.screen(shown_view), snapshot)
         book = derived.book(replace(view, date=derived.first_event))
         # The browser painted this very slider step from this very book.
         painted = trigger == ids.SLIDER and page_painted == {"key": book.key, "index": c.slider}
@@ -409,7 +428,7 @@ class Dashboard:
         pressed = [token == c.selection for token in derived.options]
         play = ("❚❚ Pause", "true") if c.playing else ("▶ Play", "false")
         # New geodata may change the panel of the same view.
-        panel = show_view(data, now, before=None if geodata else before)
+        panel = show_view(data, now, before=None if geodata else before, cards_of=derived.cards)
         same_book = book.key == page_book
         return {
             "search": c.search if c.search != search and not keep_url else no_update,
