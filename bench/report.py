@@ -55,7 +55,7 @@ def markdown(results: dict[str, Any]) -> str:
         if s:
             lines += _slider_rows(s, r)
         lines += [
-            f"| first page load, bytes (gzip) | {_kb(f['mapdash']['first_load_bytes'])} "
+            f"| first page load, bytes as sent | {_kb(f['mapdash']['first_load_bytes'])} "
             f"| {_kb(f['baseline']['first_load_bytes'])} | {_x(r.get('first_load_bytes'))} |",
         ]
         if "map_on_screen_ms_p50" in f["mapdash"]:

@@ -45,34 +45,52 @@ def test_first_page_loads_the_geo_bundle_and_nothing_plotly_does_not_need(page, 
     assert page.locator("#map-right .choroplethlocation").count() == 0
 
 
-def test_the_plotly_bundle_arrives_gzipped_as_the_same_bytes_each_time(page, server):
+def test_the_plotly_bundle_arrives_compressed_as_the_same_bytes_each_time(page, server):
     import gzip
     import urllib.request
 
+    import brotli
+
     from mapdash.config import PROJECT_ROOT
 
+    requests: list = []
+    page.on("request", lambda request: requests.append(request))
     page.goto(server.url + "/")
     page.wait_for_selector("#map-left .choropleth .choroplethlocation")
     src = page.locator("script[src*='plotly-geo.min.js']").get_attribute("src")
     assert src is not None and "?m=" in src
+    # Chromium takes brotli and gets it.
+    asked = next(r for r in requests if "plotly-geo.min.js" in r.url)
+    assert "br" in asked.all_headers()["accept-encoding"]
+    assert asked.response().all_headers()["content-encoding"] == "br"
     shipped = (PROJECT_ROOT / "assets" / "vendor" / "plotly-geo.min.js").read_bytes()
-    bodies = []
-    for _ in range(2):
-        request = urllib.request.Request(server.url + src, headers={"Accept-Encoding": "gzip"})
-        with urllib.request.urlopen(request) as response:
-            assert response.headers["Content-Encoding"] == "gzip"
-            assert "Accept-Encoding" in response.headers["Vary"]
-            bodies.append(response.read())
-    # Compressed once and kept: the second answer is the first one's bytes, and they unpack to
-    # the bundle shipped in assets/vendor/, at under a third of its size, after V8's compile
-    # hint on its first line (Chromium compiles it whole while it arrives).
-    assert bodies[0] == bodies[1]
-    assert gzip.decompress(bodies[0]) == b"//# allFunctionsCalledOnLoad\n" + shipped
-    assert len(bodies[0]) < len(shipped) / 3
-    # A client that takes no gzip gets the same text uncompressed.
+    served = b"//# allFunctionsCalledOnLoad\n" + shipped
+    sizes = {}
+    for encoding, unpack in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        bodies = []
+        for _ in range(2):
+            request = urllib.request.Request(
+                server.url + src, headers={"Accept-Encoding": f"{encoding}, deflate"}
+            )
+            with urllib.request.urlopen(request) as response:
+                assert response.headers["Content-Encoding"] == encoding
+                assert "Accept-Encoding" in response.headers["Vary"]
+                bodies.append(response.read())
+        # Compressed once and kept: the second answer is the first one's bytes, and they
+        # unpack to the bundle shipped in assets/vendor/, after V8's compile hint on its
+        # first line (Chromium compiles it whole while it arrives).
+        assert bodies[0] == bodies[1]
+        assert unpack(bodies[0]) == served
+        sizes[encoding] = len(bodies[0])
+    assert sizes["gzip"] < len(shipped) / 3
+    assert sizes["br"] < sizes["gzip"] * 0.93
+    # A client that refuses brotli (q=0) gets gzip; one that takes neither, the text as is.
+    request = urllib.request.Request(server.url + src, headers={"Accept-Encoding": "br;q=0, gzip"})
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
     with urllib.request.urlopen(server.url + src) as response:
         assert response.headers.get("Content-Encoding") is None
-        assert response.read() == b"//# allFunctionsCalledOnLoad\n" + shipped
+        assert response.read() == served
     # The page's other scripts go out as they are.
     other = page.locator("script[src*='/assets/mapdash.js']").get_attribute("src")
     with urllib.request.urlopen(server.url + other) as response:

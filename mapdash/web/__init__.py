@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import brotli
 import dash
 import flask
 from dash import dash_table, dcc, html
@@ -221,20 +222,36 @@ _COMPRESSED_ONCE = ("application/javascript", "text/javascript", "text/css")
 #: thread as they are first called (other browsers read it as a comment).
 _EAGER_SCRIPTS = frozenset({"/assets/vendor/plotly-geo.min.js"})
 COMPILE_HINT = b"//# allFunctionsCalledOnLoad\n"
+#: How a kept body is compressed, by content coding, in the order preferred. Brotli at 9: 10
+#: and 11 make plotly.js 7% smaller but take 2 and 5 s instead of 0.2.
+_ENCODERS: dict[str, Callable[[bytes], bytes]] = {
+    "br": functools.partial(brotli.compress, quality=9),
+    "gzip": functools.partial(gzip.compress, compresslevel=9, mtime=0),
+}
+
+
+def _encoding_for(request: flask.Request) -> str | None:
+    """Return the content coding of :data:`_ENCODERS` the client takes first, or None."""
+    for encoding in _ENCODERS:
+        if request.accept_encodings[encoding] > 0:
+            return encoding
+    return None
 
 
 def _serve_scripts_compressed_once(server: flask.Flask) -> None:
-    """Gzip each fingerprinted script and stylesheet once per worker, not on every request.
+    """Compress each fingerprinted script and stylesheet once per worker, not on every request.
 
     flask-compress compresses every response anew: plotly.js alone (1.4 MB) took a few hundred
     milliseconds of every cold page load before the browser could start on it, with the
     page's other scripts queued behind it. A script whose address carries a stamp (Dash's
     ``?m=`` on assets, the versioned component suites) never changes under that address, so
-    its gzip body is kept (at the highest level: it is made once) and sent as is; flask-compress
-    leaves a response that is already encoded alone. The scripts of ``_EAGER_SCRIPTS`` go out
-    with :data:`COMPILE_HINT` before their text, compressed or not.
+    its compressed body is kept and sent as is; flask-compress leaves a response that is
+    already encoded alone. A browser that takes brotli gets brotli (plotly.js: 409 KiB against
+    gzip's 453), any other client gzip; each is made once, at the highest level that takes a
+    fraction of a second. The scripts of ``_EAGER_SCRIPTS`` go out with :data:`COMPILE_HINT`
+    before their text, compressed or not.
     """
-    cache: dict[str, bytes] = {}
+    cache: dict[tuple[str, str], bytes] = {}
     lock = threading.Lock()
 
     def compressed_once(response: flask.Response) -> flask.Response:
@@ -249,28 +266,28 @@ def _serve_scripts_compressed_once(server: flask.Flask) -> None:
         ):
             return response
         eager = request.path in _EAGER_SCRIPTS
-        gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
-        if not gzipped and not eager:
+        encoding = _encoding_for(request)
+        if encoding is None and not eager:
             return response
-        body = cache.get(request.full_path) if gzipped else None
+        body = cache.get((request.full_path, encoding)) if encoding else None
         if body is None:
             response.direct_passthrough = False
             body = response.get_data()
             if eager:
                 body = COMPILE_HINT + body
-            if gzipped:
-                body = gzip.compress(body, compresslevel=9, mtime=0)
+            if encoding is not None:
+                body = _ENCODERS[encoding](body)
                 with lock:
-                    cache[request.full_path] = body
+                    cache[(request.full_path, encoding)] = body
         etag, weak = response.get_etag()
         response.direct_passthrough = False
         response.set_data(body)
         response.headers["Content-Length"] = str(len(body))
-        if gzipped:
-            response.headers["Content-Encoding"] = "gzip"
+        if encoding is not None:
+            response.headers["Content-Encoding"] = encoding
             response.vary.add("Accept-Encoding")
         if etag and not weak:
-            suffix = (":hint" if eager else "") + (":gzip" if gzipped else "")
+            suffix = (":hint" if eager else "") + (f":{encoding}" if encoding else "")
             response.set_etag(f"{etag}{suffix}")
         return response
 
