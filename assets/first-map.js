@@ -2,10 +2,11 @@
    before React and Dash:
    - Dash's first request for the layout is answered from the JSON block the index carries,
      one round trip fewer;
-   - when the index has the page's static frame (an address that names no view), the layout's
-     first map is drawn into it as a static plot while Dash's scripts still load. When Dash's
-     page mounts, that map moves into Dash's map box over Dash's graph and the frame goes;
-     once Dash has drawn its own map, the static one is removed. */
+   - when the index has the page's static frame (an address that names no view), its first
+     map is there already, an SVG drawn on the server (web/first_image.py), or else the
+     layout's first map is drawn into it as a static plot while Dash's scripts still load.
+     When Dash's page mounts, that map moves into Dash's map box over Dash's graph and the
+     frame goes; once Dash has drawn its own map, the static one is removed. */
 (function () {
   "use strict";
   var block = document.getElementById("mapdash-layout");
@@ -39,8 +40,10 @@
       page.remove();
     }
   }
-  /* Phones stack the page in another order; there the frame would not match Dash's page. */
-  if (!window.Plotly || window.innerWidth < 700) {
+  /* Phones stack the page in another order; there the frame would not match Dash's page
+     (the stylesheet hides it at the same width). */
+  var image = box.querySelector(".first-map-image");
+  if ((!image && !window.Plotly) || window.matchMedia("(max-width: 700px)").matches) {
     dropFrame();
     return;
   }
@@ -65,23 +68,32 @@
     return findGraph(props.children, id);
   }
 
-  var graph;
-  try {
-    graph = findGraph(JSON.parse(text), "map-left");
-  } catch (err) {
-    graph = null;
+  function drawStatic() {
+    var graph;
+    try {
+      graph = findGraph(JSON.parse(text), "map-left");
+    } catch (err) {
+      graph = null;
+    }
+    if (!graph || !graph.figure.data) {
+      return null;
+    }
+    var config = Object.assign({}, graph.config || {}, { staticPlot: true, responsive: false });
+    /* A static map has no use for the traces the first view hides (hatching and dotted
+       outlines at opacity 0, an absent control line): leaving them out halves plotly's draw.
+       The server's image leaves out the same (web/first_image.py: shown_figure). */
+    var shown = graph.figure.data.filter(function (trace) {
+      return trace.opacity !== 0 && trace.visible !== false;
+    });
+    return window.Plotly.newPlot(box, shown, graph.figure.layout || {}, config);
   }
-  if (!graph || !graph.figure.data) {
+
+  /* The server's image scales with its box; a plot drawn here is resized with plotly. */
+  var drawn = image ? null : drawStatic();
+  if (!image && !drawn) {
     dropFrame();
     return;
   }
-  var config = Object.assign({}, graph.config || {}, { staticPlot: true, responsive: false });
-  /* A static map has no use for the traces the first view hides (hatching and dotted outlines
-     at opacity 0, an absent control line): leaving them out halves plotly's draw. */
-  var shown = graph.figure.data.filter(function (trace) {
-    return trace.opacity !== 0 && trace.visible !== false;
-  });
-  var drawn = window.Plotly.newPlot(box, shown, graph.figure.layout || {}, config);
 
   function dashMapDrawn() {
     return document.querySelector("#map-left path.choroplethlocation") !== null;
@@ -100,7 +112,7 @@
       var height = box.clientHeight;
       target.appendChild(box);
       dropFrame();
-      if (box.clientWidth !== width || box.clientHeight !== height) {
+      if (drawn && (box.clientWidth !== width || box.clientHeight !== height)) {
         Promise.resolve(drawn).then(function () {
           window.Plotly.Plots.resize(box);
         });
@@ -110,7 +122,9 @@
       observer.disconnect();
       /* One frame later: Dash's map is painted under it by then. */
       requestAnimationFrame(function () {
-        window.Plotly.purge(box);
+        if (drawn) {
+          window.Plotly.purge(box);
+        }
         box.remove();
       });
     }

@@ -53,6 +53,18 @@ def _command(name: str, port: int, workers: int) -> list[str]:
     ]
 
 
+def _wait_for_first_map_image(url: str, *, deadline: float) -> None:
+    """Wait until the index carries the first map drawn on the server, as it does once a
+    server has been up for a few seconds (the image is drawn when the server starts)."""
+    while True:
+        with urllib.request.urlopen(url + "/", timeout=10) as response:
+            if b'class="first-map-image"' in response.read():
+                return
+        if time.monotonic() > deadline:
+            raise RuntimeError("mapdash's first map image was not drawn within 90 s")
+        time.sleep(0.5)
+
+
 @contextlib.contextmanager
 def serve(name: str, log_dir: Path, *, workers: int = 2) -> Iterator[Server]:
     """Run ``mapdash serve --production`` or the baseline, and wait for /healthz."""
@@ -64,7 +76,8 @@ def serve(name: str, log_dir: Path, *, workers: int = 2) -> Iterator[Server]:
             stdout=out,
             stderr=subprocess.STDOUT,
             cwd=ROOT,
-            env={**os.environ},
+            # A cache of first-map images of this run's own (mapdash.web.first_image).
+            env={**os.environ, "MAPDASH_CACHE_DIR": str(log_dir / "cache")},
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -81,6 +94,8 @@ def serve(name: str, log_dir: Path, *, workers: int = 2) -> Iterator[Server]:
                         f"{name} server did not answer:\n{log.read_text()}"
                     ) from None
                 time.sleep(0.2)
+        if name == "mapdash":
+            _wait_for_first_map_image(url, deadline=time.monotonic() + 90)
         yield Server(name=name, url=url, pid=process.pid)
     finally:
         process.terminate()

@@ -96,6 +96,7 @@ def serve(
     """Start the dashboard web server (Flask's for development, gunicorn with --production)."""
     from .web import create_app
     from .web.auth import decide_policy, is_loopback
+    from .web.first_image import cache_dir
 
     if production and debug:
         raise click.UsageError("--debug cannot be combined with --production")
@@ -105,7 +106,7 @@ def serve(
             "use it only with --host 127.0.0.1"
         )
     policy = decide_policy(host=host, production=production, private=private)
-    app = create_app(access=policy, watch=True)
+    app = create_app(access=policy, watch=True, first_map_images=cache_dir())
     click.echo(f"mapdash: serving on http://{host}:{port}/ - {policy.describe()}", err=True)
     if production:
         from .web.serving import run_production

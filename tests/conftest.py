@@ -45,6 +45,32 @@ def no_users_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["MAPDASH_USERS"] = before
 
 
+@pytest.fixture(scope="session", autouse=True)
+def first_map_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep the servers' first-map images in one folder of the session's, not the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    before = os.environ.get("MAPDASH_CACHE_DIR")
+    os.environ["MAPDASH_CACHE_DIR"] = str(folder)
+    yield folder / "first-map"
+    if before is None:
+        os.environ.pop("MAPDASH_CACHE_DIR", None)
+    else:
+        os.environ["MAPDASH_CACHE_DIR"] = before
+
+
+def wait_for_first_map_image(url: str, *, timeout: float = 120) -> str:
+    """Wait until a server's index carries its first map drawn on the server; return it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(url + "/", timeout=10) as response:
+            index = response.read().decode()
+        if 'class="first-map-image"' in index:
+            return index
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no first-map image in {url}/ after {timeout:.0f} s")
+        time.sleep(0.5)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
@@ -124,8 +150,13 @@ def run_server(
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server on the embedded default data, shared by the read-only browser tests."""
+    """A server on the embedded default data, shared by the read-only browser tests.
+
+    Its first page carries the first map drawn on the server, as a server's does a few
+    seconds after it starts (tests of the page without one start their own server).
+    """
     with run_server(tmp_path_factory.mktemp("server")) as srv:
+        wait_for_first_map_image(srv.url)
         yield srv
 
 

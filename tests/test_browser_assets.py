@@ -4,9 +4,11 @@ before Dash runs (web/first_page.py)."""
 
 from __future__ import annotations
 
+import time
+
 import plotly.offline
 import pytest
-from conftest import hover_label
+from conftest import hover_label, run_server
 
 from mapdash.regions import REGION_IDS
 
@@ -155,9 +157,10 @@ def test_an_opened_link_still_shows_its_view_after_the_first_map(page, server):
     assert "date=2025-08-17" in page.url
 
 
-# Records, from before any page script, the first map the index draws before Dash: when its
-# six regions are in the page, their fills, whether Dash's page had mounted by then, and
-# whether the box was ever there.
+# Records, from before any page script, the first map of the index: when its six regions are
+# in the page, their fills, whether Dash's page had mounted by then, whether it is the
+# server's image or a plot, and in the next frame its boxes and whether it was visible; whether
+# the box was ever there; and when Dash's map has its six regions.
 FIRST_MAP_RECORDER = r"""
 (() => {
   const seen = {firstAt: null, fills: null, dashMounted: null, boxSeen: false, dashAt: null};
@@ -167,6 +170,7 @@ FIRST_MAP_RECORDER = r"""
     if (traces.length < 2) return [];
     return Array.from(traces[1].querySelectorAll('path.choroplethlocation'));
   };
+  window.__regionBoxes = (root) => regions(root).map(path => path.getBoundingClientRect().toJSON());
   new MutationObserver(() => {
     if (document.getElementById('first-map')) seen.boxSeen = true;
     const first = regions('#first-map');
@@ -174,7 +178,15 @@ FIRST_MAP_RECORDER = r"""
       seen.firstAt = performance.now();
       seen.fills = first.map(path => getComputedStyle(path).fill);
       seen.dashMounted = document.getElementById('map-left') !== null;
-      seen.box = document.getElementById('first-map').getBoundingClientRect().toJSON();
+      seen.image = document.querySelector('#first-map .first-map-image') !== null;
+      seen.plot = document.querySelector('#first-map.js-plotly-plot') !== null;
+      // Measured in the first frame rendered with it, the stylesheet applied.
+      requestAnimationFrame(() => {
+        const box = document.getElementById('first-map');
+        seen.box = box.getBoundingClientRect().toJSON();
+        seen.visible = box.getClientRects().length > 0 && seen.box.width > 0;
+        seen.rects = window.__regionBoxes('#first-map');
+      });
     }
     if (seen.dashAt === null && regions('#map-left').length >= 6) seen.dashAt = performance.now();
   }).observe(document, {subtree: true, childList: true, attributes: true});
@@ -188,22 +200,35 @@ DASH_FILLS = """() => Array.from(
 TO_RUSSIA = "rgb(213, 94, 0)"
 
 
-def test_the_first_map_is_drawn_before_dash_runs_and_hands_over_to_dash(page, server):
+def _first_map_of(page, url: str) -> dict:
+    """Open the first page; once Dash's map has taken over, what was seen of the first map."""
     page.context.add_init_script(FIRST_MAP_RECORDER)
-    page.goto(server.url + "/")
+    page.goto(url + "/")
     page.wait_for_selector("#map-left .choropleth .choroplethlocation")
     page.wait_for_function("() => !document.querySelector('#first-map')")
-    seen = page.evaluate("window.__firstMap")
+    return page.evaluate("window.__firstMap")
+
+
+def _hands_over_to_dash(page, seen) -> None:
+    """The first map was drawn before Dash's page mounted, in the colours and at the place of
+    Dash's map; then it is gone, and Dash's map works as it always did."""
     # Drawn while Dash's page was not yet mounted, and in the colours Dash then draws.
     assert seen["firstAt"] is not None and seen["dashMounted"] is False, seen
+    assert seen["visible"] is True, seen
     assert seen["firstAt"] < seen["dashAt"], seen
     assert seen["fills"] == page.evaluate(DASH_FILLS)
     assert seen["fills"][REGION_IDS.index("donetsk")] == TO_RUSSIA
-    # Where Dash's map then is: nothing moves when one takes over from the other.
+    # Where Dash's map then is: nothing moves when one takes over from the other, neither
+    # the box nor any of the six regions in it (each within a pixel of Dash's own).
     dash_box = page.locator("#map-left").bounding_box()
     assert dash_box is not None
     for key in ("x", "y", "width", "height"):
         assert abs(seen["box"][key] - dash_box[key]) < 1, (key, seen["box"], dash_box)
+    dash_regions = page.evaluate("window.__regionBoxes('#map-left')")
+    assert len(seen["rects"]) == len(dash_regions) == 6
+    for region, first, dash in zip(REGION_IDS, seen["rects"], dash_regions, strict=True):
+        for key in ("x", "y", "width", "height"):
+            assert abs(first[key] - dash[key]) < 1.5, (region, key, first, dash)
     # Then it is gone with its frame, and the page holds Dash's two plots only.
     assert page.locator("#first-page").count() == 0
     assert page.locator(".js-plotly-plot").count() == 2
@@ -214,20 +239,56 @@ def test_the_first_map_is_drawn_before_dash_runs_and_hands_over_to_dash(page, se
     assert "Donetsk" in hover_label(page, "map-left", 37.2, 48.3)
 
 
+def test_the_first_map_comes_drawn_in_the_index_and_hands_over_to_dash(page, server):
+    seen = _first_map_of(page, server.url)
+    # The server's drawing: in the page as it arrived, no plot drawn in the browser for it.
+    assert seen["image"] is True and seen["plot"] is False, seen
+    _hands_over_to_dash(page, seen)
+
+
+def test_without_an_image_the_browser_draws_the_first_map_before_dash(page, tmp_path):
+    # No Chromium on the server: the image cannot be drawn, and plotly.js draws the first
+    # map in the browser while Dash's scripts load, as it does before an image is drawn.
+    env = {"BROWSER_PATH": str(tmp_path / "no-chromium"), "MAPDASH_CACHE_DIR": str(tmp_path)}
+    with run_server(tmp_path, env=env) as server:
+        folder = tmp_path / "first-map"
+        deadline = time.monotonic() + 90
+        while not list(folder.glob("*.failed")):
+            assert time.monotonic() < deadline, "the drawing process did not report"
+            time.sleep(0.5)
+        # Why, in the folder, for whoever runs the server; nothing of the drawing is left.
+        assert "no-chromium" in next(folder.glob("*.failed")).read_text()
+        assert not list(folder.glob("*.lock")) and not list(folder.glob("*.json"))
+        seen = _first_map_of(page, server.url)
+        assert seen["image"] is False and seen["plot"] is True, seen
+        _hands_over_to_dash(page, seen)
+        # A failed drawing is not retried on every page load.
+        assert len(list(folder.glob("*.log"))) == 1
+
+
 def test_the_first_map_stands_on_its_own_where_it_will_be_while_dash_loads(page, server):
-    # Dash's renderer never arrives: what shows is the index's frame and its first map.
+    # Neither Dash's renderer nor plotly.js ever arrives: what shows is the index's frame and
+    # its first map, drawn on the server.
     page.route("**/dash_renderer*", lambda route: route.abort())
+    page.route("**/plotly-geo.min.js*", lambda route: route.abort())
     page.goto(server.url + "/")
     page.wait_for_selector("#first-map .choropleth .choroplethlocation")
     box = page.locator("#first-map").bounding_box()
     assert box is not None and box["height"] == 600 and box["width"] > 700
     fills = page.evaluate(DASH_FILLS.replace("#map-left", "#first-map"))
     assert fills[REGION_IDS.index("donetsk")] == TO_RUSSIA
+    # Its labels are the regions' names, and the picture fills the box's height.
+    labels = page.evaluate(
+        "Array.from(document.querySelectorAll('#first-map text'), t => t.textContent.trim())"
+    )
+    assert {"Donetsk", "Crimea", "Kursk"} <= set(labels)
+    image = page.locator("#first-map .first-map-image").bounding_box()
+    assert image is not None and image["height"] == 600
     assert page.locator("#first-page h1").inner_text() == "Territory on the table"
     # The frame is for sight only, and Dash's "Loading..." is not shown under it.
     assert page.locator("#first-page").get_attribute("aria-hidden") == "true"
     assert not page.locator("._dash-loading").is_visible()
-    # Aborting Dash's renderer is this test's doing, and so are the errors it logs.
+    # Aborting the scripts is this test's doing, and so are the errors it logs.
     page.record.console_errors.clear()
 
 
@@ -252,9 +313,10 @@ def test_a_phone_gets_no_early_map(browser, server):
         phone.goto(server.url + "/")
         phone.wait_for_selector("#map-left .choropleth .choroplethlocation", state="attached")
         seen = phone.evaluate("window.__firstMap")
-        # The box was in the index, but nothing was drawn in it: the phone's page is stacked
-        # in another order than the frame.
-        assert seen["firstAt"] is None and phone.locator("#first-page").count() == 0
+        # The box and its image were in the index, but never shown (the phone's page is
+        # stacked in another order than the frame), and nothing was drawn in it.
+        assert seen["boxSeen"] is True and seen["visible"] is False, seen
+        assert seen["plot"] is False and phone.locator("#first-page").count() == 0
         assert errors == []
     finally:
         context.close()

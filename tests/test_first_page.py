@@ -43,7 +43,10 @@ def test_the_index_carries_the_layout_dash_would_ask_for(client) -> None:
 def test_the_first_view_gets_the_frame_and_plotly_before_react(client) -> None:
     index = client.get("/").get_data(as_text=True)
     assert index.count('id="first-map"') == 1
-    frame = index[index.index('id="first-page"') : index.index('id="react-entry-point"')]
+    # The frame comes first, then the layout's data block, then Dash's entry point.
+    start, block = index.index('id="first-page"'), index.index('id="mapdash-layout"')
+    assert start < block < index.index('id="react-entry-point"')
+    frame = index[start:block]
     # The frame shows the title bar and account line as Dash's page will, without their ids.
     assert "Territory on the table" in frame and "Single-user local mode" in frame
     assert 'class="titlebar"' in frame and 'class="timeline"' in frame and "As of" in frame

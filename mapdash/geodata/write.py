@@ -85,8 +85,11 @@ def write_geojson(
     decimals
         Decimal places kept in coordinates.
     """
-    path = Path(path)
-    content = dumps_geojson(features, decimals=decimals)
+    write_atomically(Path(path), dumps_geojson(features, decimals=decimals))
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:

@@ -8,6 +8,7 @@ import gzip
 import re
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import brotli
@@ -26,6 +27,7 @@ from .callbacks import register
 from .chart import register_chart
 from .data import AppData
 from .download import register_download
+from .first_image import FirstMapImages
 from .holder import LiveData
 from .layers_api import register_layers_api
 from .layers_panel import layer_panel, register_layer_panel
@@ -47,6 +49,7 @@ def create_app(
     data: AppData | None = None,
     access: AccessPolicy | None = None,
     watch: bool = False,
+    first_map_images: Path | None = None,
 ) -> dash.Dash:
     """Build the dashboard.
 
@@ -62,6 +65,10 @@ def create_app(
     watch
         Watch the geodata folder from the server (``mapdash serve``): a dropped file goes
         live with no page open, taken by one process per folder (see :mod:`.watch`).
+    first_map_images
+        A folder of first-map images (``mapdash serve``: :func:`.first_image.cache_dir`): the
+        first view's page then carries its first map drawn on the server, on screen before
+        any script runs (see :mod:`.first_image`). Without it the browser draws it.
 
     Returns
     -------
@@ -111,7 +118,10 @@ def create_app(
         return html.Div([account_bar(user, guard.policy), shown])
 
     app.layout = layout
-    _serve_pages_serialised_once(app, guard, pages)
+    images = FirstMapImages(first_map_images) if first_map_images is not None else None
+    _serve_pages_serialised_once(app, guard, pages, images)
+    if images is not None:
+        images.for_page(pages.current()[1])  # drawn now, for the first visitor
     _serve_the_regenerator_runtime_for_the_polyfill(app)
     register(app, data, live)
     if watch:
@@ -313,7 +323,9 @@ def _serve_the_regenerator_runtime_for_the_polyfill(app: dash.Dash) -> None:
     app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
 
 
-def _serve_pages_serialised_once(app: dash.Dash, guard: Access, pages: _Pages) -> None:
+def _serve_pages_serialised_once(
+    app: dash.Dash, guard: Access, pages: _Pages, images: FirstMapImages | None
+) -> None:
     """Answer ``/_dash-layout`` with pages serialised once per build instead of per load.
 
     The pages are built once per data version (:class:`_Pages`); only the account bar above
@@ -344,7 +356,7 @@ def _serve_pages_serialised_once(app: dash.Dash, guard: Access, pages: _Pages) -
         return flask.Response(current()[0], mimetype="application/json")
 
     app.server.view_functions[app.config.routes_pathname_prefix + "_dash-layout"] = serve_layout
-    first_page.install(app, current)
+    first_page.install(app, current, images)
 
 
 __all__ = ["Access", "AccessPolicy", "create_app"]

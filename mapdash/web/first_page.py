@@ -30,6 +30,8 @@ import dash
 import flask
 from dash.development.base_component import Component
 
+from .first_image import FirstMapImages
+
 #: The script that answers Dash's layout request and draws the first map (assets/).
 SCRIPT = "first-map.js"
 #: The id of the JSON data block that holds the layout.
@@ -102,12 +104,14 @@ def _find(component: Any, class_name: str) -> Component | None:
     return _find(getattr(component, "children", None), class_name)
 
 
-def frame(bar: Component, shown: Component) -> str:
-    """Return the static frame of the page, with the empty box the first map is drawn in.
+def frame(bar: Component, shown: Component, image: str = "") -> str:
+    """Return the static frame of the page, with the box the first map is drawn in.
 
     The boxes are laid out by the page's own stylesheet, so the map lands where Dash's map
     will be; the controls, timeline and panel keep their place but show nothing yet (the
     timeline's slider has a fixed height in the stylesheet, before and after its chunk loads).
+    ``image`` is the first map's SVG drawn on the server (:mod:`.first_image`), put in the
+    box; without one the box is empty and ``first-map.js`` draws the map into it.
     """
     header = static_html(_find(shown, "titlebar"))
     # The timeline's buttons and texts, hidden, give its box the height Dash's will have.
@@ -117,7 +121,7 @@ def frame(bar: Component, shown: Component) -> str:
         f'{static_html(bar)}<div class="app">{header}<main class="layout">'
         f'<nav class="controls"></nav><div class="center">{timeline}'
         '<div class="maps single"><div class="map-panel"><h2 class="map-title"></h2>'
-        f'<div class="map-frame"><div id="{MAP_ID}" class="first-map"></div></div>'
+        f'<div class="map-frame"><div id="{MAP_ID}" class="first-map">{image}</div></div>'
         '</div></div></div><aside class="panel"></aside></main></div></div>'
     )
 
@@ -147,11 +151,13 @@ def opens_first_view(args: Mapping[str, Any]) -> bool:
     return not VIEW_PARAMETERS.intersection(args)
 
 
-def install(app: dash.Dash, current: Current) -> None:
+def install(app: dash.Dash, current: Current, images: FirstMapImages | None = None) -> None:
     """Serve the app's index with the layout inline and, for the first view, the first map.
 
     The index then depends on who asks (an editor's page has the editor's controls), so it is
-    marked private and revalidated on every load.
+    marked private and revalidated on every load. With ``images``, the first view's index
+    carries its first map as an SVG drawn on the server once it is drawn, ahead of the
+    layout's data block, so it is on screen with the page's first paint.
     """
     interpolate: Callable[..., str] = app.interpolate_index
 
@@ -159,10 +165,11 @@ def install(app: dash.Dash, current: Current) -> None:
         if not flask.has_request_context():
             return interpolate(**kwargs)
         layout_json, bar, shown = current()
-        entry = data_block(layout_json)
+        entry = ""
         if opens_first_view(flask.request.args):
-            entry += frame(bar, shown)
-        kwargs["app_entry"] = entry + kwargs["app_entry"]
+            image = images.for_page(shown) if images is not None else None
+            entry = frame(bar, shown, image or "")
+        kwargs["app_entry"] = entry + data_block(layout_json) + kwargs["app_entry"]
         kwargs["scripts"] = first_scripts(kwargs["scripts"])
         flask.g.mapdash_first_page = True
         return interpolate(**kwargs)
