@@ -227,3 +227,57 @@ def test_a_folder_that_cannot_be_made_falls_back_to_the_temporary_one(
     create_app(data=app_data, first_map_images=blocked / "first-map")
     fallback = tmp_path / "tmp" / f"mapdash-{os.getuid()}" / "first-map"
     _wait(lambda: list(fallback.glob("*.failed")), what="the drawing in the fallback folder")
+
+
+def _region_fills(svg: str) -> list[str]:
+    """The six regions' fills in an image, in REGION_IDS order (the second choropleth)."""
+    regions = re.findall(r'<g class="trace choropleth">.*?</g>', svg, flags=re.S)[1]
+    return re.findall(r'<path class="choroplethlocation" fill="([^"]+)"', regions)
+
+
+def test_after_a_change_of_the_claims_no_page_carries_the_old_image(geodata_copy, tmp_path) -> None:
+    import copy
+    import shutil
+
+    import yaml
+
+    from mapdash.config import PROJECT_ROOT
+    from mapdash.regions import REGION_IDS
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(PROJECT_ROOT / "seeds", seeds)
+    folder = tmp_path / "first-map"
+    app = create_app(paths=Paths(geodata=geodata_copy, seeds=seeds), first_map_images=folder)
+    client = app.server.test_client()
+    _wait(lambda: _image(client) is not None, what="the first map's image")
+    before = _image(client)
+    assert before is not None
+    kursk = REGION_IDS.index("kursk")
+    assert _region_fills(before)[kursk] == "rgb(255, 255, 255)"
+    # An editor's edit on disk: Russia offers Kursk in an exchange, on the last event's date.
+    path = geodata_copy / "claims.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    claim = copy.deepcopy(next(c for c in data["claims"] if c["id"] == "ru-2025-12-02-donbas-100"))
+    claim.update(
+        id="ru-2025-12-03-kursk",
+        date="2025-12-03",
+        regions={"kursk": "exchange"},
+        summary="Kursk offered in an exchange, written in by hand.",
+    )
+    data["claims"].append(claim)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    # Every first page from then on has the new claims, and the old image never: first an
+    # empty box (the browser draws the map), then the new image, Kursk in its new colour.
+    deadline = time.monotonic() + 120
+    while True:
+        index = client.get("/").get_data(as_text=True)
+        found = IMAGE.search(index)
+        if "Kursk offered in an exchange, written in by hand." in index:
+            assert found is None or found.group(1) != before
+            if found is not None:
+                break
+        assert time.monotonic() < deadline, "no image for the new claims"
+        time.sleep(0.25)
+    after = _region_fills(found.group(1))
+    assert after[kursk] != "rgb(255, 255, 255)"
+    assert after[:kursk] == _region_fills(before)[:kursk]

@@ -280,7 +280,8 @@ class FirstMapImages:
         self.folder = folder
         self._lock = threading.Lock()
         self._memory: OrderedDict[str, str] = OrderedDict()
-        self._pages: tuple[Any, str, str] | None = None
+        # The pages asked about last (the editor's and the viewer's of a data version), by id.
+        self._pages: OrderedDict[int, tuple[Any, str, str]] = OrderedDict()
         self._children: list[subprocess.Popen[bytes]] = []
         self._warned: set[str] = set()
 
@@ -312,15 +313,18 @@ class FirstMapImages:
 
     def _entry(self, page: Any) -> tuple[str, str] | None:
         with self._lock:
-            if self._pages is not None and self._pages[0] is page:
-                return self._pages[1], self._pages[2]
+            known = self._pages.get(id(page))
+            if known is not None and known[0] is page:
+                return known[1], known[2]
         figure = map_figure(page)
         if figure is None:
             return None
         figure_json = json.dumps(shown_figure(figure), sort_keys=True, separators=(",", ":"))
         key = image_key(figure_json)
         with self._lock:
-            self._pages = (page, key, figure_json)
+            self._pages[id(page)] = (page, key, figure_json)
+            while len(self._pages) > 4:
+                self._pages.popitem(last=False)
         return key, figure_json
 
     def _read(self, key: str) -> str | None:
