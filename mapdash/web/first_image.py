@@ -54,8 +54,9 @@ WIDTH, HEIGHT = 1000, 600
 FORMAT = 1
 #: An image file larger than this is not read.
 MAX_BYTES = 4 * 1024 * 1024
-#: A lock older than this is from a drawing process that died.
-STALE_LOCK_SECONDS = 180.0
+#: A lock older than this is from a drawing process that died (a drawing on a very busy
+#: machine has taken up to about 210 s, Chromium's start included).
+STALE_LOCK_SECONDS = 300.0
 #: After a failed drawing, the key is not tried again for this long.
 RETRY_SECONDS = 600.0
 #: Images kept in the folder, newest first; images kept in memory per process.
