@@ -13,10 +13,14 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -109,8 +113,13 @@ def run_server(
     geodata: Path | None = None,
     args: tuple[str, ...] = (),
     env: dict | None = None,
+    pages: tuple[Page, ...] = (),
 ) -> Iterator[Server]:
-    """Start ``mapdash serve`` in a subprocess and wait until it answers."""
+    """Start ``mapdash serve`` in a subprocess and wait until it answers.
+
+    ``pages`` are browser pages opened on this server: they leave it (for about:blank)
+    before it stops, or their polling would log failed callbacks against a closed port.
+    """
     port = _free_port()
     log = tmp_path / f"server-{port}.log"
     full_env = {**os.environ, **(env or {})}
@@ -141,6 +150,9 @@ def run_server(
                 time.sleep(0.2)
         yield Server(url=url, process=process, log=log, geodata=geodata or ROOT / "geodata")
     finally:
+        for page in pages:
+            if not page.is_closed():
+                page.goto("about:blank")
         process.terminate()
         try:
             process.wait(timeout=10)

@@ -250,7 +250,7 @@ def test_without_an_image_the_browser_draws_the_first_map_before_dash(page, tmp_
     # No Chromium on the server: the image cannot be drawn, and plotly.js draws the first
     # map in the browser while Dash's scripts load, as it does before an image is drawn.
     env = {"BROWSER_PATH": str(tmp_path / "no-chromium"), "MAPDASH_CACHE_DIR": str(tmp_path)}
-    with run_server(tmp_path, env=env) as server:
+    with run_server(tmp_path, env=env, pages=(page,)) as server:
         folder = tmp_path / "first-map"
         deadline = time.monotonic() + 90
         while not list(folder.glob("*.failed")):

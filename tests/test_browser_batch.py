@@ -56,10 +56,6 @@ def _export_all(page, url: str, kind: str) -> tuple[bytes, str, list[list[str]]]
     page.wait_for_selector("#batch-status:has-text('Downloaded')", timeout=20_000)
     assert page.locator("#batch-status").inner_text().endswith(f"({EVENTS} images)")
     seen = page.evaluate("window.__progress")
-    # Leave the page before its server stops, so that its polling does not hit a closed port.
-    page.goto("about:blank")
-    # Leave the page before its server stops, or its polling logs a failed callback.
-    page.goto("about:blank")
     return content, download.suggested_filename, seen
 
 
@@ -73,7 +69,9 @@ def _assert_progress(seen: list[list[str]]) -> None:
 @pytest.mark.browser
 def test_all_events_as_zip_with_progress(page, tmp_path: Path) -> None:
     env = {"MAPDASH_CACHE_DIR": str(tmp_path / "jobs")}
-    with run_server(tmp_path, env=env, args=("--production", "--workers", "2")) as server:
+    with run_server(
+        tmp_path, env=env, args=("--production", "--workers", "2"), pages=(page,)
+    ) as server:
         content, name, seen = _export_all(page, server.url, "zip")
     assert name == "proposal-ru-2025-08-06-donbas_all-events.zip"
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -132,7 +130,7 @@ def test_all_events_as_gif_through_celery_and_redis(page, tmp_path: Path) -> Non
             cwd=ROOT,
         )
         try:
-            with run_server(tmp_path, env={"MAPDASH_REDIS_URL": url}) as server:
+            with run_server(tmp_path, env={"MAPDASH_REDIS_URL": url}, pages=(page,)) as server:
                 content, name, seen = _export_all(page, server.url, "gif")
         finally:
             worker.terminate()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_dropped_file_goes_live_with_no_page_open(tmp_path, geodata_copy, data_dir, page):
-    with run_server(tmp_path, geodata=geodata_copy) as srv:
+    with run_server(tmp_path, geodata=geodata_copy, pages=(page,)) as srv:
         dropped = geodata_copy / "control_2025-08-15.geojson"
         shutil.copy(data_dir / "geojson/control/control_2025-08-15.geojson", dropped)
         live = geodata_copy / "control" / "control_2025-08-15.geojson"
@@ -37,13 +37,12 @@ def test_a_dropped_file_goes_live_with_no_page_open(tmp_path, geodata_copy, data
         )
         assert "Russia holds" in page.inner_text(MEASURED)
         assert _trace(page, CONTROL_TRACE)["visible"] is True
-        page.goto("about:blank")
 
 
 def test_an_implausible_control_layer_shows_its_reasons_and_the_map_is_unchanged(
     tmp_path, geodata_copy, data_dir, page, screenshot_dir
 ):
-    with run_server(tmp_path, geodata=geodata_copy) as srv:
+    with run_server(tmp_path, geodata=geodata_copy, pages=(page,)) as srv:
         _open(page, f"{srv.url}/?date=2025-08-20")
         before_regions = _trace(page, REGION_TRACE)
         before_files = {p.name for p in geodata_copy.rglob("*") if p.is_file()}
@@ -76,4 +75,3 @@ def test_an_implausible_control_layer_shows_its_reasons_and_the_map_is_unchanged
         assert not page.locator("#geodata-upload-force").is_visible()
         (entry,) = geodata.read_audit(geodata_copy)
         assert entry.override and len(entry.overridden) == 3
-        page.goto("about:blank")

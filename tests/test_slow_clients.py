@@ -71,7 +71,7 @@ def _healthz_seconds(url: str) -> float:
 
 def test_fifty_slow_clients_do_not_stop_healthz_or_the_slider(tmp_path, page) -> None:
     args = ("--production", "--workers", "2", "--threads", "4")
-    with run_server(tmp_path, args=args) as server:
+    with run_server(tmp_path, args=args, pages=(page,)) as server:
         page.goto(server.url + "/")
         page.wait_for_selector("#map-left .js-plotly-plot .choroplethlayer path", timeout=60_000)
         page.wait_for_load_state("networkidle")
@@ -98,4 +98,3 @@ def test_fifty_slow_clients_do_not_stop_healthz_or_the_slider(tmp_path, page) ->
         print(f"healthz {max(health):.3f} s, slider step {max(steps):.3f} s at worst")
         assert max(health) < ANSWER_WITHIN, health
         assert max(steps) < ANSWER_WITHIN, steps
-        page.goto("about:blank")
